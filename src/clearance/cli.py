@@ -1,0 +1,275 @@
+"""The `clearance` command: a thin face over the engine.
+
+Exit codes of the screening commands: 0 when everything is clear, 1 when anything needs review or is
+blocked, 2 on a usage or input error. Other commands: 0 on success, 2 on error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearance import __version__
+from clearance.config import home
+from clearance.engine import QUERY_KINDS, Engine, Result, parse_as_of
+from clearance.errors import ClearanceError
+from clearance.model import ACTIVITIES
+from clearance.scoring import Thresholds
+
+app = typer.Typer(
+    name="clearance",
+    help=(
+        "Screen parties, apps and free text against legal restrictions as of a date, with reasons.\n\n"
+        'Start with:  clearance screen "Tencent Holdings" --as-of 2021-03-01\n\n'
+        "Exit codes of screening commands: 0 clear, 1 review or block, 2 usage or input error. "
+        f"Your own data (lists, keys, the case store) lives under CLEARANCE_HOME (now: {home()})."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=False)
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        envvar="CLEARANCE_AS_OF",
+        help="The date that matters, YYYY-MM-DD (the end of that day in each measure's own time zone), "
+        "or an ISO datetime with zone. Default: today.",
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
+Review = Annotated[
+    float,
+    typer.Option(
+        envvar="CLEARANCE_REVIEW_THRESHOLD", help="Score from which a name match is reported for review."
+    ),
+]
+Strong = Annotated[
+    float,
+    typer.Option(
+        envvar="CLEARANCE_STRONG_THRESHOLD", help="Score from which a name match is strong enough to block."
+    ),
+]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _engine(review: float = 0.80, strong: float = 0.90) -> Engine:
+    if not 0 < review <= strong <= 1:
+        _fail("thresholds must satisfy 0 < review <= strong <= 1")
+    return Engine.default(thresholds=Thresholds(review=review, strong=strong))
+
+
+def _dump(doc: Any) -> None:
+    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def screen(
+    query: Annotated[str, typer.Argument(help="A name, an app name or package id, or a piece of text.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help=f"What the query is: {', '.join(QUERY_KINDS)}. 'text' finds every listed name in it."
+        ),
+    ] = "party",
+    activity: Annotated[
+        str,
+        typer.Option(
+            help=f"What you are about to do: {', '.join(ACTIVITIES)}. A measure blocks only the "
+            "activities it restricts; with 'any', only a ban on all dealings blocks."
+        ),
+    ] = "any",
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+    review: Review = 0.80,
+    strong: Strong = 0.90,
+) -> None:
+    """Screen one query: clear, review or block, with each hit's measures and their state on the date."""
+    try:
+        result = _engine(review, strong).screen(query, kind=kind, as_of=as_of, activity=activity)
+    except ClearanceError as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump(result.to_dict())
+    else:
+        print_result(result)
+    raise typer.Exit(0 if result.decision == "clear" else 1)
+
+
+def print_result(result: Result) -> None:
+    colour = {"clear": "green", "review": "yellow", "block": "bold red"}[result.decision]
+    out.print(
+        f"[{colour}]{result.decision.upper()}[/]  {result.query!r} ({result.kind}, "
+        f"activity {result.activity}, as of {result.as_of.isoformat()})"
+    )
+    if not result.hits:
+        out.print("  no listed name or identifier matches")
+        return
+    table = Table(show_lines=True)
+    for col in ("decision", "entity", "matched", "score", "measures on the date"):
+        table.add_column(col, overflow="fold")
+    for hit in result.hits:
+        measures = "\n".join(f"{f.state.measure.short}: {f.state.state} -> {f.effect}" for f in hit.findings)
+        path = " > ".join(f"{s['relation']} {s['to_name']}" for s in hit.path)
+        entity = hit.entity.name + (f"\n({path})" if path else "")
+        table.add_row(
+            hit.decision, entity, hit.matched_name, f"{hit.score:.2f}", measures or ", ".join(hit.list_names)
+        )
+    out.print(table)
+    for hit in result.hits:
+        out.print(f"- {hit.entity.name}: {hit.explanation}", highlight=False)
+
+
+@app.command()
+def measures(as_of: AsOf = None, as_json: AsJson = False) -> None:
+    """Every built-in measure with its state on the date and its timeline of events."""
+    try:
+        moment = parse_as_of(as_of)
+        engine = _engine()
+    except ClearanceError as exc:
+        _fail(str(exc))
+    docs = [_measure_doc(engine, mid, moment) for mid in engine.measures]
+    if as_json:
+        _dump({"as_of": moment.isoformat(), "measures": docs})
+        return
+    for doc in docs:
+        out.print(
+            f"[bold]{doc['short']}[/] ({doc['id']}): {doc['state']}  "
+            f"restricts {', '.join(doc['restricts']) or '-'}"
+        )
+        out.print(f"  {doc['title']}", highlight=False)
+        for ev in doc["events"]:
+            out.print(f"  {ev['at']:<25} {ev['type']:<18} {ev['citation'] or ''}", highlight=False)
+
+
+def _measure_doc(engine: Engine, mid: str, moment: date | datetime) -> dict[str, Any]:
+    m = engine.measures[mid]
+    st = m.state_on(moment)
+    return {
+        "id": m.id,
+        "short": m.short,
+        "title": m.title,
+        "authority": m.authority,
+        "citation": m.citation,
+        "url": m.url,
+        "state": st.state,
+        "since": st.since.isoformat() if st.since else None,
+        "implemented": st.implemented,
+        "needs_implementation": m.needs_implementation,
+        "restricts": sorted(m.restricts),
+        "scope": m.scope,
+        "timezone": m.timezone,
+        "events": [e.to_dict() for e in m.events],
+    }
+
+
+@app.command()
+def entity(
+    entity_id: Annotated[str, typer.Argument(help="An entity id, as printed by screen --json.")],
+    as_json: AsJson = False,
+) -> None:
+    """Everything clearance knows about one entity: names, identifiers, relations, measures and citations."""
+    try:
+        e = _engine().entity(entity_id)
+    except ClearanceError as exc:
+        _fail(str(exc))
+    doc: dict[str, Any] = {
+        "id": e.id,
+        "kind": e.kind,
+        "name": e.name,
+        "names": [{"name": n.value, "type": n.type, "lang": n.lang, "citation": n.citation} for n in e.names],
+        "identifiers": [
+            {"scheme": i.scheme, "value": i.value, "citation": i.citation} for i in e.identifiers
+        ],
+        "countries": list(e.countries),
+        "relations": [{"type": r.type, "target": r.target, "citation": r.citation} for r in e.relations],
+        "measures": [
+            {
+                "measure": c.measure,
+                "basis": c.basis,
+                "via": list(c.via),
+                "citation": c.citation,
+                "listed": c.listed.isoformat() if c.listed else None,
+                "effective": c.effective.isoformat() if c.effective else None,
+                "divest_by": c.divest_by.isoformat() if c.divest_by else None,
+            }
+            for c in e.measures
+        ],
+        "lists": list(e.lists),
+        "notes": e.notes,
+    }
+    if as_json:
+        _dump(doc)
+        return
+    out.print(f"[bold]{e.name}[/] ({e.id}, {e.kind})")
+    for key in ("names", "identifiers", "relations", "measures"):
+        for item in doc[key]:
+            out.print(
+                f"  {key[:-1]}: " + ", ".join(f"{k}={v}" for k, v in item.items() if v), highlight=False
+            )
+    if e.notes:
+        out.print(f"  notes: {e.notes}", highlight=False)
+
+
+@app.command()
+def compare(
+    left: str,
+    right: str,
+    kind: Annotated[str, typer.Option(help="person, organization, vessel or any.")] = "any",
+    as_json: AsJson = False,
+) -> None:
+    """Two names side by side with the scorer that screening uses: the score, match or not, and why."""
+    try:
+        cmp = _engine().compare(left, right, kind=kind)
+    except ClearanceError as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump(
+            {
+                "left": cmp.left,
+                "right": cmp.right,
+                "score": cmp.score,
+                "match": cmp.match,
+                "explanation": cmp.explanation,
+            }
+        )
+    else:
+        out.print(f"{'MATCH' if cmp.match else 'no match'}  {cmp.explanation}", highlight=False)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"clearance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
+def main() -> None:
+    try:
+        app()
+    except ClearanceError as exc:  # a last net: no traceback for an error we raised on purpose
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

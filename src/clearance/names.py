@@ -1,0 +1,259 @@
+"""Turn a name as people write it into the form the scorer compares.
+
+A name goes through the same steps whether it comes from a list or from a query:
+
+1. Unicode NFKC, zero-width characters dropped, case folded.
+2. Chinese characters become Hanyu pinyin, one token per syllable; every other script goes to
+   ASCII through anyascii (accents, Cyrillic, Greek, Arabic, Hangul, kana ...).
+3. Dotted abbreviations collapse ("S.A." -> "sa"), "&" reads "and", other punctuation splits tokens.
+4. Number words become digits ("three" -> "3"), so "Three Stars" meets "3 Stars".
+5. Legal forms in many languages are removed for comparison and kept aside for the explanation.
+   Unambiguous ones ("ltd", "gmbh", "ooo", "you xian gong si") go wherever they stand; short ones that are
+   also ordinary words elsewhere ("co", "sa", "ag", "as") only at the start or end of the name.
+6. Every remaining token gets a weight: generic words ("holdings", "group", "international") count
+   less than distinctive ones, so that "Tencent" still meets "Tencent Holdings" but "Bank of China" does
+   not meet "Bank of Chile".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+GENERIC_WEIGHT = 0.3
+INITIAL_WEIGHT = 0.3
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}|\b[a-z]\.(?=\s*[a-z]\.)")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+# Legal forms, written as token sequences after steps 1-4. The first group may stand anywhere in a name;
+# the second only at its start or end, because the same letters are ordinary words or initials elsewhere.
+_LEGAL_ANYWHERE = """
+limited; ltd; ltda; inc; incorporated; corp; corporation; llc; l l c; llp; lllp; plc; pte; pty; pvt;
+private limited; public limited company; limited liability company; limited liability partnership;
+limited company; holding company limited;
+gmbh; mbh; gesellschaft mit beschrankter haftung; aktiengesellschaft; kgaa; gmbh and co kg;
+ooo; zao; oao; pao; ojsc; cjsc; pjsc; jsc; tov; pat; ltd sti; sti;
+joint stock company; open joint stock company; closed joint stock company; public joint stock company;
+obshchestvo s ogranichennoy otvetstvennostyu; obshchestvo s ogranichennoi otvetstvennostiu;
+aktsionernoe obshchestvo; publichnoe aktsionernoe obshchestvo; zakrytoe aktsionernoe obshchestvo;
+otkrytoe aktsionernoe obshchestvo;
+sarl; sas; sasu; eurl; societe anonyme; societe a responsabilite limitee; societe par actions simplifiee;
+sa de cv; s de rl; s de rl de cv; sapi de cv; sab de cv; sociedad anonima; sociedade anonima;
+sociedad limitada; sociedad de responsabilidad limitada; srl; spa; societa per azioni;
+bv; besloten vennootschap; naamloze vennootschap; oyj; aps; asa;
+anonim sirketi; limited sirketi;
+kabushiki kaisha; kabushikigaisha; godo kaisha; yugen kaisha; jusikhoesa; chusikhoesa; jusighoesa;
+you xian gong si; youxian gongsi; youxiangongsi; gu fen you xian gong si; gufen youxian gongsi;
+you xian ze ren gong si; youxian zeren gongsi
+"""
+_LEGAL_EDGE = """
+co; company; the; and; sa; ag; kg; se; nv; as; ab; oy; ao; tov; sl; sc; ug; ev; e v; lp; kk; gk;
+gong si; gongsi; establishment; est
+"""
+# Words so common in company names that they say little about which company is meant.
+_GENERIC = """
+holding holdings group international national global worldwide trading trade company
+enterprise enterprises industries industry industrial technology technologies information services
+service solutions systems software investment investments development management resources products
+general united new commercial import export imports exports logistics partners consulting
+corporation co konggu jituan keji youxian
+"""
+_STOPWORDS = frozenset("the and of und et y e de del la le les du des da der die das".split())
+
+_NUMBERS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten "
+        "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUMBERS |= {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
+_NUMBERS |= {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
+
+# Abbreviations that registries and lists use for ordinary words ("SEMICONDUCTOR MFG INTL CORP").
+_ABBREVIATIONS = {
+    "mfg": "manufacturing",
+    "mfrs": "manufacturers",
+    "intl": "international",
+    "int": "international",
+    "natl": "national",
+    "hldgs": "holdings",
+    "hldg": "holding",
+    "grp": "group",
+    "svcs": "services",
+    "svc": "service",
+    "mgmt": "management",
+    "trdg": "trading",
+    "bros": "brothers",
+    "assn": "association",
+    "assoc": "association",
+    "univ": "university",
+    "inst": "institute",
+    "dept": "department",
+    "ind": "industries",
+    "inds": "industries",
+    "indus": "industries",
+    "tech": "technology",
+    "sci": "science",
+    "chem": "chemical",
+    "pharm": "pharmaceutical",
+    "pharma": "pharmaceutical",
+    "engg": "engineering",
+    "eng": "engineering",
+    "sys": "systems",
+    "telecom": "telecommunications",
+    "dev": "development",
+    "invest": "investment",
+    "st": "saint",
+    "mt": "mount",
+    "ft": "fort",
+}
+
+# Pinyin syllables of common Chinese company words, joined so that they weigh as one generic word.
+_PHRASES = {("kong", "gu"): "konggu", ("ji", "tuan"): "jituan", ("ke", "ji"): "keji"}
+
+
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
+    items = {tuple(p.split()) for p in text.replace("\n", " ").split(";") if p.strip()}
+    return tuple(sorted(items, key=len, reverse=True))
+
+
+LEGAL_ANYWHERE = _phrases(_LEGAL_ANYWHERE)
+LEGAL_EDGE = _phrases(_LEGAL_EDGE)
+GENERIC = frozenset(_GENERIC.split())
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready for comparison: Latin tokens with weights, plus what was set aside."""
+
+    original: str
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+    legal_forms: tuple[str, ...]
+    han: str  # the Chinese characters of the name, legal forms removed ("" when it has none)
+
+    @property
+    def compact(self) -> str:
+        return "".join(self.tokens)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.weights)
+
+
+def fold(text: str) -> str:
+    """NFKC, no zero-width characters, case folded: the form every comparison starts from."""
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).casefold()
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
+def _keep(chunk: str) -> str:
+    return chunk
+
+
+def to_latin(text: str) -> str:
+    """Transliterate to ASCII: pinyin syllables for Chinese characters, anyascii for the rest."""
+    if not has_han(text):
+        return anyascii(text)
+    from pypinyin import lazy_pinyin  # imported on first use: it loads large dictionaries
+
+    parts: list[str] = []
+    for chunk in lazy_pinyin(text, errors=_keep):
+        parts.append(f" {chunk} " if chunk.isascii() and chunk.isalpha() else anyascii(chunk))
+    return "".join(parts)
+
+
+_HAN_LEGAL = ("股份有限公司", "有限责任公司", "有限公司", "集团", "控股", "公司", "株式会社")
+
+
+def _han_core(text: str) -> str:
+    han = "".join(_HAN.findall(text))
+    for form in _HAN_LEGAL:
+        han = han.replace(form, "")
+    return han
+
+
+def tokenize(text: str) -> list[str]:
+    """Latin tokens of a name before legal forms and weights: punctuation splits, abbreviation dots go."""
+    latin = to_latin(fold(text)).lower()
+    latin = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), latin)
+    latin = latin.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("`", "")
+    return [_NUMBERS.get(t) or _ABBREVIATIONS.get(t, t) for t in _NON_ALNUM.split(latin) if t]
+
+
+def _join_phrases(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        pair = tuple(tokens[i : i + 2])
+        if pair in _PHRASES:
+            out.append(_PHRASES[pair])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Remove legal forms: anywhere for unambiguous ones, at the edges for the rest."""
+    found: list[str] = []
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for form in LEGAL_ANYWHERE:
+            if tuple(tokens[i : i + len(form)]) == form:
+                found.append(" ".join(form))
+                i += len(form)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    changed = True
+    while changed and out:
+        changed = False
+        for form in LEGAL_EDGE:
+            n = len(form)
+            if len(out) > n and tuple(out[-n:]) == form:
+                found.append(" ".join(form))
+                del out[-n:]
+                changed = True
+            elif len(out) > n and tuple(out[:n]) == form:
+                found.append(" ".join(form))
+                del out[:n]
+                changed = True
+    return out, found
+
+
+def _weight(token: str) -> float:
+    if len(token) == 1 and token.isalpha():
+        return INITIAL_WEIGHT
+    return GENERIC_WEIGHT if token in GENERIC else 1.0
+
+
+@lru_cache(maxsize=65536)
+def name_form(name: str) -> NameForm:
+    """The comparison form of one name (cached: list names and repeated queries normalise once)."""
+    raw = _join_phrases(tokenize(name))
+    tokens, legal = _strip_legal(raw)
+    if not tokens:  # a name made only of legal-form words ("Limited Company") keeps its words
+        tokens, legal = raw, []
+    kept = [t for t in tokens if t not in _STOPWORDS] or tokens
+    return NameForm(
+        original=name,
+        tokens=tuple(kept),
+        weights=tuple(_weight(t) for t in kept),
+        legal_forms=tuple(legal),
+        han=_han_core(fold(name)),
+    )

@@ -1,0 +1,117 @@
+"""Free text (a remittance line, a memo, a document): find every listed name or identifier in it, with spans.
+
+The text is cut into words (each Chinese character is a word of its own, since Chinese has no spaces).
+A word that shares an index key with some listed name starts a search: every window of up to
+`WINDOW` words around it is scored against that word's candidates, and the best windows that do not
+overlap become hits. Weak aliases ("QQ") count only when they stand alone: not next to another
+capitalised word, which would make them part of some other name ("QQ Fresh Foods").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from clearance.names import has_han, name_form
+
+if TYPE_CHECKING:
+    from clearance.engine import Engine, Hit
+
+WINDOW = 8
+_WORD = re.compile(r"[\w.\-']+", re.UNICODE)
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    """Spans of words; Chinese characters one by one, trailing punctuation trimmed."""
+    spans: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text):
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1] in ".-'":
+            end -= 1
+        if end <= start:
+            continue
+        chunk = text[start:end]
+        if has_han(chunk):
+            run_start = start
+            for i, ch in enumerate(chunk):
+                if has_han(ch):
+                    if run_start < start + i:
+                        spans.append((run_start, start + i))
+                    spans.append((start + i, start + i + 1))
+                    run_start = start + i + 1
+            if run_start < end:
+                spans.append((run_start, end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _capitalised(text: str, span: tuple[int, int] | None) -> bool:
+    if span is None:
+        return False
+    word = text[span[0] : span[1]]
+    return word[:1].isupper()
+
+
+def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> list[Hit]:
+    spans = words(text)
+    found: list[tuple[float, int, int, Hit]] = []
+    for pos, (start, end) in enumerate(spans):
+        word = text[start:end]
+        for entity, ident in engine.index.by_identifier(word):
+            hit = engine.make_hit(
+                entity,
+                f"{ident.scheme}: {ident.value}",
+                1.0,
+                False,
+                True,
+                as_of,
+                activity,
+                f"identifier {ident.scheme} {ident.value} appears in the text",
+                (start, end, word),
+            )
+            found.append((2.0, start, end, hit))
+        token_form = name_form(word)
+        if not any(engine.index.token_hits(t) for t in token_form.tokens):
+            continue
+        for first in range(max(0, pos - WINDOW + 1), pos + 1):
+            for last in range(pos, min(len(spans), first + WINDOW)):
+                s, e = spans[first][0], spans[last][1]
+                window = text[s:e]
+                form = name_form(window)
+                if not form.tokens:
+                    continue
+                for cand, cmp in engine.match_form(form):
+                    weak = cand.name.type == "weak"
+                    if weak and (
+                        _capitalised(text, spans[first - 1] if first > 0 else None)
+                        or _capitalised(text, spans[last + 1] if last + 1 < len(spans) else None)
+                    ):
+                        continue
+                    why = f"'{window}' in the text; " + cmp.explanation
+                    hit = engine.make_hit(
+                        cand.entity,
+                        cand.name.value,
+                        cmp.score,
+                        weak,
+                        False,
+                        as_of,
+                        activity,
+                        why,
+                        (s, e, window),
+                    )
+                    found.append((cmp.score, s, e, hit))
+    return _best_spans(found)
+
+
+def _best_spans(found: list[tuple[float, int, int, Hit]]) -> list[Hit]:
+    """Highest-scoring, then longest, spans first; a span overlapping a kept one for the same entity goes."""
+    kept: list[tuple[int, int, Hit]] = []
+    for score, s, e, hit in sorted(found, key=lambda f: (-f[0], -(f[2] - f[1]), f[1])):
+        if any(h.entity.id == hit.entity.id and s < ke and ks < e for ks, ke, h in kept):
+            continue
+        if any(s < ke and ks < e and score < h.score for ks, ke, h in kept if h.entity.id != hit.entity.id):
+            continue
+        kept.append((s, e, hit))
+    return [h for _, _, h in sorted(kept, key=lambda k: k[0])]

@@ -1,0 +1,57 @@
+"""The candidate index must never lose a name that a brute-force scan with the same scorer finds."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clearance import Engine
+from clearance.names import name_form
+from clearance.scoring import compare_forms
+
+
+def _perturb(rng: random.Random, name: str) -> str:
+    chars = list(name)
+    op = rng.choice(["swap", "drop", "sub", "split", "case"])
+    i = rng.randrange(max(1, len(chars) - 1))
+    if op == "swap" and len(chars) > 2:
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    elif op == "drop" and len(chars) > 4:
+        del chars[i]
+    elif op == "sub":
+        chars[i] = rng.choice("aeioubcdxyz")
+    elif op == "split":
+        chars.insert(i, " ")
+    return "".join(chars).upper() if op == "case" else "".join(chars)
+
+
+def _brute_force(engine: Engine, query: str) -> set[int]:
+    form = name_form(query)
+    return {
+        i
+        for i, n in enumerate(engine.index.names)
+        if n.name.type == "strong"
+        and compare_forms(form, n.form, "person" if n.entity.kind == "person" else "organization").score > 0
+    }
+
+
+def test_index_finds_everything_brute_force_finds_on_perturbed_names(engine: Engine) -> None:
+    rng = random.Random(7)
+    listed = [n.name.value for n in engine.index.names]
+    queries = [_perturb(rng, rng.choice(listed)) for _ in range(300)] + [
+        "Tencent Music",
+        "Kings Office Supply",
+    ]
+    for q in queries:
+        found = {engine.index.names.index(c) for c in engine.index.candidates(name_form(q))}
+        missing = _brute_force(engine, q) - found
+        assert not missing, (q, [engine.index.names[i].name.value for i in missing])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz 腾讯中芯", min_size=1, max_size=25))
+def test_index_is_recall_safe_on_arbitrary_text(engine: Engine, query: str) -> None:
+    found = {engine.index.names.index(c) for c in engine.index.candidates(name_form(query))}
+    assert _brute_force(engine, query) <= found

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clearance.names import name_form
+from clearance.scoring import compare, skeleton, token_similarity
+
+SAME = [
+    ("Tencent Holdings Ltd.", "TENCENT HOLDINGS", "organization"),
+    ("腾讯控股有限公司", "Tengxun Konggu Youxian Gongsi", "organization"),
+    ("Tencnet", "Tencent", "organization"),
+    ("Cam Scanner", "CamScanner", "organization"),
+    ("Ali Pay", "AliPay", "organization"),
+    ("OOO Romashka", "Limited Liability Company Romashka", "organization"),
+    ("PAO Gazprom", "Public Joint Stock Company Gazprom", "organization"),
+    ("Газпром", "Gazprom", "organization"),
+    ("Three Stars Trading", "3 Stars Trading LLC", "organization"),
+    ("Bill Gates", "William Gates", "person"),
+    ("KIM, Jong Un", "Kim Jong-un", "person"),
+    ("Mohammed Al Rashid", "Muhammad al-Rashid", "person"),
+    ("Sergei Ivanov", "Сергей Иванов", "person"),
+    ("Société Générale", "SOCIETE GENERALE SA", "organization"),
+    ("中芯国际", "Zhongxin Guoji", "organization"),
+]
+DIFFERENT = [
+    ("Tencor Instruments", "Tencent", "organization"),
+    ("Alipac Logistics", "Alipay", "organization"),
+    ("Kings Office Supply", "Kingsoft Office", "organization"),
+    ("Maria Lopez", "Mario Lopez", "person"),
+    ("ABX Air", "ABC Air", "organization"),
+    ("Bank of China", "Bank of Chile", "organization"),
+    ("Daniel Ortega", "Daniela Ortega", "person"),
+    ("Three Stars Trading", "Four Stars Trading", "organization"),
+    ("中心国际", "中芯国际", "organization"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "kind"), SAME)
+def test_variants_of_one_name_match(a: str, b: str, kind: str) -> None:
+    cmp = compare(a, b, kind)
+    assert cmp.match, cmp.explanation
+
+
+@pytest.mark.parametrize(("a", "b", "kind"), DIFFERENT)
+def test_look_alikes_do_not_match(a: str, b: str, kind: str) -> None:
+    cmp = compare(a, b, kind)
+    assert not cmp.match, cmp.explanation
+
+
+def test_calibration_points() -> None:
+    assert compare("Tencent Holdings", "Tencent Holdings Limited").score == 1.0
+    assert 0.88 <= compare("Tencnet Holdings", "Tencent Holdings").score < 1.0
+    assert compare("Tencent", "Tencent Holdings").score >= 0.85  # a generic word more
+    assert compare("Tencent Music", "Tencent").score < 0.8  # a distinctive word more
+
+
+def test_explanation_names_what_matched_and_what_did_not() -> None:
+    cmp = compare("Tencnet Music Holdings Ltd", "Tencent Holdings")
+    assert "tencnet~tencent" in cmp.explanation
+    assert "music" in cmp.explanation
+    assert "ltd" in cmp.explanation
+
+
+def test_short_tokens_must_be_exact() -> None:
+    assert token_similarity("abx", "abc") == 0.0
+    assert token_similarity("tencnet", "tencent") > 0.85
+
+
+def test_skeleton_joins_romanisations() -> None:
+    assert skeleton("mohammed") == skeleton("muhammad") == skeleton("mhmd")
+
+
+names = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), max_size=40)
+
+
+@given(names, names)
+def test_scores_are_bounded_and_symmetric(a: str, b: str) -> None:
+    ab, ba = compare(a, b), compare(b, a)
+    assert 0.0 <= ab.score <= 1.0
+    assert ab.score == pytest.approx(ba.score, abs=0.05)
+
+
+@given(names)
+def test_a_name_matches_itself(a: str) -> None:
+    if name_form(a).tokens:
+        assert compare(a, a).score == 1.0

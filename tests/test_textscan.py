@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from clearance import Engine
+from clearance.textscan import words
+
+
+def test_remittance_text_reports_each_listed_name_with_its_span(engine: Engine) -> None:
+    text = "INV 4471 licence WPS Office 2021 / paid via AliPay to Tencnet Holdings"
+    r = engine.screen(text, kind="text", as_of="2021-03-01", activity="payment")
+    spans = {h.entity.id: h.span for h in r.hits}
+    assert set(spans) >= {"app-wps-office", "app-alipay", "org-tencent-holdings"}
+    for span in spans.values():
+        assert span is not None and text[span[0] : span[1]] == span[2]
+    assert spans["org-tencent-holdings"][2] == "Tencnet Holdings"
+
+
+def test_chinese_text_without_spaces(engine: Engine) -> None:
+    r = engine.screen("本公司向腾讯控股有限公司支付服务费", kind="text", as_of="2021-03-01")
+    assert "org-tencent-holdings" in {h.entity.id for h in r.hits}
+
+
+def test_package_ids_in_text(engine: Engine) -> None:
+    r = engine.screen("device 77 has com.eg.android.AlipayGphone installed", kind="text", as_of="2021-03-01")
+    assert [h.entity.id for h in r.hits] == ["app-alipay"]
+    assert r.hits[0].by_identifier
+
+
+def test_weak_alias_inside_another_name_is_not_a_hit(engine: Engine) -> None:
+    assert engine.screen("Order from QQ Fresh Foods Ltd", kind="text", as_of="2021-03-01").decision == "clear"
+    assert engine.screen("sent by qq today", kind="text", as_of="2021-03-01").decision == "review"
+
+
+def test_innocent_text_is_clear(engine: Engine) -> None:
+    text = "Payment for invoice 2231, office supplies and software licences, Kings Office Supply, Dallas TX"
+    assert engine.screen(text, kind="text", as_of="2021-03-01").decision == "clear"
+
+
+def test_words_split_chinese_characters() -> None:
+    text = "向腾讯付款 ok."
+    assert [text[s:e] for s, e in words(text)] == ["向", "腾", "讯", "付", "款", "ok"]
