@@ -1,4 +1,4 @@
-"""The candidate index must never lose a name that a brute-force scan with the same scorer finds."""
+"""The candidate index must never lose a match that a brute-force scan with the same scorer finds."""
 
 from __future__ import annotations
 
@@ -28,12 +28,15 @@ def _perturb(rng: random.Random, name: str) -> str:
 
 
 def _brute_force(engine: Engine, query: str) -> set[int]:
+    """Every strong name that scores at the review threshold or above (a match) against the query."""
     form = name_form(query)
+    review = engine.thresholds.review
     return {
         i
         for i, n in enumerate(engine.index.names)
         if n.name.type == "strong"
-        and compare_forms(form, n.form, "person" if n.entity.kind == "person" else "organization").score > 0
+        and compare_forms(form, n.form, "person" if n.entity.kind == "person" else "organization").score
+        >= review
     }
 
 

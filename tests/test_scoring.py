@@ -52,7 +52,7 @@ def test_look_alikes_do_not_match(a: str, b: str, kind: str) -> None:
 def test_calibration_points() -> None:
     assert compare("Tencent Holdings", "Tencent Holdings Limited").score == 1.0
     assert 0.88 <= compare("Tencnet Holdings", "Tencent Holdings").score < 1.0
-    assert compare("Tencent", "Tencent Holdings").score >= 0.85  # a generic word more
+    assert 0.8 <= compare("Tencent", "Tencent Holdings").score < 0.9  # a generic word more: review
     assert compare("Tencent Music", "Tencent").score < 0.8  # a distinctive word more
 
 
@@ -60,7 +60,7 @@ def test_explanation_names_what_matched_and_what_did_not() -> None:
     cmp = compare("Tencnet Music Holdings Ltd", "Tencent Holdings")
     assert "tencnet~tencent" in cmp.explanation
     assert "music" in cmp.explanation
-    assert "ltd" in cmp.explanation
+    assert "limited" in cmp.explanation
 
 
 def test_short_tokens_must_be_exact() -> None:

@@ -303,11 +303,29 @@ class Engine:
         return self.index.by_identifier(text)
 
     def match_form(self, form: NameForm, kind: str = "party") -> list[tuple[IndexedName, Comparison]]:
-        """Listed names that match a normalised query at or above the review threshold, best first.
+        """Listed names that match a normalised query at or above the review threshold, best first."""
+        return self.score_candidates(form, self.index.candidates(form), kind)
+
+    def score_candidates(
+        self, form: NameForm, candidates: Iterable[IndexedName], kind: str = "party"
+    ) -> list[tuple[IndexedName, Comparison]]:
+        """Score candidate names against a query form; keep those at or above the review threshold.
 
         Among equal scores, a name written as the query was (same characters, then same script) comes
         first, so that 腾讯控股有限公司 reports the Chinese name it matched rather than its pinyin."""
-        out = self._match_form(form, kind)
+        out = []
+        for cand in candidates:
+            ekind = cand.entity.kind
+            if kind in ("person", "organization") and ekind != kind:
+                continue
+            if cand.name.type == "weak":
+                if form.compact == cand.form.compact:
+                    out.append((cand, compare_forms(form, cand.form, "any", self.thresholds)))
+                continue
+            scorer_kind = "person" if ekind == "person" else "organization"
+            cmp = compare_forms(form, cand.form, scorer_kind, self.thresholds)
+            if cmp.score >= self.thresholds.review:
+                out.append((cand, cmp))
         query = fold(form.original)
         out.sort(
             key=lambda m: (
@@ -316,23 +334,6 @@ class Engine:
                 has_han(m[0].name.value) != bool(form.han),
             )
         )
-        return out
-
-    def _match_form(self, form: NameForm, kind: str) -> list[tuple[IndexedName, Comparison]]:
-        out = []
-        for cand in self.index.candidates(form):
-            ekind = cand.entity.kind
-            if kind in ("person", "organization") and ekind != kind:
-                continue
-            if cand.name.type == "weak":
-                if form.compact == cand.form.compact:
-                    out.append((cand, compare_forms(form, cand.form, "any", self.thresholds)))
-                continue
-            cmp = compare_forms(
-                form, cand.form, "person" if ekind == "person" else "organization", self.thresholds
-            )
-            if cmp.score >= self.thresholds.review:
-                out.append((cand, cmp))
         return out
 
     # -- deciding -------------------------------------------------------------------------------------

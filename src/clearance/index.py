@@ -13,10 +13,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from clearance.model import Entity, Identifier, Name
-from clearance.names import NameForm, name_form
+from clearance.names import NameForm, name_form, number_value
 from clearance.scoring import _GIVEN, _pieces, skeleton
 
 _ID_CLEAN = re.compile(r"[\s\-]+")
@@ -33,9 +34,13 @@ def _deletions(token: str, depth: int) -> Iterator[str]:
             yield "".join(ch for i, ch in enumerate(token) if i not in drop)
 
 
-def token_keys(token: str) -> set[str]:
+@lru_cache(maxsize=262144)
+def token_keys(token: str) -> frozenset[str]:
     """Every key under which a token is filed and looked up."""
     keys = {"=" + token}
+    number = number_value(token)
+    if number is not None:
+        keys.add("=" + number)
     if len(token) >= 4:
         depth = 2 if len(token) >= 8 else 1
         keys.update("~" + d for d in _deletions(token, depth))
@@ -46,7 +51,7 @@ def token_keys(token: str) -> set[str]:
     group = _GIVEN.get(token)
     if group is not None:
         keys.add(f"@{group}")
-    return keys
+    return frozenset(keys)
 
 
 def form_keys(form: NameForm) -> set[str]:
@@ -95,10 +100,6 @@ class Index:
         for key in form_keys(form):
             found.update(self._postings.get(key, ()))
         return [self.names[i] for i in sorted(found)]
-
-    def token_hits(self, token: str) -> bool:
-        """Could this single token take part in a match? (the text scanner's trigger)"""
-        return any(k in self._postings for k in token_keys(token)) or token in self._weak
 
     def by_identifier(self, value: str) -> Sequence[tuple[Entity, Identifier]]:
         return self._identifiers.get(identifier_key(value), ())

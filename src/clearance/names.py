@@ -6,7 +6,8 @@ A name goes through the same steps whether it comes from a list or from a query:
 2. Chinese characters become Hanyu pinyin, one token per syllable; every other script goes to
    ASCII through anyascii (accents, Cyrillic, Greek, Arabic, Hangul, kana ...).
 3. Dotted abbreviations collapse ("S.A." -> "sa"), "&" reads "and", other punctuation splits tokens.
-4. Number words become digits ("three" -> "3"), so "Three Stars" meets "3 Stars".
+4. Abbreviations and their words meet in one form ("intl", "international" -> "international"); number
+   words, digits, ordinals and roman numerals compare by value in the scorer ("Three" ~ "3" ~ "III").
 5. Legal forms in many languages are removed for comparison and kept aside for the explanation.
    Unambiguous ones ("ltd", "gmbh", "ooo", "you xian gong si") go wherever they stand; short ones that are
    also ordinary words elsewhere ("co", "sa", "ag", "as") only at the start or end of the name.
@@ -26,8 +27,10 @@ from anyascii import anyascii
 
 GENERIC_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.3
+STOPWORD_WEIGHT = 0.1
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH: dict[int, str | None] = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH |= {ord("đ"): "dj", ord("Đ"): "Dj"}  # Serbo-Croatian: Đorđe is written Djordje in ASCII
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}|\b[a-z]\.(?=\s*[a-z]\.)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -48,13 +51,17 @@ sarl; sas; sasu; eurl; societe anonyme; societe a responsabilite limitee; societ
 sa de cv; s de rl; s de rl de cv; sapi de cv; sab de cv; sociedad anonima; sociedade anonima;
 sociedad limitada; sociedad de responsabilidad limitada; srl; spa; societa per azioni;
 bv; besloten vennootschap; naamloze vennootschap; oyj; aps; asa;
-anonim sirketi; limited sirketi;
+anonim sirketi; limited sirketi; sp z oo; spolka z ograniczona odpowiedzialnoscia; spolka akcyjna; sro;
+s a rl; s a r l; limitada; spol s r o; s r o; aktiebolaget; aktiebolag;
+sdn bhd; sendirian berhad; bhd; berhad; tbk; persero; kft; zrt;
+fze; fzco; fzc; sia; as oy;
 kabushiki kaisha; kabushikigaisha; godo kaisha; yugen kaisha; jusikhoesa; chusikhoesa; jusighoesa;
 you xian gong si; youxian gongsi; youxiangongsi; gu fen you xian gong si; gufen youxian gongsi;
 you xian ze ren gong si; youxian zeren gongsi
 """
 _LEGAL_EDGE = """
-co; company; the; and; sa; ag; kg; se; nv; as; ab; oy; ao; tov; sl; sc; ug; ev; e v; lp; kk; gk;
+co; company; the; and; sa; ag; kg; se; nv; as; ab; oy; ao; tov; sl; sc; ug; ev; e v; lp; kk; gk; pt; cv;
+ltd co; co ltd; pte ltd; uab; ad; doo; d o o; oao; spa; sas; mv; mt; m v; m t; ss; fv; mts; spol s ro;
 gong si; gongsi; establishment; est
 """
 # Words so common in company names that they say little about which company is meant.
@@ -75,45 +82,31 @@ _NUMBERS = {
     )
 }
 _NUMBERS |= {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
-_NUMBERS |= {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
+_NUMBERS |= {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
+_NUMBERS |= {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}  # not i, v, x
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def number_value(token: str) -> str | None:
+    """The number a token stands for ("three", "3", "3rd", "iii" -> "3"), or None."""
+    if token.isdigit():
+        return str(int(token))
+    m = _ORDINAL.match(token)
+    return m.group(1) if m else _NUMBERS.get(token)
+
 
 # Abbreviations that registries and lists use for ordinary words ("SEMICONDUCTOR MFG INTL CORP").
+_ABBREVIATION_GROUPS = """
+manufacturing mfg mfrs manufacturers; international intl int; national natl; holdings hldgs; holding hldg;
+group grp; services svcs; service svc; management mgmt; trading trdg; brothers bros;
+association associated assn assoc; university univ; institute inst; department dept;
+industries ind inds indus; technology tech; science sci; chemical chem chemicals; pharmaceutical pharm
+pharma pharmaceuticals; engineering engg eng; systems sys; telecommunications telecom; development dev;
+investment invt inv invest investments; compagnie cie; company cy; saint st ste; fort ft;
+corporation corp; incorporated inc; limited ltd; brothers bro; general gen; electric elec; export exp
+"""
 _ABBREVIATIONS = {
-    "mfg": "manufacturing",
-    "mfrs": "manufacturers",
-    "intl": "international",
-    "int": "international",
-    "natl": "national",
-    "hldgs": "holdings",
-    "hldg": "holding",
-    "grp": "group",
-    "svcs": "services",
-    "svc": "service",
-    "mgmt": "management",
-    "trdg": "trading",
-    "bros": "brothers",
-    "assn": "association",
-    "assoc": "association",
-    "univ": "university",
-    "inst": "institute",
-    "dept": "department",
-    "ind": "industries",
-    "inds": "industries",
-    "indus": "industries",
-    "tech": "technology",
-    "sci": "science",
-    "chem": "chemical",
-    "pharm": "pharmaceutical",
-    "pharma": "pharmaceutical",
-    "engg": "engineering",
-    "eng": "engineering",
-    "sys": "systems",
-    "telecom": "telecommunications",
-    "dev": "development",
-    "invest": "investment",
-    "st": "saint",
-    "mt": "mount",
-    "ft": "fort",
+    word: group.split()[0] for group in _ABBREVIATION_GROUPS.split(";") for word in group.split()[1:]
 }
 
 # Pinyin syllables of common Chinese company words, joined so that they weigh as one generic word.
@@ -189,7 +182,7 @@ def tokenize(text: str) -> list[str]:
     latin = to_latin(fold(text)).lower()
     latin = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), latin)
     latin = latin.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("`", "")
-    return [_NUMBERS.get(t) or _ABBREVIATIONS.get(t, t) for t in _NON_ALNUM.split(latin) if t]
+    return [_ABBREVIATIONS.get(t, t) for t in _NON_ALNUM.split(latin) if t]
 
 
 def _join_phrases(tokens: list[str]) -> list[str]:
@@ -220,6 +213,8 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
         else:
             out.append(tokens[i])
             i += 1
+    if len(out) > 1 and _legal_typo(out[-1]):
+        found.append(out.pop())
     changed = True
     while changed and out:
         changed = False
@@ -236,7 +231,19 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     return out, found
 
 
+_LONG_LEGAL = ("corporation", "incorporated", "limited", "company", "limitada", "gesellschaft")
+
+
+def _legal_typo(token: str) -> bool:
+    """A misspelt long legal form at the end of a name ("Corporaton", "Incorproated")."""
+    from rapidfuzz.distance import OSA
+
+    return len(token) >= 7 and any(OSA.distance(token, form, score_cutoff=2) <= 2 for form in _LONG_LEGAL)
+
+
 def _weight(token: str) -> float:
+    if token in _STOPWORDS:
+        return STOPWORD_WEIGHT
     if len(token) == 1 and token.isalpha():
         return INITIAL_WEIGHT
     return GENERIC_WEIGHT if token in GENERIC else 1.0
@@ -249,7 +256,7 @@ def name_form(name: str) -> NameForm:
     tokens, legal = _strip_legal(raw)
     if not tokens:  # a name made only of legal-form words ("Limited Company") keeps its words
         tokens, legal = raw, []
-    kept = [t for t in tokens if t not in _STOPWORDS] or tokens
+    kept = tokens
     return NameForm(
         original=name,
         tokens=tuple(kept),
