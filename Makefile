@@ -30,7 +30,7 @@ unit: install
 contract: install
 	bash ../shared/checks/contract.sh
 
-test: lint typecheck unit
+test: lint typecheck unit contract
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

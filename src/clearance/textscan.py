@@ -3,7 +3,8 @@
 The text is cut into words (each Chinese character is a word of its own, since Chinese has no spaces).
 Each word, alone and run together with the next one or two, is looked up in the candidate index; a
 listed name that shares a key with it and whose tokens it really resembles starts a search: every window
-of words around it, up to the name's own length plus two, is scored against that name, and the best windows that do not overlap become hits.
+of words around it, up to the name's own length plus two, is scored against that name, and the best
+windows that do not overlap become hits.
 Weak aliases ("QQ") count only when they stand alone: not next to another capitalised word, which would
 make them part of some other name ("QQ Fresh Foods").
 """
