@@ -35,7 +35,7 @@ from clearance.model import (
 )
 from clearance.timeline import start_of
 
-BUILTIN_LIST = ListInfo(id="builtin", title="clearance built-in measures", rule="sanctions")
+BUILTIN_LIST = ListInfo(id="builtin", title="clearance built-in measures")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,17 @@ class Dataset:
     entities: tuple[Entity, ...]
     lists: Mapping[str, ListInfo]
     versions: Mapping[str, str]
+
+    def merged(
+        self, entities: Sequence[Entity], lists: Mapping[str, ListInfo], versions: Mapping[str, str]
+    ) -> Dataset:
+        """This dataset with more entities, lists and versions (from list files or snapshots)."""
+        return Dataset(
+            measures=self.measures,
+            entities=self.entities + tuple(entities),
+            lists={**self.lists, **lists},
+            versions={**self.versions, **versions},
+        )
 
 
 def _require(item: Mapping[str, Any], key: str, where: str) -> Any:

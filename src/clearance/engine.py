@@ -30,7 +30,7 @@ from clearance import __version__
 from clearance.dataset import Dataset, builtin
 from clearance.errors import InputError
 from clearance.index import Index, IndexedName
-from clearance.model import ACTIVITIES, Entity, Measure, most_severe, severity
+from clearance.model import ACTIVITIES, Entity, ListInfo, Listing, Measure, most_severe, severity
 from clearance.names import NameForm, fold, has_han, name_form
 from clearance.scoring import DEFAULT_THRESHOLDS, Comparison, Thresholds, compare_forms
 from clearance.timeline import EntityState, entity_state
@@ -365,9 +365,7 @@ class Engine:
             decision = findings[0].effect
             reasons = [f.reason for f in findings]
         else:
-            rules = [self.dataset.lists[lid].rule for lid in entity.lists if lid in self.dataset.lists]
-            decision = "block" if "sanctions" in rules and strong else "review"
-            reasons = [f"listed on {', '.join(list_names)}"]
+            decision, reasons = self._listing_effect(entity, as_of, activity)
         capped = ""
         if decision == "block" and not strong:
             decision = "review"
@@ -393,6 +391,33 @@ class Engine:
             list_names,
             span,
         )
+
+    def _listing_effect(self, entity: Entity, as_of: date | datetime, activity: str) -> tuple[str, list[str]]:
+        """An entry no built-in measure covers follows its list: what the list restricts, in its dates."""
+        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        listings = entity.listings or tuple(Listing(lid) for lid in entity.lists)
+        effects: list[tuple[str, str]] = []
+        for listing in listings:
+            info = self.dataset.lists.get(listing.list_id, ListInfo(listing.list_id, listing.list_id))
+            programs = f" ({', '.join(listing.programs)})" if listing.programs else ""
+            where = f"{info.title}{programs}"
+            if listing.listed and day < listing.listed:
+                effects.append(
+                    ("clear", f"listed on {where} only from {listing.listed.isoformat()} (context only)")
+                )
+            elif listing.expires and day > listing.expires:
+                effects.append(
+                    ("clear", f"was on {where} until {listing.expires.isoformat()} (context only)")
+                )
+            elif "all" in info.restricts or activity in info.restricts:
+                what = "all dealings" if "all" in info.restricts else f"the activity '{activity}'"
+                effects.append(("block", f"listed on {where}, which restricts {what}"))
+            else:
+                effects.append(
+                    ("review", f"listed on {where}, which restricts {', '.join(sorted(info.restricts))}")
+                )
+        effects.sort(key=lambda e: -severity(e[0]))
+        return (effects[0][0] if effects else "review"), [reason for _, reason in effects]
 
     def _path(self, entity: Entity, via: Sequence[str], basis: str) -> tuple[dict[str, str], ...]:
         """The chain from the hit entity to the entity the measure names, one step per link."""

@@ -80,6 +80,21 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
+class Listing:
+    """An entry on a source list, with the list's own dates for it.
+
+    A listing counts from `listed` (when the source gives it) until `expires` (a denial order's end, a
+    delisting): screening as of a date outside that span reports it as context only."""
+
+    list_id: str
+    source_id: str | None = None  # the entry's id in its source (OFAC ent_num, UN DATAID ...)
+    programs: tuple[str, ...] = ()
+    listed: date | None = None
+    expires: date | None = None
+    citation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Entity:
     id: str
     kind: str
@@ -91,6 +106,10 @@ class Entity:
     measures: tuple[Coverage, ...] = ()
     lists: tuple[str, ...] = ()
     notes: str | None = None
+    listings: tuple[Listing, ...] = ()
+    # facts a list gives about the entry, as (key, value): dob, pob, nationality, citizenship, passport,
+    # national_id, address, gender, title, remarks ... shown to the analyst, not matched on
+    details: tuple[tuple[str, str], ...] = ()
 
     def all_names(self) -> tuple[Name, ...]:
         return (Name(self.name), *self.names)
@@ -119,14 +138,17 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class ListInfo:
-    """A source list and the rule for its entries that no built-in measure covers."""
+    """A source list and what its entries restrict when no built-in measure covers them.
+
+    A sanctions list (SDN, UN) restricts `all` dealings: a strong match blocks, a weaker one asks for
+    review. An export list (Entity List, Denied Persons) restricts `export`: it blocks an export on a
+    strong match and asks for review for any other activity, as a measure would."""
 
     id: str
     title: str
-    rule: str = (
-        "sanctions"  # sanctions: block on a strong match, review on a weaker one; review: always review
-    )
-    version: str = ""
+    restricts: frozenset[str] = frozenset({"all"})
+    authority: str = ""
+    url: str | None = None
 
 
 @dataclass(frozen=True)
