@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 
@@ -32,6 +33,7 @@ STOPWORD_WEIGHT = 0.1
 _ZERO_WIDTH: dict[int, str | None] = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _ZERO_WIDTH |= {ord("đ"): "dj", ord("Đ"): "Dj"}  # Serbo-Croatian: Đorđe is written Djordje in ASCII
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}|\b[a-z]\.(?=\s*[a-z]\.)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -131,7 +133,8 @@ class NameForm:
     tokens: tuple[str, ...]
     weights: tuple[float, ...]
     legal_forms: tuple[str, ...]
-    han: str  # the Chinese characters of the name, legal forms removed ("" when it has none)
+    han: str  # the Chinese characters of the name, simplified, legal forms removed ("" when it has none)
+    hangul: bool = False  # written in Korean script: its romanisation differs from the usual spellings
 
     @property
     def compact(self) -> str:
@@ -151,12 +154,30 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+def has_hangul(text: str) -> bool:
+    return _HANGUL.search(text) is not None
+
+
 def _keep(chunk: str) -> str:
     return chunk
 
 
+def _syllables(text: str) -> str:
+    """Hangul, one syllable a word: 김정은 -> "gim jeong eun", as Korean names are romanised."""
+    return "".join(f" {anyascii(ch)} " if _HANGUL.match(ch) else ch for ch in text)
+
+
+def _greek(text: str) -> str:
+    """Greek ου is "ou" in names (Alexiou), where letter by letter it would read "oy"."""
+    return re.sub("[οό][υύ]", lambda m: "ou", text)
+
+
 def to_latin(text: str) -> str:
     """Transliterate to ASCII: pinyin syllables for Chinese characters, anyascii for the rest."""
+    if "υ" in text or "ύ" in text:
+        text = _greek(text)
+    if has_hangul(text):
+        text = _syllables(text)
     if not has_han(text):
         return anyascii(text)
     from pypinyin import lazy_pinyin  # imported on first use: it loads large dictionaries
@@ -170,8 +191,18 @@ def to_latin(text: str) -> str:
 _HAN_LEGAL = ("股份有限公司", "有限责任公司", "有限公司", "集团", "控股", "公司", "株式会社")
 
 
+@lru_cache(maxsize=1)
+def _to_simplified() -> Any:
+    from opencc import OpenCC  # loaded on first use
+
+    return OpenCC("t2s")
+
+
 def _han_core(text: str) -> str:
+    """The Chinese characters of a name in simplified form (騰訊 -> 腾讯), legal forms removed."""
     han = "".join(_HAN.findall(text))
+    if han:
+        han = _to_simplified().convert(han)
     for form in _HAN_LEGAL:
         han = han.replace(form, "")
     return han
@@ -263,4 +294,5 @@ def name_form(name: str) -> NameForm:
         weights=tuple(_weight(t) for t in kept),
         legal_forms=tuple(legal),
         han=_han_core(fold(name)),
+        hangul=has_hangul(name),
     )

@@ -37,7 +37,7 @@ class Problem:
 class ListData:
     """What a reader made of one source."""
 
-    source: str  # a stable id for the source: ofac-sdn, ofac-consolidated, csl, bis-dpl, un-sc, eu-fsf, uk-hmt, ...
+    source: str  # a stable id for the source: ofac-sdn, ofac-consolidated, csl, bis-dpl, un-sc, eu-fsf, ...
     format: str  # ofac-csv, ofac-xml, csl-csv, csl-json, dpl-txt, un-xml, eu-xml, uk-csv, ftm-json
     lists: dict[str, ListInfo] = field(default_factory=dict)
     entities: list[Entity] = field(default_factory=list)
