@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearance import __version__
+from clearance.cli_lists import app as lists_app
 from clearance.config import home
 from clearance.engine import QUERY_KINDS, Engine, Result, parse_as_of
 from clearance.errors import ClearanceError
@@ -35,6 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=False)
+app.add_typer(lists_app, name="lists")
 
 AsOf = Annotated[
     str | None,

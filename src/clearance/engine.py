@@ -205,14 +205,22 @@ class Engine:
 
     @classmethod
     def default(
-        cls, lists: Iterable[str | Path] | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS
+        cls,
+        lists: Iterable[str | Path] | None = None,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        home: Path | None = None,
     ) -> Engine:
-        """The built-in measures; list files and folders are added by `clearance.lists` (see README)."""
-        dataset = builtin()
-        paths = list(lists or [])
-        if paths:
-            raise InputError("reading list files is not available yet in this version; see the README")
-        return cls(dataset, thresholds)
+        """The built-in measures, the active list snapshots under CLEARANCE_HOME, and any list files or
+        folders given (in any supported format, detected from content)."""
+        from clearance.config import home as default_home
+        from clearance.lists import merge, read, version_of
+        from clearance.lists.updates import load_active
+
+        datas, versions = load_active(home or default_home())
+        for data in read(lists or []):
+            datas.append(data)
+            versions[data.source] = f"file-{version_of(data.files)}"
+        return cls(merge(builtin(), datas, versions), thresholds)
 
     @property
     def measures(self) -> dict[str, Measure]:

@@ -55,6 +55,10 @@ class Reader(Protocol):
 
     def sniff(self, path: Path, head: bytes) -> bool: ...
 
+    def companions(self, path: Path) -> list[Path]:
+        """Files read together with this one (OFAC's add.csv, alt.csv ... beside sdn.csv)."""
+        ...
+
     def read(self, paths: Sequence[Path]) -> ListData: ...
 
 

@@ -1,0 +1,161 @@
+"""Snapshots, imports, updates over HTTP (a local server, never the internet), and diffs."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance import Engine
+from clearance.cli import app
+from clearance.lists import ImportFailed, read
+from clearance.lists.snapshots import active, history
+from clearance.lists.updates import UpdateFailed, diff, import_files, update
+
+runner = CliRunner()
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    cut: bool = False
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
+        if not self.cut:
+            super().copyfile(source, outputfile)
+            return
+        data = source.read()
+        outputfile.write(data[: len(data) // 2])  # promise the whole file, send half, hang up
+        self.close_connection = True
+
+
+@pytest.fixture()
+def server(shared_data: Path) -> Iterator[tuple[str, type[_Handler]]]:
+    handler = type("Handler", (_Handler,), {"cut": False})
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(handler, directory=str(shared_data / "ofac-sdn-2021"))
+    )
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", handler
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_import_keeps_the_files_and_makes_them_active(tmp_path: Path, shared_data: Path) -> None:
+    imported = import_files([shared_data / "ofac-sdn-2021"], tmp_path)
+    assert [i.data.source for i in imported] == ["ofac-sdn"]
+    snap = imported[0].snapshot
+    assert imported[0].created and snap.entities > 8000
+    assert sorted(snap.files) == ["add.csv", "alt.csv", "sdn.csv", "sdn_comments.csv"]
+    assert (Path(snap.path) / "sdn.csv").read_bytes() == (
+        shared_data / "ofac-sdn-2021" / "sdn.csv"
+    ).read_bytes()
+    again = import_files([shared_data / "ofac-sdn-2021"], tmp_path)
+    assert not again[0].created and again[0].snapshot.id == snap.id  # same content: nothing new
+    assert [s.id for s in active(tmp_path)] == [snap.id]
+
+
+def test_engine_default_screens_against_active_snapshots(tmp_path: Path, shared_data: Path) -> None:
+    import_files([shared_data / "ofac-sdn-2021"], tmp_path)
+    engine = Engine.default(home=tmp_path)
+    result = engine.screen("BANCO NACIONAL DE CUBA", as_of="2021-07-01")
+    assert result.decision == "block"
+    assert result.data_versions["ofac-sdn"] == active(tmp_path)[0].id
+    assert "ofac-sdn" in result.hits[0].to_dict()["lists"][0].lower() or result.hits[0].entity.lists
+
+
+def test_engine_default_takes_list_files_of_any_format(shared_data: Path, tmp_path: Path) -> None:
+    engine = Engine.default(
+        lists=[shared_data / "ofac-consolidated-2025", shared_data / "other"], home=tmp_path
+    )
+    smic = engine.screen(
+        "Semiconductor Manufacturing International Corporation", as_of="2022-03-01", activity="securities"
+    )
+    top = smic.hits[0]
+    assert top.entity.id == "org-smic"  # the OFAC entry joined the built-in entity through its ISINs
+    assert "builtin" in top.entity.lists and len(top.entity.lists) > 1
+    assert smic.decision == "block"
+    assert {"builtin", "ofac-consolidated"} <= set(smic.data_versions)
+
+
+def test_an_update_cut_halfway_keeps_the_good_snapshot(
+    tmp_path: Path, server: tuple[str, type[_Handler]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, handler = server
+    monkeypatch.setenv("CLEARANCE_SOURCE_OFAC_SDN_URL", url)
+    first = update(["ofac-sdn"], tmp_path)
+    assert first[0].created and first[0].snapshot.origin == url
+    good = active(tmp_path)[0]
+    handler.cut = True
+    with pytest.raises(UpdateFailed, match=r"cut short|download failed"):
+        update(["ofac-sdn"], tmp_path)
+    assert active(tmp_path)[0] == good
+    assert len(history(tmp_path)) == 1
+    assert not any(p.name.startswith(".incoming") for p in (tmp_path / "snapshots" / "ofac-sdn").iterdir())
+
+
+def test_a_wrong_checksum_fails_the_update(
+    tmp_path: Path, server: tuple[str, type[_Handler]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _ = server
+    monkeypatch.setenv("CLEARANCE_SOURCE_OFAC_SDN_URL", url)
+    monkeypatch.setenv("CLEARANCE_SOURCE_OFAC_SDN_SHA256", "sdn.csv=" + "0" * 64)
+    with pytest.raises(UpdateFailed, match="SHA-256"):
+        update(["ofac-sdn"], tmp_path)
+    assert active(tmp_path) == []
+
+
+def test_a_file_losing_too_many_rows_fails_and_replaces_nothing(tmp_path: Path, shared_data: Path) -> None:
+    broken = tmp_path / "in"
+    broken.mkdir()
+    lines = (shared_data / "other" / "bis-dpl-2019.txt").read_bytes().splitlines(keepends=True)
+    (broken / "dpl.txt").write_bytes(b"".join(lines[:1] + [b'"only one field\n'] * 200 + lines[1:100]))
+    with pytest.raises(ImportFailed, match="could not be read"):
+        import_files([broken / "dpl.txt"], tmp_path / "home")
+    assert active(tmp_path / "home") == []
+
+
+def test_unknown_formats_are_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("hello\nworld\n")
+    with pytest.raises(ImportFailed, match="not a list format"):
+        read([junk])
+
+
+def test_diff_by_list(shared_data: Path, tmp_path: Path) -> None:
+    src = shared_data / "ofac-sdn-2021"
+    edited = tmp_path / "sdn"
+    shutil.copytree(src, edited)
+    rows = (edited / "sdn.csv").read_bytes().split(b"\r\n")
+    rows = [r for r in rows if not r.startswith(b"306,")]  # BANCO NACIONAL DE CUBA delisted
+    rows = [r.replace(b"EMPRESA CUBANA DE PESCADOS Y MARISCOS", b"EMPRESA CUBANA DE PESCADO") for r in rows]
+    (edited / "sdn.csv").write_bytes(b"\r\n".join(rows))
+    result = diff(read([src / "sdn.csv"]), read([edited / "sdn.csv"]))
+    assert sum(len(d.removed) for d in result.values()) == 1
+    assert sum(len(d.changed) for d in result.values()) >= 1
+    assert not any(d.added for d in result.values())
+
+
+def test_cli_lists_import_show_and_errors(tmp_path: Path, shared_data: Path) -> None:
+    env = {"CLEARANCE_HOME": str(tmp_path)}
+    r = runner.invoke(
+        app, ["lists", "import", str(shared_data / "other" / "un-consolidated-2026.xml"), "--json"], env=env
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["imported"][0]["source"] == "un-sc" and doc["imported"][0]["entities"] > 500
+    shown = runner.invoke(app, ["lists", "show", "--json"], env=env)
+    assert json.loads(shown.stdout)["snapshots"][0]["sha256"] == doc["imported"][0]["sha256"]
+    missing = runner.invoke(app, ["lists", "import", str(tmp_path / "nope.csv")], env=env)
+    assert missing.exit_code == 2 and "error:" in missing.output
