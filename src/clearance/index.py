@@ -1,10 +1,23 @@
-"""Candidate index: which listed names could score above zero against a query, without scoring them all.
+"""Candidate index: which listed names could reach the review threshold against a query, found without
+scoring every listed name.
 
-Recall-safe by construction: the scorer gives a pair of tokens a similarity above zero only when they are
-equal, within `allowed_edits` of each other, share a consonant skeleton, or are variants of one given
-name; the index keeps a key for each of those cases (deletion neighbourhoods cover the edits, as in
-SymSpell), for every token and every run of two or three tokens, so any name that can score above zero
-shares at least one key with the query. `tests/test_index.py` checks this against a brute-force scan.
+Built once per engine over the distinct tokens of all strong names (a vocabulary), not over every name:
+
+* each distinct token is filed under the keys of every way the scorer can match it: itself; its deletion
+  neighbourhood up to the edits the scorer allows for its length (as in SymSpell: two words within k
+  edits share a word with at most k letters deleted from each); its consonant skeleton (against names
+  written without vowels); its romanised spelling; its given-name group; its number value; its Korean
+  syllable key;
+* each run of two to four adjacent tokens of a name is filed as one joined string, since the scorer
+  matches a run only when it equals a token of the other name ("cam scanner" ~ "camscanner");
+* a query's tokens and runs are looked up, the tokens found are checked with the scorer's own token
+  similarity, and each name they occur in collects the positions matched on both sides.
+
+A name survives only if both its coverage and the query's could still reach the review threshold with
+every collected position matched perfectly: the score is low^0.7 * high^0.3 of the two coverages, so
+it cannot reach `review` unless both coverages reach review^(1/0.7). This bound prunes names that share
+only a generic word with the query, and it is safe: `tests/test_index.py` checks that the index returns
+every name that a brute-force scan with the same scorer finds.
 """
 
 from __future__ import annotations
@@ -14,11 +27,22 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
 
 from clearance.model import Entity, Identifier, Name
 from clearance.names import NameForm, name_form, number_value
-from clearance.scoring import _GIVEN, _pieces, skeleton
+from clearance.scoring import (
+    _GIVEN,
+    _SYLLABLE,
+    DEFAULT_THRESHOLDS,
+    _abjad,
+    _pieces,
+    _weights,
+    allowed_edits,
+    korean_key,
+    romanised,
+    skeleton,
+    token_similarity,
+)
 
 _ID_CLEAN = re.compile(r"[\s\-]+")
 
@@ -28,36 +52,78 @@ def identifier_key(value: str) -> str:
     return _ID_CLEAN.sub("", value).casefold()
 
 
-def _deletions(token: str, depth: int) -> Iterator[str]:
-    for k in range(1, depth + 1):
-        for drop in combinations(range(len(token)), k):
-            yield "".join(ch for i, ch in enumerate(token) if i not in drop)
+def _deletions(token: str, depth: int) -> set[str]:
+    """Every string made by deleting up to `depth` letters (depth 0, 1 or 2)."""
+    if depth == 0:
+        return set()
+    first = {token[:i] + token[i + 1 :] for i in range(len(token))}
+    if depth == 1:
+        return first
+    return first | {d[:i] + d[i + 1 :] for d in first for i in range(len(d))}
 
 
 @lru_cache(maxsize=262144)
-def token_keys(token: str) -> frozenset[str]:
-    """Every key under which a token is filed and looked up."""
-    keys = {"=" + token}
-    number = number_value(token)
-    if number is not None:
-        keys.add("=" + number)
-    if len(token) >= 4:
-        depth = 2 if len(token) >= 8 else 1
-        keys.update("~" + d for d in _deletions(token, depth))
-        keys.add("~" + token)
+def query_keys(token: str, typos: bool = True) -> tuple[str, ...]:
+    """The keys a query token (or, without typos, a joined run) is looked up under."""
+    keys = set(_variant_keys(token))
+    if typos:
+        keys.update(_typo_keys(token))
     sk = skeleton(token)
-    if len(sk) >= 3:
-        keys.add("#" + sk)
+    if len(sk) >= 2:
+        if _abjad(token):
+            keys.add("#v" + sk)  # meets vowelled tokens with these consonants
+        elif len(token) >= 4:
+            keys.add("#a" + sk)  # meets tokens written without vowels
+    return tuple(keys)
+
+
+def vocabulary_keys(token: str) -> set[str]:
+    """The keys a listed token is filed under (its runs: `_run_keys`)."""
+    keys = set(_variant_keys(token))
+    keys.update(_typo_keys(token))
+    sk = skeleton(token)
+    if len(sk) >= 2:
+        keys.add(("#a" if _abjad(token) else "#v") + sk)
+    return keys
+
+
+def _typo_keys(token: str) -> Iterator[str]:
+    yield from ("~" + d for d in _deletions(token, allowed_edits(len(token))))
+
+
+def _variant_keys(token: str) -> Iterator[str]:
+    yield "~" + token
+    if len(token) >= 4:
+        yield "r" + romanised(token)
     group = _GIVEN.get(token)
     if group is not None:
+        yield f"@{group}"
+    number = number_value(token)
+    if number is not None:
+        yield "n" + number
+    if _SYLLABLE.match(token) and len(token) <= 6:
+        yield "k" + korean_key(token)
+
+
+def runs(tokens: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
+    """Runs of two to four adjacent tokens, joined, with the positions they cover (the scorer's pieces
+    other than single tokens)."""
+    return [piece for piece in _pieces(tokens) if len(piece[1]) > 1]
+
+
+def _run_keys(joined: str) -> set[str]:
+    """A joined run pairs with a token as written, as a given-name variant, by number, or by its
+    consonants against a name written without vowels; never with a typo (see token_similarity)."""
+    keys = {"~" + joined}
+    group = _GIVEN.get(joined)
+    if group is not None:
         keys.add(f"@{group}")
-    return frozenset(keys)
-
-
-def form_keys(form: NameForm) -> set[str]:
-    keys: set[str] = set()
-    for piece, _ in _pieces(form.tokens):
-        keys |= token_keys(piece)
+    number = number_value(joined)
+    if number is not None:
+        keys.add("n" + number)
+    sk = skeleton(joined)
+    if len(sk) >= 2:
+        keys.add(("#a" if _abjad(joined) else "#v") + sk)
     return keys
 
 
@@ -71,38 +137,125 @@ class IndexedName:
 class Index:
     """Names and identifiers of a set of entities, filed for candidate lookup."""
 
-    def __init__(self, entities: Iterable[Entity]) -> None:
+    def __init__(self, entities: Iterable[Entity], review: float = DEFAULT_THRESHOLDS.review) -> None:
         self.names: list[IndexedName] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        self.need: float = float(review ** (1 / 0.7)) - 1e-9  # the coverage both sides must be able to reach
+        self._vocab: dict[str, int] = {}
+        self._tokens: list[str] = []
+        self._postings: list[list[tuple[int, int]]] = []  # token id -> (name, position) pairs
+        self._keys: dict[str, list[int]] = defaultdict(list)  # key -> token ids
+        self._runs: dict[str, list[tuple[int, tuple[int, ...], str]]] = defaultdict(list)
         self._weak: dict[str, list[int]] = defaultdict(list)
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
         for entity in entities:
             self.add(entity)
 
     def add(self, entity: Entity) -> None:
+        seen: set[tuple[str, tuple[str, ...], str]] = set()
         for name in entity.all_names():
             form = name_form(name.value)
-            if not form.tokens:
-                continue
+            key = (name.type, form.tokens, form.han)
+            if not form.tokens or key in seen:
+                continue  # the same name written another way adds nothing to match
+            seen.add(key)
             pos = len(self.names)
             self.names.append(IndexedName(entity, name, form))
             if name.type == "weak":
                 self._weak[form.compact].append(pos)
-            else:
-                for key in form_keys(form):
-                    self._postings[key].append(pos)
+                continue
+            for i, token in enumerate(form.tokens):
+                self._postings[self._token_id(token)].append((pos, i))
+            for joined, positions in runs(form.tokens):
+                for run_key in _run_keys(joined):
+                    self._runs[run_key].append((pos, positions, joined))
         for ident in entity.identifiers:
             self._identifiers[identifier_key(ident.value)].append((entity, ident))
 
-    def candidates(self, form: NameForm) -> list[IndexedName]:
-        """Strong names sharing a key with the query, and weak aliases equal to the whole query."""
-        found: set[int] = set(self._weak.get(form.compact, ()))
-        for key in form_keys(form):
-            found.update(self._postings.get(key, ()))
+    def _token_id(self, token: str) -> int:
+        tid = self._vocab.get(token)
+        if tid is None:
+            tid = self._vocab[token] = len(self._tokens)
+            self._tokens.append(token)
+            self._postings.append([])
+            for key in vocabulary_keys(token):
+                self._keys[key].append(tid)
+        return tid
+
+    def _matching_tokens(self, piece: str, typos: bool = True) -> set[int]:
+        """Listed tokens the scorer could pair with this query token or run (verified, not just keyed)."""
+        found = set()
+        for key in query_keys(piece, typos):
+            for tid in self._keys.get(key, ()):
+                if (
+                    tid not in found
+                    and token_similarity(piece, self._tokens[tid], False, True, True, typos) > 0
+                ):
+                    found.add(tid)
+        return found
+
+    def _collect(self, form: NameForm) -> dict[int, tuple[set[int], set[int]]]:
+        """Each name sharing something with the query: its matched positions and the query's."""
+        hits: dict[int, tuple[set[int], set[int]]] = {}
+
+        def mark(name: int, name_positions: Iterable[int], query_positions: Iterable[int]) -> None:
+            entry = hits.get(name)
+            if entry is None:
+                entry = hits[name] = (set(), set())
+            entry[0].update(name_positions)
+            entry[1].update(query_positions)
+
+        for qi, token in enumerate(form.tokens):
+            for tid in self._matching_tokens(token):
+                for name, p in self._postings[tid]:
+                    mark(name, (p,), (qi,))
+            checked: set[str] = set()
+            for key in query_keys(token, False):
+                for name, positions, joined in self._runs.get(key, ()):
+                    if joined in checked or token_similarity(token, joined, False, True, True, False) > 0:
+                        checked.add(joined)
+                        mark(name, positions, (qi,))
+        for joined, qpositions in runs(form.tokens):
+            for tid in self._matching_tokens(joined, typos=False):
+                for name, p in self._postings[tid]:
+                    mark(name, (p,), qpositions)
+        return hits
+
+    def candidates(self, form: NameForm, prune: bool = True) -> list[IndexedName]:
+        """Strong names that could reach the review threshold, and weak aliases equal to the whole query.
+        With `prune=False`, every strong name sharing a matching token (the text scanner's triggers)."""
+        found = set(self._weak.get(form.compact, ()))
+        initials = {t for t in form.tokens if len(t) == 1}
+        for name, (npos, qpos) in self._collect(form).items():
+            if not prune or self._may_reach(self.names[name], form, npos, qpos, initials):
+                found.add(name)
         return [self.names[i] for i in sorted(found)]
+
+    def _may_reach(
+        self, cand: IndexedName, form: NameForm, npos: set[int], qpos: set[int], initials: set[str]
+    ) -> bool:
+        person = cand.entity.kind == "person"
+        tokens = cand.form.tokens
+        if person:  # an initial pairs with any word it begins (J ~ John), on either side
+            name_initials = {t for t in tokens if len(t) == 1}
+            if initials:
+                npos = npos | {i for i, t in enumerate(tokens) if t[0] in initials}
+                firsts = {t[0] for t in tokens}
+                qpos = qpos | {i for i, t in enumerate(form.tokens) if len(t) == 1 and t in firsts}
+            if name_initials:
+                qpos = qpos | {i for i, t in enumerate(form.tokens) if t[0] in name_initials}
+                firsts = {t[0] for t in form.tokens}
+                npos = npos | {i for i, t in enumerate(tokens) if len(t) == 1 and t in firsts}
+        name_share = _share(_weights(cand.form, person), npos)
+        query_share = _share(_weights(form, person), qpos)
+        return name_share >= self.need and query_share >= self.need
 
     def by_identifier(self, value: str) -> Sequence[tuple[Entity, Identifier]]:
         return self._identifiers.get(identifier_key(value), ())
 
     def __len__(self) -> int:
         return len(self.names)
+
+
+def _share(weights: Sequence[float], positions: set[int]) -> float:
+    total = sum(weights)
+    return sum(weights[i] for i in positions if i < len(weights)) / total if total else 0.0

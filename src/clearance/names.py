@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 GENERIC_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.3
@@ -230,13 +231,26 @@ def _join_phrases(tokens: list[str]) -> list[str]:
     return out
 
 
+def _by_first(forms: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Legal forms by their first word (longest first), so a name is scanned once, not once per form."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for form in forms:
+        table.setdefault(form[0], []).append(form)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in table.items()}
+
+
+_ANYWHERE_BY_FIRST = _by_first(LEGAL_ANYWHERE)
+_EDGE_BY_FIRST = _by_first(LEGAL_EDGE)
+_EDGE_BY_LAST = {k: v for k, v in _by_first(tuple(f[::-1] for f in LEGAL_EDGE)).items()}
+
+
 def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Remove legal forms: anywhere for unambiguous ones, at the edges for the rest."""
     found: list[str] = []
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for form in LEGAL_ANYWHERE:
+        for form in _ANYWHERE_BY_FIRST.get(tokens[i], ()):
             if tuple(tokens[i : i + len(form)]) == form:
                 found.append(" ".join(form))
                 i += len(form)
@@ -247,18 +261,22 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     if len(out) > 1 and _legal_typo(out[-1]):
         found.append(out.pop())
     changed = True
-    while changed and out:
+    while changed and len(out) > 1:
         changed = False
-        for form in LEGAL_EDGE:
-            n = len(form)
-            if len(out) > n and tuple(out[-n:]) == form:
-                found.append(" ".join(form))
+        for reversed_form in _EDGE_BY_LAST.get(out[-1], ()):
+            n = len(reversed_form)
+            if len(out) > n and tuple(out[-n:]) == reversed_form[::-1]:
+                found.append(" ".join(reversed_form[::-1]))
                 del out[-n:]
                 changed = True
-            elif len(out) > n and tuple(out[:n]) == form:
+                break
+        for form in _EDGE_BY_FIRST.get(out[0], ()) if len(out) > 1 else ():
+            n = len(form)
+            if len(out) > n and tuple(out[:n]) == form:
                 found.append(" ".join(form))
                 del out[:n]
                 changed = True
+                break
     return out, found
 
 
@@ -267,9 +285,9 @@ _LONG_LEGAL = ("corporation", "incorporated", "limited", "company", "limitada", 
 
 def _legal_typo(token: str) -> bool:
     """A misspelt long legal form at the end of a name ("Corporaton", "Incorproated")."""
-    from rapidfuzz.distance import OSA
-
-    return len(token) >= 7 and any(OSA.distance(token, form, score_cutoff=2) <= 2 for form in _LONG_LEGAL)
+    if len(token) < 7 or token[0] not in "cilg":
+        return False
+    return any(OSA.distance(token, form, score_cutoff=2) <= 2 for form in _LONG_LEGAL)
 
 
 def _weight(token: str) -> float:

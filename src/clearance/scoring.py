@@ -45,6 +45,8 @@ KINDS = ("person", "organization", "vessel", "any")
 
 _VOWELS = frozenset("aeiouy")
 CONFLICT = 0.9
+MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
+MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
 _GIVEN_NAME_GROUPS = """
 william bill billy will willy liam; robert bob bobby rob robbie bert; james jim jimmy jamie;
 michael mike mick mickey; alexander alex alexandr aleksandr sasha alessandro alejandro sandy;
@@ -75,7 +77,6 @@ def _given_name_index() -> dict[str, int]:
 
 
 _GIVEN = _given_name_index()
-_SKELETON_MAP = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "ks"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,46 +90,36 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
+_DIGRAPHS = {"kh": "h", "ph": "f", "gh": "k", "ck": "k", "dh": "z", "th": "t", "sh": "s", "ch": "s"}
+_DIGRAPH = re.compile("|".join(_DIGRAPHS))
+_CONSONANTS = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "ks", **dict.fromkeys("aeiouyw", None)})
+_REPEATS = re.compile(r"(.)\1+")
+
+
 @lru_cache(maxsize=262144)
 def skeleton(token: str) -> str:
     """Consonants only, without repeats: how abjad scripts (Arabic, Hebrew, Persian) write a name.
 
     Vowels, w and y (written as long vowels in Arabic) and a final h go; digraphs become one letter:
     mohammed, muhammad, mhmd -> mhmd; youssef, ywsf -> sf; fatima, ftmh -> ftm."""
-    t = token.replace("kh", "h").replace("ph", "f").replace("gh", "k").replace("ck", "k").replace("dh", "z")
-    t = t.replace("th", "t").replace("sh", "s").replace("ch", "s").translate(_SKELETON_MAP)
-    t = t[:-1] if t.endswith("h") and len(t) > 2 else t
-    out = ""
-    for ch in t:
-        if ch not in _VOWELS and ch != "w" and ch != out[-1:]:
-            out += ch
-    return out
+    t = _DIGRAPH.sub(lambda m: _DIGRAPHS[m.group()], token).translate(_CONSONANTS)
+    if t.endswith("h") and len(t) > 2:
+        t = t[:-1]
+    return _REPEATS.sub(r"\1", t)
 
 
-_ROMANISATION = (
-    ("dzh", "j"),
-    ("zh", "j"),
-    ("kh", "h"),
-    ("ph", "f"),
-    ("gh", "k"),
-    ("q", "k"),
-    ("ck", "k"),
-    ("iy", "y"),
-    ("ii", "y"),
-    ("yo", "e"),
-    ("ye", "e"),
-    ("ou", "u"),
-    ("oo", "u"),
-    ("ee", "i"),
-)
+# Usual romanisation variants, one spelling each (applied in one pass, longest first).
+_ROMANISATION = {
+    "dzh": "j", "zh": "j", "kh": "h", "ph": "f", "gh": "k", "q": "k", "ck": "k", "iy": "y", "ii": "y",
+    "yo": "e", "ye": "e", "ou": "u", "oo": "u", "ee": "i", "oe": "oi", "ya": "ia", "oy": "oi", "ay": "ai",
+}  # fmt: skip
+_ROMAN = re.compile("|".join(sorted(_ROMANISATION, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=262144)
 def romanised(token: str) -> str:
     """One spelling for usual romanisation variants: Fyodorov / Fedorov, Evgeniy / Yevgeny, Sony / Soni."""
-    t = token
-    for a, b in _ROMANISATION:
-        t = t.replace(a, b)
+    t = _ROMAN.sub(lambda m: _ROMANISATION[m.group()], token)
     return t[:-1] + "i" if t.endswith("y") else t
 
 
@@ -150,13 +141,18 @@ def allowed_edits(length: int) -> int:
     """Typos tolerated in a token of this length: short words must be exact."""
     if length < 4:
         return 0
-    return 1 if length <= 7 else 2
+    return 1 if length <= 9 else 2
 
 
+_NO_VOWELS = str.maketrans(dict.fromkeys("aeiou", None))
+
+
+@lru_cache(maxsize=262144)
 def _abjad(token: str) -> bool:
     """Written (almost) without vowel letters, as Arabic, Hebrew, Persian and Indic names come out of
     transliteration: mhmd, mstfa, srma."""
-    return len(token) >= 2 and sum(ch in "aeiou" for ch in token) * 4 <= len(token)
+    vowels = len(token) - len(token.translate(_NO_VOWELS))
+    return len(token) >= 2 and vowels * 4 <= len(token)
 
 
 # Korean surnames: the Revised Romanization that transliteration gives, and the spellings people use.
@@ -217,14 +213,18 @@ def korean_key(token: str) -> str:
 
 
 @lru_cache(maxsize=262144)
-def token_similarity(a: str, b: str, person: bool = False, fuzzy: bool = True, korean: bool = False) -> float:
+def token_similarity(
+    a: str, b: str, person: bool = False, fuzzy: bool = True, korean: bool = False, typos: bool = True
+) -> float:
     """Similarity of two tokens in [0, 1]; 0 means "not the same word".
 
-    `fuzzy=False` (names written in Chinese characters, whose pinyin is exact) allows no typos;
-    `korean=True` (one name written in Hangul) compares romanised Korean syllables by sound."""
+    `fuzzy=False` (names written in Chinese characters, whose pinyin is exact) allows no variants;
+    `korean=True` (one name written in Hangul) compares romanised Korean syllables by sound;
+    `typos=False` (a run of words joined) allows only equal words, given-name variants, numbers and
+    consonant skeletons: no typos, no romanisation rules."""
     if a == b:
         return 1.0
-    if korean and _SYLLABLE.match(a) and _SYLLABLE.match(b) and korean_key(a) == korean_key(b):
+    if korean and typos and _SYLLABLE.match(a) and _SYLLABLE.match(b) and korean_key(a) == korean_key(b):
         return 0.9
     na, nb = number_value(a), number_value(b)
     if na is not None or nb is not None:
@@ -236,12 +236,12 @@ def token_similarity(a: str, b: str, person: bool = False, fuzzy: bool = True, k
         return 0.9 if a[0] == b[0] else 0.0  # an initial stands for the name it begins
     if not fuzzy:
         return 0.0
-    if len(a) >= 4 and len(b) >= 4 and romanised(a) == romanised(b):
+    if typos and len(a) >= 4 and len(b) >= 4 and romanised(a) == romanised(b):
         return 0.9
     if person and not _abjad(a) and not _abjad(b) and _gender_variant(a, b):
         return 0.0
     shortest = min(len(a), len(b))
-    edits = OSA.distance(a, b, score_cutoff=allowed_edits(shortest))
+    edits = OSA.distance(a, b, score_cutoff=allowed_edits(shortest)) if typos else shortest + 1
     if edits <= allowed_edits(shortest) and a[0] == b[0]:
         # one vowel swapped for another in the same place is more often another name (Bayer / Bauer,
         # Patel / Patil) than a slip of the hand: it costs one and a half edits
@@ -280,11 +280,14 @@ class Comparison:
 
 
 def _pieces(tokens: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
-    """Each token, and each run of two to four adjacent tokens joined, with the positions it covers."""
+    """Each token, and each run of two to four adjacent tokens joined, with the positions it covers.
+    A run pairs with a token of the other name as written or as a spelling variant, never with a typo."""
     out: list[tuple[str, tuple[int, ...]]] = [(t, (i,)) for i, t in enumerate(tokens)]
-    for size in (2, 3, 4):
+    for size in range(2, MAX_RUN + 1):
         for i in range(len(tokens) - size + 1):
-            out.append(("".join(tokens[i : i + size]), tuple(range(i, i + size))))
+            joined = "".join(tokens[i : i + size])
+            if len(joined) <= MAX_RUN_LENGTH:
+                out.append((joined, tuple(range(i, i + size))))
     return out
 
 
@@ -302,7 +305,8 @@ def align(
                 continue  # a run against a run is the same as its tokens against each other
             if (len(li) > 1 or len(ri) > 1) and min(len(lp), len(rp)) == 1:
                 continue  # an initial stands for one word, not for a run of them
-            sim = token_similarity(lp, rp, person, fuzzy, korean)
+            # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos
+            sim = token_similarity(lp, rp, person, fuzzy, korean, typos=len(li) == 1 and len(ri) == 1)
             if sim > 0:
                 candidates.append((sim, len(li) + len(ri), li, ri))
     candidates.sort(key=lambda c: (-c[0], -c[1]))

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from clearance.index import IndexedName
 from clearance.names import has_han, name_form
-from clearance.scoring import _pieces, token_similarity
 
 if TYPE_CHECKING:
     from clearance.engine import Engine, Hit
@@ -64,16 +63,8 @@ class _Triggers:
 
     def __call__(self, word: str) -> list[IndexedName]:
         if word not in self.cache:
-            tokens = name_form(word).tokens
-            found = []
-            for cand in self.engine.index.candidates(name_form(word)) if tokens else ():
-                person = cand.entity.kind == "person"
-                pieces = [p for p, _ in _pieces(cand.form.tokens)]
-                if cand.name.type == "weak" or any(
-                    token_similarity(t, p, person) > 0 for t in tokens for p in pieces
-                ):
-                    found.append(cand)
-            self.cache[word] = found
+            form = name_form(word)
+            self.cache[word] = self.engine.index.candidates(form, prune=False) if form.tokens else []
         return self.cache[word]
 
 
