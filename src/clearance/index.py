@@ -147,6 +147,7 @@ class Index:
         self._runs: dict[str, list[tuple[int, tuple[int, ...], str]]] = defaultdict(list)
         self._weak: dict[str, list[int]] = defaultdict(list)
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
+        self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
         for entity in entities:
             self.add(entity)
 
@@ -160,6 +161,8 @@ class Index:
             seen.add(key)
             pos = len(self.names)
             self.names.append(IndexedName(entity, name, form))
+            weights = _weights(form, entity.kind == "person")
+            self._bounds.append((weights, sum(weights)))
             if name.type == "weak":
                 self._weak[form.compact].append(pos)
                 continue
@@ -225,37 +228,44 @@ class Index:
         With `prune=False`, every strong name sharing a matching token (the text scanner's triggers)."""
         found = set(self._weak.get(form.compact, ()))
         initials = {t for t in form.tokens if len(t) == 1}
+        query_weights = {False: _weights(form, False), True: _weights(form, True)}
+        query_totals = {k: sum(v) for k, v in query_weights.items()}
         for name, (npos, qpos) in self._collect(form).items():
-            if not prune or self._may_reach(self.names[name], form, npos, qpos, initials):
+            if not prune:
+                found.add(name)
+                continue
+            person = self.names[name].entity.kind == "person"
+            if person:
+                npos, qpos = self._initials(self.names[name].form.tokens, form.tokens, npos, qpos, initials)
+            weights, total = self._bounds[name]
+            qw, qt = query_weights[person], query_totals[person]
+            if (
+                total
+                and qt
+                and sum(weights[i] for i in npos) >= self.need * total
+                and sum(qw[i] for i in qpos) >= self.need * qt
+            ):
                 found.add(name)
         return [self.names[i] for i in sorted(found)]
 
-    def _may_reach(
-        self, cand: IndexedName, form: NameForm, npos: set[int], qpos: set[int], initials: set[str]
-    ) -> bool:
-        person = cand.entity.kind == "person"
-        tokens = cand.form.tokens
-        if person:  # an initial pairs with any word it begins (J ~ John), on either side
-            name_initials = {t for t in tokens if len(t) == 1}
-            if initials:
-                npos = npos | {i for i, t in enumerate(tokens) if t[0] in initials}
-                firsts = {t[0] for t in tokens}
-                qpos = qpos | {i for i, t in enumerate(form.tokens) if len(t) == 1 and t in firsts}
-            if name_initials:
-                qpos = qpos | {i for i, t in enumerate(form.tokens) if t[0] in name_initials}
-                firsts = {t[0] for t in form.tokens}
-                npos = npos | {i for i, t in enumerate(tokens) if len(t) == 1 and t in firsts}
-        name_share = _share(_weights(cand.form, person), npos)
-        query_share = _share(_weights(form, person), qpos)
-        return name_share >= self.need and query_share >= self.need
+    @staticmethod
+    def _initials(
+        tokens: Sequence[str], query: Sequence[str], npos: set[int], qpos: set[int], initials: set[str]
+    ) -> tuple[set[int], set[int]]:
+        """An initial pairs with any word it begins (J ~ John), on either side: count such positions."""
+        name_initials = {t for t in tokens if len(t) == 1}
+        if initials:
+            npos = npos | {i for i, t in enumerate(tokens) if t[0] in initials}
+            firsts = {t[0] for t in tokens}
+            qpos = qpos | {i for i, t in enumerate(query) if len(t) == 1 and t in firsts}
+        if name_initials:
+            qpos = qpos | {i for i, t in enumerate(query) if t[0] in name_initials}
+            firsts = {t[0] for t in query}
+            npos = npos | {i for i, t in enumerate(tokens) if len(t) == 1 and t in firsts}
+        return npos, qpos
 
     def by_identifier(self, value: str) -> Sequence[tuple[Entity, Identifier]]:
         return self._identifiers.get(identifier_key(value), ())
 
     def __len__(self) -> int:
         return len(self.names)
-
-
-def _share(weights: Sequence[float], positions: set[int]) -> float:
-    total = sum(weights)
-    return sum(weights[i] for i in positions if i < len(weights)) / total if total else 0.0
