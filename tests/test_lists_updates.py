@@ -159,3 +159,44 @@ def test_cli_lists_import_show_and_errors(tmp_path: Path, shared_data: Path) -> 
     assert json.loads(shown.stdout)["snapshots"][0]["sha256"] == doc["imported"][0]["sha256"]
     missing = runner.invoke(app, ["lists", "import", str(tmp_path / "nope.csv")], env=env)
     assert missing.exit_code == 2 and "error:" in missing.output
+
+
+def test_an_expired_denial_order_no_longer_hits(shared_data: Path, tmp_path: Path) -> None:
+    engine = Engine.default(lists=[shared_data / "other" / "bis-dpl-2019.txt"], home=tmp_path)
+    during = engine.screen("Aaron Robert Henderson", as_of="2015-01-01", activity="export")
+    assert during.decision == "block"
+    assert during.hits[0].entity.listings[0].expires is not None
+    after = engine.screen("Aaron Robert Henderson", as_of="2020-01-01", activity="export")
+    assert after.decision == "clear"
+    assert "until 2019-09-18" in after.hits[0].explanation
+    before = engine.screen("Aaron Robert Henderson", as_of="2009-01-01", activity="export")
+    assert before.decision == "clear"
+    # a denial order restricts exports: for a payment it asks for review, it does not block
+    assert (
+        engine.screen("Aaron Robert Henderson", as_of="2015-01-01", activity="payment").decision == "review"
+    )
+
+
+def test_screening_against_the_lists_as_they_stood(shared_data: Path, tmp_path: Path) -> None:
+    import json as _json
+
+    src = tmp_path / "v1"
+    shutil.copytree(shared_data / "ofac-sdn-2021", src)
+    first = import_files([src], tmp_path / "home")[0].snapshot
+    rows = (src / "sdn.csv").read_bytes().split(b"\r\n")
+    (src / "sdn.csv").write_bytes(b"\r\n".join(r for r in rows if not r.startswith(b"306,")))
+    second = import_files([src], tmp_path / "home")[0].snapshot
+    assert second.id != first.id and active(tmp_path / "home")[0].id == second.id
+    # pretend the first snapshot was taken in 2021: screening "as the lists stood" then finds the entry
+    manifest = Path(first.path) / "manifest.json"
+    doc = _json.loads(manifest.read_text())
+    doc["retrieved_at"] = "2021-07-01T12:00:00+00:00"
+    manifest.write_text(_json.dumps(doc))
+    from datetime import date
+
+    now = Engine.default(home=tmp_path / "home")
+    assert now.screen("BANCO NACIONAL DE CUBA", as_of="2021-07-01").decision == "clear"
+    then = Engine.default(home=tmp_path / "home", lists_as_of=date(2021, 7, 2))
+    result = then.screen("BANCO NACIONAL DE CUBA", as_of="2021-07-01")
+    assert result.decision == "block"
+    assert result.data_versions["ofac-sdn"] == first.id

@@ -67,10 +67,14 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _engine(review: float = 0.80, strong: float = 0.90) -> Engine:
+def _engine(review: float = 0.80, strong: float = 0.90, lists_as_of: str | None = None) -> Engine:
     if not 0 < review <= strong <= 1:
         _fail("thresholds must satisfy 0 < review <= strong <= 1")
-    return Engine.default(thresholds=Thresholds(review=review, strong=strong))
+    day = None
+    if lists_as_of:
+        parsed = parse_as_of(lists_as_of)
+        day = parsed.date() if isinstance(parsed, datetime) else parsed
+    return Engine.default(thresholds=Thresholds(review=review, strong=strong), lists_as_of=day)
 
 
 def _dump(doc: Any) -> None:
@@ -97,10 +101,18 @@ def screen(
     as_json: AsJson = False,
     review: Review = 0.80,
     strong: Strong = 0.90,
+    lists_as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--lists-as-of",
+            envvar="CLEARANCE_LISTS_AS_OF",
+            help="Screen against the list snapshots that were current on this day, not the active ones.",
+        ),
+    ] = None,
 ) -> None:
     """Screen one query: clear, review or block, with each hit's measures and their state on the date."""
     try:
-        result = _engine(review, strong).screen(query, kind=kind, as_of=as_of, activity=activity)
+        result = _engine(review, strong, lists_as_of).screen(query, kind=kind, as_of=as_of, activity=activity)
     except ClearanceError as exc:
         _fail(str(exc))
     if as_json:

@@ -209,14 +209,16 @@ class Engine:
         lists: Iterable[str | Path] | None = None,
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         home: Path | None = None,
+        lists_as_of: date | None = None,
     ) -> Engine:
         """The built-in measures, the active list snapshots under CLEARANCE_HOME, and any list files or
-        folders given (in any supported format, detected from content)."""
+        folders given (in any supported format, detected from content). `lists_as_of` takes, for each
+        source, the snapshot that was current on that day instead of the active one (for audit)."""
         from clearance.config import home as default_home
         from clearance.lists import merge, read, version_of
         from clearance.lists.updates import load_active
 
-        datas, versions = load_active(home or default_home())
+        datas, versions = load_active(home or default_home(), lists_as_of)
         for data in read(lists or []):
             datas.append(data)
             versions[data.source] = f"file-{version_of(data.files)}"

@@ -6,12 +6,13 @@ import hashlib
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from clearance.lists import DEFAULT_MAX_LOSS, ImportFailed, detect, read
 from clearance.lists.base import ListData
 from clearance.lists.download import SOURCES, DownloadFailed, fetch_source
-from clearance.lists.snapshots import Snapshot, active, store
+from clearance.lists.snapshots import Snapshot, active, history, store
 from clearance.model import Entity
 
 
@@ -75,10 +76,12 @@ class UpdateFailed(ImportFailed):
         self.done = done
 
 
-def load_active(home: Path) -> tuple[list[ListData], dict[str, str]]:
-    """Every active snapshot read back, with the versions results name."""
+def load_active(home: Path, as_of: date | None = None) -> tuple[list[ListData], dict[str, str]]:
+    """Every active snapshot read back, with the versions results name. With `as_of`, for each source
+    the newest snapshot retrieved by the end of that day (UTC) instead: the lists as they stood then."""
+    snaps = active(home) if as_of is None else _as_of(home, as_of)
     datas, versions = [], {}
-    for snap in active(home):
+    for snap in snaps:
         paths = snap.file_paths()
         reader = detect(paths[0], snap.format)
         if reader is None:  # pragma: no cover - the format was detected when the snapshot was made
@@ -86,6 +89,15 @@ def load_active(home: Path) -> tuple[list[ListData], dict[str, str]]:
         datas.append(reader.read(paths[:1]))
         versions[snap.source] = snap.version
     return datas, versions
+
+
+def _as_of(home: Path, day: date) -> list[Snapshot]:
+    cutoff = day.isoformat() + "T23:59:59"
+    newest: dict[str, Snapshot] = {}
+    for snap in history(home):
+        if snap.retrieved_at[:19] <= cutoff:
+            newest[snap.source] = snap  # history is oldest first
+    return list(newest.values())
 
 
 @dataclass
