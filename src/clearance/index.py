@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -62,47 +62,51 @@ def _deletions(token: str, depth: int) -> set[str]:
     return first | {d[:i] + d[i + 1 :] for d in first for i in range(len(d))}
 
 
+# Keys are plain strings for a token's own spelling, its romanised spelling and its deletion neighbourhood
+# (one namespace: a romanised spelling is just another spelling), and prefixed by a character no token
+# holds for the rest: "\x01" given-name group, "\x02" number, "\x03" Korean syllable, "\x04"/"\x05"
+# consonant skeleton of a word written without / with vowels.
+_GROUP, _NUMBER, _KOREAN, _ABJAD, _VOWELLED = "\x01", "\x02", "\x03", "\x04", "\x05"
+
+
 @lru_cache(maxsize=262144)
 def query_keys(token: str, typos: bool = True) -> tuple[str, ...]:
     """The keys a query token (or, without typos, a joined run) is looked up under."""
-    keys = set(_variant_keys(token))
+    keys = _variant_keys(token)
     if typos:
-        keys.update(_typo_keys(token))
+        keys |= _deletions(token, allowed_edits(len(token)))
     sk = skeleton(token)
     if len(sk) >= 2:
         if _abjad(token):
-            keys.add("#v" + sk)  # meets vowelled tokens with these consonants
+            keys.add(_VOWELLED + sk)  # meets vowelled tokens with these consonants
         elif len(token) >= 4:
-            keys.add("#a" + sk)  # meets tokens written without vowels
+            keys.add(_ABJAD + sk)  # meets tokens written without vowels
     return tuple(keys)
 
 
 def vocabulary_keys(token: str) -> set[str]:
     """The keys a listed token is filed under (its runs: `_run_keys`)."""
-    keys = set(_variant_keys(token))
-    keys.update(_typo_keys(token))
+    keys = _variant_keys(token)
+    keys |= _deletions(token, allowed_edits(len(token)))
     sk = skeleton(token)
     if len(sk) >= 2:
-        keys.add(("#a" if _abjad(token) else "#v") + sk)
+        keys.add((_ABJAD if _abjad(token) else _VOWELLED) + sk)
     return keys
 
 
-def _typo_keys(token: str) -> Iterator[str]:
-    yield from ("~" + d for d in _deletions(token, allowed_edits(len(token))))
-
-
-def _variant_keys(token: str) -> Iterator[str]:
-    yield "~" + token
+def _variant_keys(token: str) -> set[str]:
+    keys = {token}
     if len(token) >= 4:
-        yield "r" + romanised(token)
+        keys.add(romanised(token))
     group = _GIVEN.get(token)
     if group is not None:
-        yield f"@{group}"
+        keys.add(f"{_GROUP}{group}")
     number = number_value(token)
     if number is not None:
-        yield "n" + number
-    if _SYLLABLE.match(token) and len(token) <= 6:
-        yield "k" + korean_key(token)
+        keys.add(_NUMBER + number)
+    if len(token) <= 6 and _SYLLABLE.match(token):
+        keys.add(_KOREAN + korean_key(token))
+    return keys
 
 
 def runs(tokens: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
@@ -114,16 +118,16 @@ def runs(tokens: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
 def _run_keys(joined: str) -> set[str]:
     """A joined run pairs with a token as written, as a given-name variant, by number, or by its
     consonants against a name written without vowels; never with a typo (see token_similarity)."""
-    keys = {"~" + joined}
+    keys = {joined}
     group = _GIVEN.get(joined)
     if group is not None:
-        keys.add(f"@{group}")
+        keys.add(f"{_GROUP}{group}")
     number = number_value(joined)
     if number is not None:
-        keys.add("n" + number)
+        keys.add(_NUMBER + number)
     sk = skeleton(joined)
     if len(sk) >= 2:
-        keys.add(("#a" if _abjad(joined) else "#v") + sk)
+        keys.add((_ABJAD if _abjad(joined) else _VOWELLED) + sk)
     return keys
 
 

@@ -35,6 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
@@ -93,7 +94,10 @@ DEFAULT_THRESHOLDS = Thresholds()
 _DIGRAPHS = {"kh": "h", "ph": "f", "gh": "k", "ck": "k", "dh": "z", "th": "t", "sh": "s", "ch": "s"}
 _DIGRAPH = re.compile("|".join(_DIGRAPHS))
 _CONSONANTS = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "ks", **dict.fromkeys("aeiouyw", None)})
-_REPEATS = re.compile(r"(.)\1+")
+
+
+def _digraph(m: re.Match[str]) -> str:
+    return _DIGRAPHS[m.group()]
 
 
 @lru_cache(maxsize=262144)
@@ -102,10 +106,13 @@ def skeleton(token: str) -> str:
 
     Vowels, w and y (written as long vowels in Arabic) and a final h go; digraphs become one letter:
     mohammed, muhammad, mhmd -> mhmd; youssef, ywsf -> sf; fatima, ftmh -> ftm."""
-    t = _DIGRAPH.sub(lambda m: _DIGRAPHS[m.group()], token).translate(_CONSONANTS)
+    t = token
+    if "h" in t or "ck" in t:  # every digraph but ck ends in h: most words need no substitution
+        t = _DIGRAPH.sub(_digraph, t)
+    t = t.translate(_CONSONANTS)
     if t.endswith("h") and len(t) > 2:
         t = t[:-1]
-    return _REPEATS.sub(r"\1", t)
+    return "".join(ch for ch, _ in groupby(t))
 
 
 # Usual romanisation variants, one spelling each (applied in one pass, longest first).
@@ -119,8 +126,12 @@ _ROMAN = re.compile("|".join(sorted(_ROMANISATION, key=len, reverse=True)))
 @lru_cache(maxsize=262144)
 def romanised(token: str) -> str:
     """One spelling for usual romanisation variants: Fyodorov / Fedorov, Evgeniy / Yevgeny, Sony / Soni."""
-    t = _ROMAN.sub(lambda m: _ROMANISATION[m.group()], token)
+    t = _ROMAN.sub(_romanise, token) if _ROMAN.search(token) else token
     return t[:-1] + "i" if t.endswith("y") else t
+
+
+def _romanise(m: re.Match[str]) -> str:
+    return _ROMANISATION[m.group()]
 
 
 def _gender_variant(a: str, b: str) -> bool:
