@@ -76,22 +76,20 @@ def query_keys(token: str, typos: bool = True) -> tuple[str, ...]:
     if typos:
         keys |= _deletions(token, allowed_edits(len(token)))
     sk = skeleton(token)
-    if len(sk) >= 2:
-        if _abjad(token):
-            keys.add(_VOWELLED + sk)  # meets vowelled tokens with these consonants
-        elif len(token) >= 4:
-            keys.add(_ABJAD + sk)  # meets tokens written without vowels
+    if len(sk) >= 2 and (_abjad(token) or len(token) >= 4):
+        # consonants meet the other kind of writing: vowelled words for an abjad query, and back
+        keys.add((_VOWELLED if _abjad(token) else _ABJAD) + sk)
     return tuple(keys)
 
 
 def vocabulary_keys(token: str) -> set[str]:
     """The keys a listed token is filed under (its runs: `_run_keys`)."""
-    keys = _variant_keys(token)
-    keys |= _deletions(token, allowed_edits(len(token)))
-    sk = skeleton(token)
-    if len(sk) >= 2:
-        keys.add((_ABJAD if _abjad(token) else _VOWELLED) + sk)
-    return keys
+    return _variant_keys(token) | _deletions(token, allowed_edits(len(token))) | _skeleton_key(token)
+
+
+def _skeleton_key(piece: str) -> set[str]:
+    sk = skeleton(piece)
+    return {(_ABJAD if _abjad(piece) else _VOWELLED) + sk} if len(sk) >= 2 else set()
 
 
 def _variant_keys(token: str) -> set[str]:
@@ -118,16 +116,13 @@ def runs(tokens: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
 def _run_keys(joined: str) -> set[str]:
     """A joined run pairs with a token as written, as a given-name variant, by number, or by its
     consonants against a name written without vowels; never with a typo (see token_similarity)."""
-    keys = {joined}
+    keys = {joined} | _skeleton_key(joined)
     group = _GIVEN.get(joined)
     if group is not None:
         keys.add(f"{_GROUP}{group}")
     number = number_value(joined)
     if number is not None:
         keys.add(_NUMBER + number)
-    sk = skeleton(joined)
-    if len(sk) >= 2:
-        keys.add((_ABJAD if _abjad(joined) else _VOWELLED) + sk)
     return keys
 
 
