@@ -34,6 +34,7 @@ from clearance.scoring import (
     _GIVEN,
     _SYLLABLE,
     DEFAULT_THRESHOLDS,
+    VOWEL_FRAME_MIN,
     _abjad,
     _pieces,
     _weights,
@@ -42,6 +43,7 @@ from clearance.scoring import (
     romanised,
     skeleton,
     token_similarity,
+    vowel_frame,
 )
 
 _ID_CLEAN = re.compile(r"[\s\-]+")
@@ -65,8 +67,8 @@ def _deletions(token: str, depth: int) -> set[str]:
 # Keys are plain strings for a token's own spelling, its romanised spelling and its deletion neighbourhood
 # (one namespace: a romanised spelling is just another spelling), and prefixed by a character no token
 # holds for the rest: "\x01" given-name group, "\x02" number, "\x03" Korean syllable, "\x04"/"\x05"
-# consonant skeleton of a word written without / with vowels.
-_GROUP, _NUMBER, _KOREAN, _ABJAD, _VOWELLED = "\x01", "\x02", "\x03", "\x04", "\x05"
+# consonant skeleton of a word written without / with vowels, "\x06" vowel frame (vowels blanked).
+_GROUP, _NUMBER, _KOREAN, _ABJAD, _VOWELLED, _FRAME = "\x01", "\x02", "\x03", "\x04", "\x05", "\x06"
 
 
 @lru_cache(maxsize=262144)
@@ -74,7 +76,7 @@ def query_keys(token: str, typos: bool = True) -> tuple[str, ...]:
     """The keys a query token (or, without typos, a joined run) is looked up under."""
     keys = _variant_keys(token)
     if typos:
-        keys |= _deletions(token, allowed_edits(len(token)))
+        keys |= _deletions(token, allowed_edits(len(token))) | _frame_key(token)
     sk = skeleton(token)
     if len(sk) >= 2 and (_abjad(token) or len(token) >= 4):
         # consonants meet the other kind of writing: vowelled words for an abjad query, and back
@@ -84,7 +86,16 @@ def query_keys(token: str, typos: bool = True) -> tuple[str, ...]:
 
 def vocabulary_keys(token: str) -> set[str]:
     """The keys a listed token is filed under (its runs: `_run_keys`)."""
-    return _variant_keys(token) | _deletions(token, allowed_edits(len(token))) | _skeleton_key(token)
+    return (
+        _variant_keys(token)
+        | _deletions(token, allowed_edits(len(token)))
+        | _skeleton_key(token)
+        | _frame_key(token)
+    )
+
+
+def _frame_key(token: str) -> set[str]:
+    return {_FRAME + vowel_frame(token)} if len(token) >= VOWEL_FRAME_MIN else set()
 
 
 def _skeleton_key(piece: str) -> set[str]:

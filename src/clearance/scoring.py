@@ -143,6 +143,15 @@ def _gender_variant(a: str, b: str) -> bool:
     return skeleton(a) == skeleton(b)
 
 
+VOWEL_FRAME_MIN = 7
+_VOWEL_FRAME = str.maketrans(dict.fromkeys("aeiouy", "*"))
+
+
+def vowel_frame(token: str) -> str:
+    """The word with its vowels blanked: hezbollah, hizballah -> h*zb*ll*h."""
+    return token.translate(_VOWEL_FRAME)
+
+
 def _vowel_swap(a: str, b: str) -> bool:
     diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     return len(diff) == 1 and diff[0][0] in _VOWELS and diff[0][1] in _VOWELS
@@ -251,6 +260,11 @@ def token_similarity(
         return 0.9
     if person and not _abjad(a) and not _abjad(b) and _gender_variant(a, b):
         return 0.0
+    if typos and len(a) == len(b) >= VOWEL_FRAME_MIN and vowel_frame(a) == vowel_frame(b):
+        # transliterations differ in their vowels (Hezbollah / Hizballah, Hussein / Hussain)
+        diffs = sum(x != y for x, y in zip(a, b, strict=True))
+        if diffs <= 2:
+            return 1.0 - 0.75 * diffs / len(a)
     shortest = min(len(a), len(b))
     edits = OSA.distance(a, b, score_cutoff=allowed_edits(shortest)) if typos else shortest + 1
     if edits <= allowed_edits(shortest) and a[0] == b[0]:
