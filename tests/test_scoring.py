@@ -23,6 +23,11 @@ SAME = [
     ("Sergei Ivanov", "Сергей Иванов", "person"),
     ("Société Générale", "SOCIETE GENERALE SA", "organization"),
     ("中芯国际", "Zhongxin Guoji", "organization"),
+    ("Hezbollah", "Hizballah", "organization"),
+    ("김정은", "Kim Jong Un", "person"),
+    ("騰訊控股", "腾讯控股", "organization"),
+    ("محمد", "Mohammed", "person"),
+    ("Evgeniy Fedorov", "Yevgeny Fyodorov", "person"),
 ]
 DIFFERENT = [
     ("Tencor Instruments", "Tencent", "organization"),
@@ -34,6 +39,9 @@ DIFFERENT = [
     ("Daniel Ortega", "Daniela Ortega", "person"),
     ("Three Stars Trading", "Four Stars Trading", "organization"),
     ("中心国际", "中芯国际", "organization"),
+    ("Hans Müller", "Hans Möller", "person"),
+    ("Bayer AG", "Bauer AG", "organization"),
+    ("Mohammed Hassan", "Mahmoud Hassan", "person"),
 ]
 
 
