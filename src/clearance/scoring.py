@@ -3,14 +3,17 @@
 The score is built from token alignments, not from one string distance over the whole name, so that word
 order, extra generic words and split or joined words are handled explicitly:
 
-* tokens of the two names are paired greedily, best pairs first; a token may also pair with two or three
-  adjacent tokens of the other name run together ("camscanner" ~ "cam scanner");
+* tokens of the two names are paired greedily, best pairs first; a token may also pair with two to four
+  adjacent tokens of the other name run together ("camscanner" ~ "cam scanner"), as written or as a
+  variant, never with a typo;
 * a pair's similarity is 1.0 when equal or the same number (three ~ 3 ~ III), 0.95 for known given-name
   variants (Bill ~ William), 0.9 for an initial (J ~ John, persons only), a romanisation variant
-  (Fyodorov ~ Fedorov) or the same consonants against a name written without vowels (mhmd ~ Mohammed),
-  and 1 - edits / length for a typo within the allowed number of edits (none under 4 letters, one up to
-  7, two from 8; never in names written in Chinese characters, whose pinyin is exact); feminine and
-  masculine forms of a person's name (Maria / Mario, Michel / Michelle) are different names;
+  (Fyodorov ~ Fedorov), a Korean syllable in another romanisation (jeong ~ jong), or the same consonants
+  against a name written without vowels (mhmd ~ Mohammed); 1 - 0.75 * changes / length for the vowels
+  of a long word (Hezbollah ~ Hizballah); and 1 - edits / length for a typo within the allowed edits
+  (none under 4 letters, one up to 9, two from 10; a vowel swapped for another costs 1.5). Names written
+  in Chinese characters allow no variants (their pinyin is exact); feminine and masculine forms of a
+  person's name (Maria / Mario, Michel / Michelle) are different names;
 * coverage on each side is the weighted share of its tokens that found a partner, times the similarity;
   generic words, initials, stopwords and a person's middle names weigh less;
 * the score is low^0.7 * high^0.3 of the two coverages, so a name fully inside a longer one scores by how
