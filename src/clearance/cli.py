@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -261,6 +262,107 @@ def compare(
         )
     else:
         out.print(f"{'MATCH' if cmp.match else 'no match'}  {cmp.explanation}", highlight=False)
+
+
+@app.command()
+def batch(
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="CSV (with a header), JSON lines or Parquet.")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="Where the decisions go (.csv, .jsonl, or a folder for Parquet)."
+        ),
+    ],
+    name_col: Annotated[str, typer.Option(help="The column with the name to screen.")] = "name",
+    kind_col: Annotated[
+        str | None, typer.Option(help="A column with each row's kind (party, person, ...).")
+    ] = None,
+    date_col: Annotated[str | None, typer.Option(help="A column with each row's date (YYYY-MM-DD).")] = None,
+    id_col: Annotated[
+        str | None, typer.Option(help="A column with each row's own id (default: line).")
+    ] = None,
+    activity_col: Annotated[str | None, typer.Option(help="A column with each row's activity.")] = None,
+    kind: Annotated[str, typer.Option(help="The kind of rows without a kind column.")] = "party",
+    activity: Annotated[str, typer.Option(help="The activity for rows without an activity column.")] = "any",
+    as_of: AsOf = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Input format: csv, jsonl, parquet.")] = None,
+    output_format: Annotated[str | None, typer.Option(help="Output format: csv, jsonl, parquet.")] = None,
+    rejects: Annotated[Path | None, typer.Option(help="Rejects file (default: OUTPUT.rejects.csv).")] = None,
+    workers: Annotated[
+        int, typer.Option(envvar="CLEARANCE_WORKERS", help="Processes (default: all cores).")
+    ] = 0,
+    chunk_size: Annotated[int, typer.Option(help="Rows per chunk (the unit of progress and resume).")] = 2000,
+    resume: Annotated[
+        bool, typer.Option(help="Go on from where a killed run with the same input stopped.")
+    ] = False,
+    list_paths: Annotated[
+        list[Path] | None, typer.Option("--list", help="Extra list files or folders.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
+) -> None:
+    """Screen a file of parties: one decision record per row (row id, decision, best hit, score, measures
+    and their states, data versions), bad rows to a rejects file with their line and reason. Exit 0 when
+    every row is clear, 1 when any needs review or is blocked, 2 on a usage or input error."""
+    import os as _os
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from clearance.batch import BatchJob, Summary, run
+
+    job = BatchJob(
+        input=input_path,
+        output=output,
+        name_col=name_col,
+        kind_col=kind_col,
+        date_col=date_col,
+        id_col=id_col,
+        activity_col=activity_col,
+        kind=kind,
+        as_of=as_of,
+        activity=activity,
+        fmt=fmt,
+        output_fmt=output_format,
+        rejects=rejects,
+        workers=workers or (_os.cpu_count() or 1),
+        chunk_size=chunk_size,
+        resume=resume,
+        lists=list_paths or [],
+    )
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[stats]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("screening", total=None, stats="")
+
+        def show(summary: Summary) -> None:
+            hits = summary.decisions["review"] + summary.decisions["block"]
+            rate = summary.rows / summary.seconds if summary.seconds else 0
+            bar.update(
+                task,
+                stats=f"{summary.rows:,} rows, {rate:,.0f}/s, {hits:,} hits, {summary.rejected:,} rejected",
+            )
+
+        try:
+            summary = run(job, on_chunk=show)
+        except ClearanceError as exc:
+            _fail(str(exc))
+    doc = summary.to_dict()
+    if as_json:
+        _dump(doc)
+    else:
+        err.print(
+            f"{summary.rows:,} rows in {summary.seconds:.1f} s ({doc['rows_per_second'] or 0:,.0f}/s): "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(summary.decisions.items()))
+            + f"; {summary.rejected:,} rejected (see {job.rejects_path()}); output {job.output}"
+        )
+    raise typer.Exit(0 if summary.worst == "clear" else 1)
 
 
 def version_callback(value: bool) -> None:

@@ -1,0 +1,181 @@
+"""Batch screening: outputs keyed by row, rejects with line numbers, resume, workers, formats."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance.batch import BatchJob, Summary, read_rows, run
+from clearance.cli import app
+
+ROWS = [
+    ("p1", "Tencent Holdings Ltd", "2021-03-01"),
+    ("p2", "Mary Johnson Bakery", "2021-03-01"),
+    ("p3", "", "2021-03-01"),
+    ("p4", "Alipay", "2021-02-30"),
+    ("p5", "CamScanner", "2021-07-01"),
+    ("p6", "Ten\x01cent", "2021-03-01"),
+    ("p7", "腾讯控股有限公司", "2021-03-01"),
+    ("p8", "Kings Office Supply", "2021-03-01"),
+]
+
+
+def _write_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "payee", "date"])
+        writer.writerows(rows)
+    return path
+
+
+def _job(tmp: Path, src: Path, out: str = "out.csv", **kw: object) -> BatchJob:
+    defaults: dict[str, object] = dict(name_col="payee", date_col="date", id_col="id", home=tmp / "home")
+    defaults.update(kw)
+    return BatchJob(input=src, output=tmp / out, **defaults)  # type: ignore[arg-type]
+
+
+def test_each_row_gets_a_decision_and_bad_rows_go_to_rejects(tmp_path: Path) -> None:
+    src = _write_csv(tmp_path / "in.csv", ROWS)
+    with src.open("ab") as f:
+        f.write(b'p9,"short row"\n')
+        f.write(b"p10,Caf\xe9 Lumi\xe8re,2021-03-01\n")  # cp1252 bytes in a UTF-8 file
+    summary = run(_job(tmp_path, src))
+    out = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert [r["row_id"] for r in out] == ["p1", "p2", "p5", "p7", "p8"]
+    by_id = {r["row_id"]: r for r in out}
+    assert by_id["p1"]["decision"] == "review" and by_id["p1"]["best_entity_id"] == "org-tencent-holdings"
+    assert "us-eo-13971:in_force:review" in by_id["p1"]["measures"]
+    assert by_id["p5"]["decision"] == "clear" and "us-eo-13971:revoked" in by_id["p5"]["measures"]
+    assert by_id["p7"]["decision"] == "review"
+    assert by_id["p8"]["decision"] == "clear"
+    assert json.loads(by_id["p1"]["data_versions"])["builtin"].startswith("builtin-")
+    rejects = list(csv.DictReader((tmp_path / "out.csv.rejects.csv").open(encoding="utf-8")))
+    assert [(r["line"], r["row_id"]) for r in rejects] == [
+        ("4", "p3"),
+        ("5", "p4"),
+        ("7", "p6"),
+        ("10", "10"),
+        ("11", "11"),
+    ]
+    assert "empty" in rejects[0]["reason"] and "invalid date" in rejects[1]["reason"]
+    assert "fields" in rejects[3]["reason"] and "UTF-8" in rejects[4]["reason"]
+    assert summary.rows == 5 and summary.rejected == 5 and summary.worst == "review"
+
+
+def _many(n: int) -> list[tuple[str, str, str]]:
+    names = [
+        "Tencent Holdings",
+        "Acme Corp",
+        "Alipay",
+        "John Smith",
+        "SMIC",
+        "Kings Office Supply",
+        "WeChat Pay",
+    ]
+    return [(f"r{i}", names[i % len(names)] + ("" if i % 3 else f" {i}"), "2021-03-01") for i in range(n)]
+
+
+def test_a_killed_batch_resumes_to_the_same_output(tmp_path: Path) -> None:
+    src = _write_csv(tmp_path / "in.csv", [*_many(230), ("bad", "", "2021-03-01"), *_many(40)])
+    run(_job(tmp_path, src, "full.csv", chunk_size=25))
+
+    calls = {"n": 0}
+
+    def crash(summary: Summary) -> None:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt  # killed after the fourth chunk was written
+
+    job = _job(tmp_path, src, "part.csv", chunk_size=25)
+    with pytest.raises(KeyboardInterrupt):
+        run(job, on_chunk=crash)
+    # a half-written chunk after the last progress record must not survive the resume
+    with (tmp_path / "part.csv").open("a", encoding="utf-8") as f:
+        f.write("r999,garbage\n")
+    resumed = run(_job(tmp_path, src, "part.csv", chunk_size=25, resume=True))
+    assert resumed.resumed_from == 100
+    assert (tmp_path / "part.csv").read_bytes() == (tmp_path / "full.csv").read_bytes()
+    assert (tmp_path / "part.csv.rejects.csv").read_bytes() == (
+        tmp_path / "full.csv.rejects.csv"
+    ).read_bytes()
+    assert resumed.rows == 270 and resumed.rejected == 1
+
+
+def test_resume_refuses_another_input(tmp_path: Path) -> None:
+    src = _write_csv(tmp_path / "in.csv", _many(10))
+    run(_job(tmp_path, src))
+    other = _write_csv(tmp_path / "in.csv", _many(12))
+    with pytest.raises(Exception, match="another input"):
+        run(_job(tmp_path, other, resume=True))
+
+
+def test_two_workers_give_the_same_output_as_one(tmp_path: Path) -> None:
+    src = _write_csv(tmp_path / "in.csv", _many(120))
+    run(_job(tmp_path, src, "one.csv", chunk_size=20, workers=1))
+    run(_job(tmp_path, src, "two.csv", chunk_size=20, workers=2))
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_jsonl_and_parquet(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": i, "payee": n, "date": d}) for i, n, d in ROWS[:2]] + ["{broken", "[1, 2]"]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run(_job(tmp_path, src, "out.parquet"))
+    records = [fields for _, fields, _ in read_rows(tmp_path / "out.parquet", "parquet")]
+    assert [(r["row_id"], r["decision"]) for r in records if r] == [("p1", "review"), ("p2", "clear")]
+    rejects = (tmp_path / "out.parquet.rejects.csv").read_text(encoding="utf-8")
+    assert "3,3,not a JSON line" in rejects and "4,4,a JSON line must be an object" in rejects
+    run(
+        _job(
+            tmp_path,
+            tmp_path / "out.parquet",
+            "again.jsonl",
+            name_col="name",
+            date_col="as_of",
+            id_col="row_id",
+        )
+    )
+    again = [json.loads(line) for line in (tmp_path / "again.jsonl").read_text().splitlines()]
+    assert [(r["row_id"], r["decision"]) for r in again] == [("p1", "review"), ("p2", "clear")]
+
+
+def test_cli_batch_exit_codes_and_summary(tmp_path: Path) -> None:
+    src = _write_csv(tmp_path / "in.csv", ROWS[:2])
+    env = {"CLEARANCE_HOME": str(tmp_path / "home")}
+    r = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            str(src),
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--name-col",
+            "payee",
+            "--date-col",
+            "date",
+            "--id-col",
+            "id",
+            "--workers",
+            "1",
+            "--json",
+        ],
+        env=env,
+    )
+    assert r.exit_code == 1, r.output
+    doc = json.loads(r.stdout)
+    assert doc["rows"] == 2 and doc["decisions"] == {"review": 1, "clear": 1}
+    clear = _write_csv(tmp_path / "clear.csv", [("a", "Mary Johnson Bakery", "2021-03-01")])
+    r = CliRunner().invoke(
+        app,
+        ["batch", str(clear), "-o", str(tmp_path / "c.csv"), "--name-col", "payee", "--workers", "1"],
+        env=env,
+    )
+    assert r.exit_code == 0
+    r = CliRunner().invoke(
+        app, ["batch", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "m.csv")], env=env
+    )
+    assert r.exit_code == 2 and "error:" in r.output
