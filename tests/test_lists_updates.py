@@ -200,3 +200,11 @@ def test_screening_against_the_lists_as_they_stood(shared_data: Path, tmp_path: 
     result = then.screen("BANCO NACIONAL DE CUBA", as_of="2021-07-01")
     assert result.decision == "block"
     assert result.data_versions["ofac-sdn"] == first.id
+
+
+def test_ofac_xml_is_preferred_over_the_csv_of_the_same_list(shared_data: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "both"
+    shutil.copytree(shared_data / "ofac-sdn-2021", folder)
+    shutil.copy(Path(__file__).parent / "data" / "lists" / "ofac_sdn_sample.xml", folder / "sdn.xml")
+    sources = read([folder])
+    assert [(d.source, d.format) for d in sources] == [("ofac-sdn", "ofac-xml")]

@@ -101,7 +101,13 @@ def read(
         data = reader.read([path])
         check_loss(data, max_loss)
         out.append(data)
-    return out
+    return _prefer_xml(out)
+
+
+def _prefer_xml(sources: list[ListData]) -> list[ListData]:
+    """OFAC publishes the same list as XML and as legacy CSV; when both are given, the XML is used."""
+    xml = {d.source for d in sources if d.format == "ofac-xml"}
+    return [d for d in sources if d.format == "ofac-xml" or d.source not in xml]
 
 
 def check_loss(data: ListData, max_loss: float) -> None:
