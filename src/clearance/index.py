@@ -157,6 +157,7 @@ class Index:
         self._runs: dict[str, list[tuple[int, tuple[int, ...], str]]] = defaultdict(list)
         self._weak: dict[str, list[int]] = defaultdict(list)
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
+        self._name_initials: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
         for entity in entities:
             self.add(entity)
@@ -178,6 +179,8 @@ class Index:
                 continue
             for i, token in enumerate(form.tokens):
                 self._postings[self._token_id(token)].append((pos, i))
+                if len(token) == 1 and entity.kind == "person":
+                    self._name_initials[token].append((pos, i))  # J. pairs with any word in J
             for joined, positions in runs(form.tokens):
                 for run_key in _run_keys(joined):
                     self._runs[run_key].append((pos, positions, joined))
@@ -206,8 +209,13 @@ class Index:
                     found.add(tid)
         return found
 
-    def _collect(self, form: NameForm) -> dict[int, tuple[set[int], set[int]]]:
-        """Each name sharing something with the query: its matched positions and the query's."""
+    def _collect(self, form: NameForm, prune: bool) -> dict[int, tuple[set[int], set[int]]]:
+        """Each name sharing something with the query: its matched positions and the query's.
+
+        With `prune`, postings are walked only for the query's rarest tokens (a prefix filter): a name
+        must match enough of the query's weight to reach the threshold, so it must match one of the
+        tokens without which the rest could not reach it. The other tokens are then checked against
+        each collected name directly, which is cheap, instead of walking their long postings."""
         hits: dict[int, tuple[set[int], set[int]]] = {}
 
         def mark(name: int, name_positions: Iterable[int], query_positions: Iterable[int]) -> None:
@@ -217,10 +225,15 @@ class Index:
             entry[0].update(name_positions)
             entry[1].update(query_positions)
 
-        for qi, token in enumerate(form.tokens):
-            for tid in self._matching_tokens(token):
+        matching = [self._matching_tokens(t) if len(t) > 1 else set() for t in form.tokens]
+        walk = self._prefix(form, matching) if prune else set(range(len(form.tokens)))
+        for qi in walk:
+            token = form.tokens[qi]
+            for tid in matching[qi]:
                 for name, p in self._postings[tid]:
                     mark(name, (p,), (qi,))
+            for name, p in self._name_initials.get(token[0], ()) if prune else ():
+                mark(name, (p,), (qi,))
             checked: set[str] = set()
             for key in query_keys(token, False):
                 for name, positions, joined in self._runs.get(key, ()):
@@ -231,7 +244,37 @@ class Index:
             for tid in self._matching_tokens(joined, typos=False):
                 for name, p in self._postings[tid]:
                     mark(name, (p,), qpositions)
+        rest = [qi for qi in range(len(form.tokens)) if qi not in walk and len(form.tokens[qi]) > 1]
+        if rest:
+            for name, (npos, qpos) in hits.items():
+                pieces = _pieces(self.names[name].form.tokens)
+                for qi in rest:
+                    query_token = form.tokens[qi]
+                    for piece, positions in pieces:
+                        if token_similarity(query_token, piece, False, True, True, len(positions) == 1):
+                            npos.update(positions)
+                            qpos.add(qi)
         return hits
+
+    def _prefix(self, form: NameForm, matching: list[set[int]]) -> set[int]:
+        """The query tokens whose postings must be walked: the rarest ones, until the others together
+        could not reach the threshold, under either weighting (person or not)."""
+        walk: set[int] = set()
+        for person in (False, True):
+            weights = _weights(form, person)
+            total = sum(weights)
+            # initials cannot be looked up: count them as matched, and never walk them
+            remaining = total
+            order = sorted(
+                (i for i in range(len(form.tokens)) if len(form.tokens[i]) > 1),
+                key=lambda i: sum(len(self._postings[t]) for t in matching[i]),
+            )
+            for i in order:
+                if remaining < self.need * total:
+                    break
+                walk.add(i)
+                remaining -= weights[i]
+        return walk
 
     def candidates(self, form: NameForm, prune: bool = True) -> list[IndexedName]:
         """Strong names that could reach the review threshold, and weak aliases equal to the whole query.
@@ -240,7 +283,7 @@ class Index:
         initials = {t for t in form.tokens if len(t) == 1}
         query_weights = {False: _weights(form, False), True: _weights(form, True)}
         query_totals = {k: sum(v) for k, v in query_weights.items()}
-        for name, (npos, qpos) in self._collect(form).items():
+        for name, (npos, qpos) in self._collect(form, prune).items():
             if not prune:
                 found.add(name)
                 continue

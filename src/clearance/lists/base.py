@@ -62,12 +62,21 @@ class Reader(Protocol):
     def read(self, paths: Sequence[Path]) -> ListData: ...
 
 
+def strip_bom(raw: bytes) -> bytes:
+    """The bytes without a leading UTF-8 byte order mark."""
+    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+
+
+def first_line(head: bytes) -> str:
+    """The first line of a file's head, decoded (for sniffing a header row)."""
+    return strip_bom(head).split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+
+
 def decode(raw: bytes) -> tuple[str, bool]:
     """UTF-8 when it is; otherwise cp1252 (OFAC has published such bytes in files called UTF-8).
 
     Returns the text and whether the fallback was needed."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    raw = strip_bom(raw)
     try:
         return raw.decode("utf-8"), False
     except UnicodeDecodeError:

@@ -18,24 +18,30 @@ Rows become entities this way:
 - `start_date` is `Listing.listed`, `end_date` `Listing.expires` (a denial order that ran out no longer
   hits), `federal_register_notice` the citation. Entity List rows are also covered by the built-in measure
   `us-bis-entity-list`, with their own listing date.
-
-The end of this module holds small helpers that the other readers in this package share (`Draft`, dates,
-identifier types, the organisation test).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clearance.lists.base import ListData, Problem, entity_id, lines
-from clearance.model import Coverage, Entity, Identifier, ListInfo, Listing, Name, Relation
+from clearance.lists.base import ListData, Problem, decode, entity_id, first_line
+from clearance.lists.common import (
+    Draft,
+    csv_records,
+    fold,
+    looks_like_organization,
+    looks_like_person,
+    parse_date,
+    split_list,
+    text,
+)
+from clearance.model import Coverage, ListInfo, Listing
 
 SOURCE = "csl"
 
@@ -331,13 +337,11 @@ class _Reader:
         return self.data
 
 
-class CslCsvReader:
-    format = "csl-csv"
+class _FileReader:
+    """What the CSV and the JSON reader share: each file read into one `_Reader`, a file that cannot be
+    read reported."""
 
-    def sniff(self, path: Path, head: bytes) -> bool:
-        first = _first_line(head).lower()
-        cols = {c.strip().strip('"') for c in first.split(",")}
-        return {"source", "name", "entity_number", "alt_names"} <= cols
+    format: str
 
     def companions(self, path: Path) -> list[Path]:
         return []
@@ -348,14 +352,29 @@ class CslCsvReader:
             where = str(path)
             reader.data.files.append(where)
             try:
-                for line, row in csv_records(path, reader.data.problems):
-                    reader.row(row, where, line)
+                self.read_file(reader, path, where)
             except OSError as exc:
                 reader.data.problems.append(Problem(where, None, f"cannot read: {exc}"))
         return reader.result()
 
+    def read_file(self, reader: _Reader, path: Path, where: str) -> None:
+        raise NotImplementedError
 
-class CslJsonReader:
+
+class CslCsvReader(_FileReader):
+    format = "csl-csv"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        first = first_line(head).lower()
+        cols = {c.strip().strip('"') for c in first.split(",")}
+        return {"source", "name", "entity_number", "alt_names"} <= cols
+
+    def read_file(self, reader: _Reader, path: Path, where: str) -> None:
+        for line, row in csv_records(path, reader.data.problems):
+            reader.row(row, where, line)
+
+
+class CslJsonReader(_FileReader):
     format = "csl-json"
 
     def sniff(self, path: Path, head: bytes) -> bool:
@@ -367,41 +386,29 @@ class CslJsonReader:
         hints = (b'"source_list_url"', b'"federal_register_notice"', b'"entity_number"', b'"sources_used"')
         return any(h in head for h in hints) and (b'"results"' in head or start.startswith(b"["))
 
-    def companions(self, path: Path) -> list[Path]:
-        return []
-
-    def read(self, paths: Sequence[Path]) -> ListData:
-        reader = _Reader(self.format)
-        for path in paths:
-            where = str(path)
-            reader.data.files.append(where)
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                reader.data.problems.append(Problem(where, None, f"cannot read: {exc}"))
+    def read_file(self, reader: _Reader, path: Path, where: str) -> None:
+        data = reader.data
+        content, fallback = decode(path.read_bytes())
+        if fallback:
+            data.problems.append(Problem(where, None, "not UTF-8: read as cp1252"))
+        try:
+            doc = json.loads(content)
+        except json.JSONDecodeError as exc:
+            data.problems.append(Problem(where, exc.lineno, f"not valid JSON: {exc.msg}"))
+            return
+        results = doc.get("results") if isinstance(doc, dict) else doc
+        if not isinstance(results, list):
+            data.problems.append(Problem(where, None, "no 'results' list"))
+            return
+        if isinstance(doc, dict):
+            data.published = _published(doc) or data.published
+        for n, item in enumerate(results, start=1):
+            if not isinstance(item, dict):
+                data.rows += 1
+                data.bad_rows += 1
+                data.problems.append(Problem(where, None, f"result {n} is not an object: skipped"))
                 continue
-            content, fallback = _decode_whole(raw)
-            if fallback:
-                reader.data.problems.append(Problem(where, None, "not UTF-8: read as cp1252"))
-            try:
-                doc = json.loads(content)
-            except json.JSONDecodeError as exc:
-                reader.data.problems.append(Problem(where, exc.lineno, f"not valid JSON: {exc.msg}"))
-                continue
-            results = doc.get("results") if isinstance(doc, dict) else doc
-            if not isinstance(results, list):
-                reader.data.problems.append(Problem(where, None, "no 'results' list"))
-                continue
-            if isinstance(doc, dict):
-                reader.data.published = _published(doc) or reader.data.published
-            for n, item in enumerate(results, start=1):
-                if not isinstance(item, dict):
-                    reader.data.rows += 1
-                    reader.data.bad_rows += 1
-                    reader.data.problems.append(Problem(where, None, f"result {n} is not an object: skipped"))
-                    continue
-                reader.row(item, f"{where} (result {n})", None)
-        return reader.result()
+            reader.row(item, f"{where} (result {n})", None)
 
 
 def _published(doc: dict[str, Any]) -> str | None:
@@ -421,272 +428,4 @@ READER = CSV_READER
 READERS = (CSV_READER, JSON_READER)
 
 
-# ============================================================================================ shared
-# Helpers the other readers of this package use too (dpl, un_xml, eu_xml, uk_csv, ftm).
-
-
-def text(value: Any) -> str:
-    """A cell or field as clean text: whitespace collapsed, None and lists made strings."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = "; ".join(text(v) for v in value if text(v))
-    return " ".join(str(value).split())
-
-
-def fold(value: str) -> str:
-    return " ".join(value.casefold().split())
-
-
-def split_list(value: Any, sep: str) -> list[str]:
-    """A list field: a JSON list, or text separated by `sep`; empty items dropped."""
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else str(value).split(sep)
-    return [t for t in (text(i) for i in items) if t]
-
-
-def parse_date(raw: str, formats: Iterable[str]) -> date | None:
-    raw = raw.strip()
-    for fmt in formats:
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _first_line(head: bytes) -> str:
-    start = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    return start.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
-
-
-def _decode_whole(raw: bytes) -> tuple[str, bool]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8"), False
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), True
-
-
-def csv_records(
-    path: Path, problems: list[Problem], delimiter: str = ",", skip: int = 0
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """The records of a CSV file with a header row, as (first line number, {column: value}).
-
-    Each line is decoded on its own (a cp1252 line in a UTF-8 file is read and reported); a quoted value
-    may span lines. `skip` lines come before the header. A record with more or fewer cells than the
-    header is reported and skipped (a bad row for the caller: it gets `{}`)."""
-    decoded: list[int] = [0]
-
-    def source() -> Iterator[str]:
-        for number, line, problem in lines(path):
-            decoded[0] = number
-            if problem:
-                problems.append(problem)
-            yield line + "\n"
-
-    feed = source()
-    for _ in range(skip):
-        next(feed, None)
-    reader = csv.reader(feed, delimiter=delimiter)
-    header: list[str] | None = None
-    last = skip
-    for cells in reader:
-        start = last + 1
-        last = skip + reader.line_num
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            problems.append(
-                Problem(str(path), start, f"{len(cells)} cells where the header has {len(header)}: skipped")
-            )
-            yield start, {}
-            continue
-        yield start, dict(zip(header, cells, strict=True))
-
-
-_ORG_WORDS = re.compile(
-    r"(?:\b(?:ltd|limited|llc|l\.l\.c|inc|incorporated|corp|corporation|co|company|companies|gmbh|ag|sa|s\.a"
-    r"|s\.l|sl|srl|s\.r\.l|bv|b\.v|nv|oao|ooo|zao|pao|ao|jsc|ojsc|cjsc|plc|pte|pvt|fzco|fze|fzc|fzllc|llp|lp"
-    r"|sdn|bhd|kg|ab|as|oy|spa|s\.p\.a|sarl|sas|group|holding|holdings|trading|trade|traders|industries"
-    r"|industrial|industry|international|enterprise|enterprises|technology|technologies|tech|electronics"
-    r"|engineering|logistics|shipping|lines|airlines|airline|airways|aviation|aerospace|bank|banco|university"
-    r"|institute|academy|center|centre|laboratory|laboratories|research|factory|plant|works|services"
-    r"|solutions|systems|association|foundation|organization|organisation|ministry|department|regiment"
-    r"|division|army|brigade|battalion|bureau|agency|office|committee|council|party|front|movement|network"
-    r"|establishment|sons|trust|fund|investment|investments|import|export|imports|exports|supply|supplies"
-    r"|technik|technique|technologie|handels|handel|analog|digital|zavod|kontsern|obshchestvo|obedinenie|bureau|commercial|commerce|consulting|development|design"
-    r"|manufacturing|products|energy|petroleum|oil|gas|chemical|chemicals|metals|marine|maritime|transport"
-    r"|cargo|express|media|software|telecom|communications|foods|pharma|pharmaceutical|hospital|school"
-    r"|college|club|union|federation|army|navy|force|forces|guard|corps|brigades|cartel|organization)\b"
-    r"|&|\d)",
-    re.IGNORECASE,
-)
-_PERSON_TOKEN = re.compile(r"(?:[A-Z][a-z'’\-]+(?:-[A-Z][a-z'’]+)*|[A-Z]\.|[A-Z]\.[A-Z]\.|Jr\.?|Sr\.?)")
-
-
-def looks_like_organization(name: str) -> bool:
-    return bool(_ORG_WORDS.search(name))
-
-
-def looks_like_person(name: str) -> bool:
-    """A mixed-case name of two to five personal-name tokens ("Gunther Migeotte", "A.H. Shamnad")."""
-    tokens = name.replace(",", " ").split()
-    return 2 <= len(tokens) <= 5 and all(_PERSON_TOKEN.fullmatch(t) for t in tokens)
-
-
-# Identifier types as lists write them, mapped to the schemes the index matches on. A type that is not an
-# identifier (sanctions information, a flag, a website) is kept as a detail instead.
-_SCHEMES = (
-    (re.compile(r"swift|bic\b", re.I), "bic"),
-    (re.compile(r"\blei\b|legal entity", re.I), "lei"),
-    (re.compile(r"\bisin\b", re.I), "isin"),
-    (re.compile(r"\bimo\b|vessel registration", re.I), "imo"),
-    (re.compile(r"unified social credit|\buscc\b", re.I), "uscc"),
-    (re.compile(r"passport|passeport|pasaporte|passaporto|reisepass", re.I), "passport"),
-    (
-        re.compile(
-            r"national id|national identification|cedula|cédula|\bcurp\b|identity card|\bid card", re.I
-        ),
-        "national_id",
-    ),
-    (re.compile(r"tax|\bnit\b|\binn\b|\brfc\b|\bruc\b|\bcuit\b|\bvat\b", re.I), "tax_id"),
-    (
-        re.compile(r"registration|registry|company number|company no|business number|\bogrn\b|\bcr\b", re.I),
-        "company_number",
-    ),
-    (re.compile(r"aircraft|serial|tail|manufacturer", re.I), "aircraft"),
-)
-_NOT_IDS = re.compile(
-    r"sanction|directive|executive order|prohibited|flag|website|e-?mail|phone|gender|nationality|"
-    r"citizen|additional|secondary|organization (?:type|established)|\bdate\b|listing|program|\bcaatsa\b",
-    re.I,
-)
-
-
-def id_scheme(kind: str, number: str = "") -> str | None:
-    """The identifier scheme for a list's id type, or None when it is not an identifier."""
-    if _NOT_IDS.search(kind) or (not kind and _NOT_IDS.search(number)):
-        return None
-    for pattern, scheme in _SCHEMES:
-        if pattern.search(kind):
-            return scheme
-    if re.match(r"IMO \d{7}$", number):
-        return "imo"
-    slug = re.sub(r"\W+", "_", kind.lower()).strip("_")
-    return slug or "id"
-
-
-class Draft:
-    """An entity being gathered from one or more rows or records of a source."""
-
-    def __init__(self, eid: str, kind: str, name: str) -> None:
-        self.id = eid
-        self.kind = kind
-        self.name = text(name)
-        self.names: dict[str, Name] = {}
-        self.identifiers: dict[tuple[str, str], Identifier] = {}
-        self.countries: dict[str, None] = {}
-        self.details: dict[tuple[str, str], None] = {}
-        self.listings: dict[Listing, None] = {}
-        self.coverages: list[Coverage] = []
-        self.relations: dict[Relation, None] = {}
-        self.notes: list[str] = []
-
-    def add_name(
-        self, value: str, type: str = "strong", lang: str | None = None, citation: str | None = None
-    ) -> None:
-        value = text(value)
-        if not value:
-            return
-        key = fold(value)
-        if key == fold(self.name):
-            return
-        old = self.names.get(key)
-        if old is None or (old.type == "weak" and type == "strong"):
-            self.names[key] = Name(value, type, lang or (old.lang if old else None), citation)
-
-    def add_identifier(self, scheme: str, value: str, citation: str | None = None) -> None:
-        value = text(value)
-        if value and (scheme, value) not in self.identifiers:
-            self.identifiers[(scheme, value)] = Identifier(scheme, value, citation)
-
-    def add_id(self, kind: str, number: str, country: str | None) -> None:
-        """An id as a list gives it: an identifier when it is one, else a detail."""
-        kind, number = text(kind), text(number)
-        if not number:
-            return
-        scheme = id_scheme(kind, number)
-        label = ", ".join(p for p in (kind, country or "") if p)
-        if scheme is None:
-            self.add_detail(re.sub(r"[^a-z0-9]+", "_", kind.lower()).strip("_") or "remarks", number)
-            return
-        if scheme == "imo":
-            number = re.sub(r"^IMO\s*", "", number)
-        self.add_identifier(scheme, number, label or None)
-
-    def add_country(self, code: str) -> None:
-        code = text(code).lower()
-        if len(code) == 2 and code.isalpha() and code not in ("xx", "zz"):
-            self.countries[code] = None
-
-    def add_detail(self, key: str, value: str) -> None:
-        value = text(value)
-        if value:
-            self.details[(key, value)] = None
-
-    def add_listing(self, listing: Listing) -> None:
-        self.listings[listing] = None
-
-    def add_coverage(self, coverage: Coverage) -> None:
-        """One coverage per measure: the earliest listing date, the citations joined."""
-        for n, old in enumerate(self.coverages):
-            if old.measure == coverage.measure and old.basis == coverage.basis:
-                listed = min((d for d in (old.listed, coverage.listed) if d), default=None)
-                cites = [c for c in (old.citation, coverage.citation) if c]
-                citation = "; ".join(dict.fromkeys(cites)) or None
-                self.coverages[n] = Coverage(old.measure, old.basis, old.via, listed, citation=citation)
-                return
-        self.coverages.append(coverage)
-
-    def add_relation(self, relation: Relation) -> None:
-        self.relations[relation] = None
-
-    def build(self) -> Entity:
-        listings = tuple(self.listings)
-        return Entity(
-            id=self.id,
-            kind=self.kind,
-            name=self.name,
-            names=tuple(self.names.values()),
-            identifiers=tuple(self.identifiers.values()),
-            countries=tuple(self.countries),
-            relations=tuple(self.relations),
-            measures=tuple(self.coverages),
-            lists=tuple(dict.fromkeys(li.list_id for li in listings)),
-            notes="\n".join(self.notes) or None,
-            listings=listings,
-            details=tuple(self.details),
-        )
-
-
-__all__ = [
-    "CSV_READER",
-    "JSON_READER",
-    "READER",
-    "READERS",
-    "Draft",
-    "csv_records",
-    "guess_kind",
-    "id_scheme",
-    "looks_like_organization",
-    "looks_like_person",
-    "parse_date",
-    "split_list",
-    "text",
-]
+__all__ = ["CSV_READER", "JSON_READER", "READER", "READERS", "guess_kind"]

@@ -22,8 +22,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from clearance.lists.base import ListData, Problem, entity_id
-from clearance.lists.csl import Draft, csv_records, fold, looks_like_organization, parse_date, text
+from clearance.lists.base import ListData, Problem, entity_id, first_line
+from clearance.lists.common import Draft, csv_records, fold, looks_like_organization, parse_date, text
 from clearance.model import ListInfo, Listing, Name
 
 SOURCE = "bis-dpl"
@@ -76,9 +76,7 @@ class DplReader:
     format = "dpl-txt"
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        start = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-        first = start.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-        cols = {c.strip().strip('"') for c in first.split("\t")}
+        cols = {c.strip().strip('"') for c in first_line(head).split("\t")}
         return cols >= _COLUMNS
 
     def companions(self, path: Path) -> list[Path]:

@@ -24,8 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from clearance.lists.base import ListData, Problem, entity_id
-from clearance.lists.csl import Draft, parse_date, text
-from clearance.lists.un_xml import iter_records
+from clearance.lists.common import Draft, parse_date, read_xml, text
 from clearance.model import Entity, ListInfo, Listing
 
 SOURCE = "eu-fsf"
@@ -71,24 +70,10 @@ class EuXmlReader:
 
     def read(self, paths: Sequence[Path]) -> ListData:
         data = ListData(source=SOURCE, format=self.format, lists={LIST.id: LIST})
-        for path in paths:
-            where = str(path)
-            data.files.append(where)
-            records, root, refused = iter_records(path, {"sanctionEntity"}, data.problems)
-            if refused:
-                continue
-            data.published = root.get("generationDate") or data.published
-            for line, elem in records:
-                data.rows += 1
-                _local(elem)
-                entity = self.record(elem, where, line, data)
-                if entity is None:
-                    data.bad_rows += 1
-                else:
-                    data.entities.append(entity)
-        return data
+        return read_xml(data, paths, {"sanctionEntity"}, "generationDate", self.record)
 
     def record(self, elem: ET.Element, where: str, line: int | None, data: ListData) -> Entity | None:
+        _local(elem)
         logical = _attr(elem, "logicalId")
         aliases = list(elem.iterfind("nameAlias"))
         named = [a for a in aliases if _attr(a, "wholeName")]

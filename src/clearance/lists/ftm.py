@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from clearance.lists.base import ListData, Problem, decode, entity_id
-from clearance.lists.csl import Draft, parse_date, text
+from clearance.lists.common import Draft, parse_date, text
 from clearance.model import ListInfo, Listing, Relation
 
 SOURCE = "opensanctions"

@@ -361,23 +361,13 @@ class OfacCsvReader:
 
     @staticmethod
     def _comments(path: Path, entries: dict[str, OfacEntry], data: ListData) -> None:
-        for number, row in _records(path, 2, data):
-            entry = entries.get(row[0].strip())
-            if entry is None:
-                data.problems.append(
-                    Problem(str(path), number, f"remarks for unknown entry {row[0].strip()}")
-                )
-                continue
+        for _, row, entry in _companion_rows(path, 2, "remarks for", entries, data):
             rest = row[1] if clean(row[1]) else ""
             entry.remarks = f"{entry.remarks}{rest.rstrip()}"
 
     @staticmethod
     def _aliases(path: Path, entries: dict[str, OfacEntry], data: ListData) -> None:
-        for number, row in _records(path, 5, data):
-            entry = entries.get(row[0].strip())
-            if entry is None:
-                data.problems.append(Problem(str(path), number, f"alias of unknown entry {row[0].strip()}"))
-                continue
+        for number, row, entry in _companion_rows(path, 5, "alias of", entries, data):
             name = clean(row[3])
             if not name:
                 data.problems.append(Problem(str(path), number, "alias without a name: skipped"))
@@ -388,14 +378,23 @@ class OfacCsvReader:
 
     @staticmethod
     def _addresses(path: Path, entries: dict[str, OfacEntry], data: ListData) -> None:
-        for number, row in _records(path, 6, data):
-            entry = entries.get(row[0].strip())
-            if entry is None:
-                data.problems.append(Problem(str(path), number, f"address of unknown entry {row[0].strip()}"))
-                continue
+        for _, row, entry in _companion_rows(path, 6, "address of", entries, data):
             text = address_text(clean(row[2]), clean(row[3]), clean(row[4]))
             if text:
                 entry.addresses.append(text)
+
+
+def _companion_rows(
+    path: Path, columns: int, what: str, entries: dict[str, OfacEntry], data: ListData
+) -> Iterator[tuple[int, list[str], OfacEntry]]:
+    """The rows of a companion file (add, alt, comments) with the entry each belongs to; a row of an
+    entry the primary file does not have is reported ("alias of unknown entry 123") and passed over."""
+    for number, row in _records(path, columns, data):
+        entry = entries.get(row[0].strip())
+        if entry is None:
+            data.problems.append(Problem(str(path), number, f"{what} unknown entry {row[0].strip()}"))
+            continue
+        yield number, row, entry
 
 
 READER = OfacCsvReader()

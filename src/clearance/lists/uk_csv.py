@@ -25,8 +25,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from clearance.lists.base import ListData, Problem, entity_id, lines
-from clearance.lists.csl import Draft, csv_records, parse_date, text
+from clearance.lists.base import ListData, Problem, entity_id, lines, strip_bom
+from clearance.lists.common import Draft, csv_records, parse_date, text
 from clearance.model import ListInfo, Listing
 
 SOURCE = "uk-ofsi"
@@ -81,8 +81,7 @@ class UkCsvReader:
     format = "uk-csv"
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        start = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-        first_lines = start.split(b"\n", 2)[:2]
+        first_lines = strip_bom(head).split(b"\n", 2)[:2]
         return any(b"Name 6" in ln and b"Group ID" in ln for ln in first_lines)
 
     def companions(self, path: Path) -> list[Path]:

@@ -18,14 +18,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
 
 from clearance.lists.base import ListData, Problem, entity_id
-from clearance.lists.csl import Draft, parse_date, text
-from clearance.model import ListInfo, Listing
+from clearance.lists.common import Draft, parse_date, read_xml, text
+from clearance.model import Entity, ListInfo, Listing
 
 SOURCE = "un-sc"
 LIST = ListInfo(
@@ -36,57 +32,6 @@ LIST = ListInfo(
     "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list",
 )
 _RECORDS = {"INDIVIDUAL": "person", "ENTITY": "organization"}
-_LINE = "_line"  # attribute in which the parser notes the line a record starts on
-
-
-class _Builder(ET.TreeBuilder):
-    """A tree builder that notes the line number each record starts on (for problems)."""
-
-    def __init__(self, records: set[str]) -> None:
-        super().__init__()
-        self.records = records
-        self.expat: Any = None
-
-    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
-        if tag.rsplit("}", 1)[-1] in self.records and self.expat is not None:
-            attrs = {**attrs, _LINE: str(self.expat.CurrentLineNumber)}
-        return super().start(tag, attrs)
-
-
-def iter_records(
-    path: Path, records: set[str], problems: list[Problem]
-) -> tuple[list[tuple[int | None, ET.Element]], dict[str, str], bool]:
-    """The record elements of an XML file (with the line each starts on), the root's attributes, and
-    whether the file was refused as hostile. Records are detached from the tree as they end."""
-    builder = _Builder(records)
-    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    builder.expat = getattr(parser, "parser", None)
-    out: list[tuple[int | None, ET.Element]] = []
-    root: dict[str, str] = {}
-    stack: list[ET.Element] = []
-    try:
-        with path.open("rb") as f:
-            for event, elem in ET.iterparse(f, events=("start", "end"), parser=parser):
-                if event == "start":
-                    if not stack:
-                        root = dict(elem.attrib)
-                    stack.append(elem)
-                    continue
-                stack.pop()
-                if elem.tag.rsplit("}", 1)[-1] in records:
-                    line = elem.attrib.pop(_LINE, None)
-                    out.append((int(line) if line else None, elem))
-                    if stack:
-                        stack[-1].remove(elem)
-    except DefusedXmlException as exc:
-        problems.append(Problem(str(path), None, f"refused: the file declares entities or a DTD ({exc})"))
-        return [], root, True
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        problems.append(Problem(str(path), line, f"not well-formed XML: {exc}; records after it are lost"))
-    except OSError as exc:
-        problems.append(Problem(str(path), None, f"cannot read: {exc}"))
-    return out, root, False
 
 
 def _child(elem: ET.Element, tag: str) -> str:
@@ -113,23 +58,9 @@ class UnXmlReader:
 
     def read(self, paths: Sequence[Path]) -> ListData:
         data = ListData(source=SOURCE, format=self.format, lists={LIST.id: LIST})
-        for path in paths:
-            where = str(path)
-            data.files.append(where)
-            records, root, refused = iter_records(path, set(_RECORDS), data.problems)
-            if refused:
-                continue
-            data.published = root.get("dateGenerated") or data.published
-            for line, elem in records:
-                data.rows += 1
-                entity = self.record(elem, where, line, data)
-                if entity is None:
-                    data.bad_rows += 1
-                else:
-                    data.entities.append(entity)
-        return data
+        return read_xml(data, paths, set(_RECORDS), "dateGenerated", self.record)
 
-    def record(self, elem: ET.Element, where: str, line: int | None, data: ListData) -> Any:
+    def record(self, elem: ET.Element, where: str, line: int | None, data: ListData) -> Entity | None:
         tag = elem.tag
         kind = _RECORDS[tag]
         dataid = _child(elem, "DATAID")
