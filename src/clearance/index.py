@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from clearance.model import Entity, Identifier, Name
 from clearance.names import NameForm, name_form, number_value
+from clearance.perf import paused_gc
 from clearance.scoring import (
     _GIVEN,
     _SYLLABLE,
@@ -158,9 +159,11 @@ class Index:
         self._weak: dict[str, list[int]] = defaultdict(list)
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
         self._name_initials: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._name_pieces: dict[int, list[tuple[str, tuple[int, ...]]]] = {}  # filled on first use
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
-        for entity in entities:
-            self.add(entity)
+        with paused_gc():
+            for entity in entities:
+                self.add(entity)
 
     def add(self, entity: Entity) -> None:
         seen: set[tuple[str, tuple[str, ...], str]] = set()
@@ -246,15 +249,31 @@ class Index:
                     mark(name, (p,), qpositions)
         rest = [qi for qi in range(len(form.tokens)) if qi not in walk and len(form.tokens[qi]) > 1]
         if rest:
+            # what each unwalked query token pairs with: listed tokens (ids) and joined runs (strings)
+            run_matches = {qi: self._matching_runs(form.tokens[qi]) for qi in rest}
             for name, (npos, qpos) in hits.items():
-                pieces = _pieces(self.names[name].form.tokens)
-                for qi in rest:
-                    query_token = form.tokens[qi]
-                    for piece, positions in pieces:
-                        if token_similarity(query_token, piece, False, True, True, len(positions) == 1):
+                pieces = self._name_pieces.get(name)
+                if pieces is None:
+                    pieces = self._name_pieces[name] = _pieces(self.names[name].form.tokens)
+                for piece, positions in pieces:
+                    for qi in rest:
+                        if (
+                            self._vocab.get(piece) in matching[qi]
+                            if len(positions) == 1
+                            else piece in run_matches[qi]
+                        ):
                             npos.update(positions)
                             qpos.add(qi)
         return hits
+
+    def _matching_runs(self, token: str) -> set[str]:
+        """Joined runs of listed names that this query token pairs with."""
+        found = set()
+        for key in query_keys(token, False):
+            for _, _, joined in self._runs.get(key, ()):
+                if joined not in found and token_similarity(token, joined, False, True, True, False) > 0:
+                    found.add(joined)
+        return found
 
     def _prefix(self, form: NameForm, matching: list[set[int]]) -> set[int]:
         """The query tokens whose postings must be walked: the rarest ones, until the others together

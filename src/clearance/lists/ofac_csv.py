@@ -16,10 +16,8 @@ lists and measures via `ofac_programs`), so both formats give the same entity fo
 from __future__ import annotations
 
 import csv
-import gc
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from clearance.lists import ofac_programs as programs_
 from clearance.lists.base import ListData, Problem, entity_id, lines
 from clearance.lists.ofac_remarks import Remarks, parse_item, parse_remarks
 from clearance.model import Entity, Listing, Name, Relation
+from clearance.perf import paused_gc
 
 FORMAT = "ofac-csv"
 EMPTY = "-0-"
@@ -237,19 +236,6 @@ def _records(path: Path, columns: int, data: ListData) -> Iterator[tuple[int, li
             yield number, row
     if pending:
         broken(start, "truncated row at the end of the file (unbalanced quote): skipped")
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a list is built: its tens of thousands of new objects hold no
-    cycles, and the collector's passes over them took half of the reading time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _role(path: Path) -> str:

@@ -44,8 +44,8 @@ from clearance.lists.ofac_csv import (
     address_text,
     build_entities,
     decide_source,
-    paused_gc,
 )
+from clearance.perf import paused_gc
 
 FORMAT = "ofac-xml"
 _SNIFF = re.compile(rb"<(?:[\w.-]+:)?sdnList[\s>]")
