@@ -37,6 +37,7 @@ from clearance.timeline import EntityState, entity_state
 
 QUERY_KINDS = ("party", "person", "organization", "app", "text")
 MAX_NAME_CHARS = 10_000
+MATCH_CACHE_SIZE = 200_000
 MAX_TEXT_CHARS = 2_000_000
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x85")
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\- ]{5,}$")
@@ -202,6 +203,7 @@ class Engine:
         self.thresholds = thresholds
         self.index = Index(dataset.entities)
         self.entities = {e.id: e for e in dataset.entities}
+        self._matches: dict[tuple[str, str], list[tuple[IndexedName, Comparison]]] = {}
 
     @classmethod
     def default(
@@ -313,8 +315,18 @@ class Engine:
         return self.index.by_identifier(text)
 
     def match_form(self, form: NameForm, kind: str = "party") -> list[tuple[IndexedName, Comparison]]:
-        """Listed names that match a normalised query at or above the review threshold, best first."""
-        return self.score_candidates(form, self.index.candidates(form), kind)
+        """Listed names that match a normalised query at or above the review threshold, best first.
+
+        Matches depend on the name and kind only, not on the date or activity, so they are remembered
+        for the most recent queries: payment files name the same counterparties again and again."""
+        key = (form.original, kind)
+        found = self._matches.get(key)
+        if found is None:
+            found = self.score_candidates(form, self.index.candidates(form), kind)
+            if len(self._matches) >= MATCH_CACHE_SIZE:
+                self._matches.pop(next(iter(self._matches)))  # the oldest entry
+            self._matches[key] = found
+        return found
 
     def score_candidates(
         self, form: NameForm, candidates: Iterable[IndexedName], kind: str = "party"

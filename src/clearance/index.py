@@ -41,6 +41,7 @@ from clearance.scoring import (
     _weights,
     allowed_edits,
     korean_key,
+    pieces,
     romanised,
     skeleton,
     token_similarity,
@@ -119,10 +120,10 @@ def _variant_keys(token: str) -> set[str]:
     return keys
 
 
-def runs(tokens: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
+def runs(tokens: tuple[str, ...]) -> list[tuple[str, tuple[int, ...]]]:
     """Runs of two to four adjacent tokens, joined, with the positions they cover (the scorer's pieces
     other than single tokens)."""
-    return [piece for piece in _pieces(tokens) if len(piece[1]) > 1]
+    return [piece for piece in pieces(tokens) if len(piece[1]) > 1]
 
 
 def _run_keys(joined: str) -> set[str]:
@@ -159,7 +160,6 @@ class Index:
         self._weak: dict[str, list[int]] = defaultdict(list)
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
         self._name_initials: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._name_pieces: dict[int, list[tuple[str, tuple[int, ...]]]] = {}  # filled on first use
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
         with paused_gc():
             for entity in entities:
@@ -252,10 +252,7 @@ class Index:
             # what each unwalked query token pairs with: listed tokens (ids) and joined runs (strings)
             run_matches = {qi: self._matching_runs(form.tokens[qi]) for qi in rest}
             for name, (npos, qpos) in hits.items():
-                pieces = self._name_pieces.get(name)
-                if pieces is None:
-                    pieces = self._name_pieces[name] = _pieces(self.names[name].form.tokens)
-                for piece, positions in pieces:
+                for piece, positions in _pieces(self.names[name].form.tokens):
                     for qi in rest:
                         if (
                             self._vocab.get(piece) in matching[qi]

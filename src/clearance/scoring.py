@@ -307,7 +307,7 @@ class Comparison:
     explanation: str
 
 
-def _pieces(tokens: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
+def pieces(tokens: tuple[str, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """Each token, and each run of two to four adjacent tokens joined, with the positions it covers.
     A run pairs with a token of the other name as written or as a spelling variant, never with a typo."""
     out: list[tuple[str, tuple[int, ...]]] = [(t, (i,)) for i, t in enumerate(tokens)]
@@ -316,7 +316,10 @@ def _pieces(tokens: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
             joined = "".join(tokens[i : i + size])
             if len(joined) <= MAX_RUN_LENGTH:
                 out.append((joined, tuple(range(i, i + size))))
-    return out
+    return tuple(out)
+
+
+_pieces = lru_cache(maxsize=131072)(pieces)  # the same listed names are compared again and again
 
 
 def align(
