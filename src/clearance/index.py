@@ -128,8 +128,9 @@ def runs(tokens: tuple[str, ...]) -> list[tuple[str, tuple[int, ...]]]:
 
 def _run_keys(joined: str) -> set[str]:
     """A joined run pairs with a token as written, as a given-name variant, by number, or by its
-    consonants against a name written without vowels; never with a typo (see token_similarity)."""
-    keys = {joined} | _skeleton_key(joined)
+    consonants against a name written without vowels (those keys: `Index._run_skeletons`); never with a
+    typo (see token_similarity)."""
+    keys = {joined}
     group = _GIVEN.get(joined)
     if group is not None:
         keys.add(f"{_GROUP}{group}")
@@ -157,6 +158,8 @@ class Index:
         self._postings: list[list[tuple[int, int]]] = []  # token id -> (name, position) pairs
         self._keys: dict[str, list[int]] = defaultdict(list)  # key -> token ids
         self._runs: dict[str, list[tuple[int, tuple[int, ...], str]]] = defaultdict(list)
+        # runs by consonant skeleton: needed only by queries written without vowels, so built on the first
+        self._skeletons: dict[str, list[tuple[int, tuple[int, ...], str]]] | None = None
         self._weak: dict[str, list[int]] = defaultdict(list)
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
         self._name_initials: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -187,6 +190,9 @@ class Index:
             for joined, positions in runs(form.tokens):
                 for run_key in _run_keys(joined):
                     self._runs[run_key].append((pos, positions, joined))
+                if self._skeletons is not None:
+                    for run_key in _skeleton_key(joined):
+                        self._skeletons[run_key].append((pos, positions, joined))
         for ident in entity.identifiers:
             self._identifiers[identifier_key(ident.value)].append((entity, ident))
 
@@ -239,7 +245,7 @@ class Index:
                 mark(name, (p,), (qi,))
             checked: set[str] = set()
             for key in query_keys(token, False):
-                for name, positions, joined in self._runs.get(key, ()):
+                for name, positions, joined in self._runs_under(key):
                     if joined in checked or token_similarity(token, joined, False, True, True, False) > 0:
                         checked.add(joined)
                         mark(name, positions, (qi,))
@@ -263,11 +269,23 @@ class Index:
                             qpos.add(qi)
         return hits
 
+    def _runs_under(self, key: str) -> Sequence[tuple[int, tuple[int, ...], str]]:
+        if key[0] not in (_ABJAD, _VOWELLED):
+            return self._runs.get(key, ())
+        if self._skeletons is None:
+            self._skeletons = defaultdict(list)
+            for pos, cand in enumerate(self.names):
+                if cand.name.type == "strong":
+                    for joined, positions in runs(cand.form.tokens):
+                        for run_key in _skeleton_key(joined):
+                            self._skeletons[run_key].append((pos, positions, joined))
+        return self._skeletons.get(key, ())
+
     def _matching_runs(self, token: str) -> set[str]:
         """Joined runs of listed names that this query token pairs with."""
         found = set()
         for key in query_keys(token, False):
-            for _, _, joined in self._runs.get(key, ()):
+            for _, _, joined in self._runs_under(key):
                 if joined not in found and token_similarity(token, joined, False, True, True, False) > 0:
                     found.add(joined)
         return found
