@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit contract clean
+SPARK_STAMP := $(VENV)/.spark
+
+.PHONY: install spark demo test lint typecheck unit contract clean
 
 install: $(STAMP)
 
@@ -13,6 +15,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# The heavy part of the test suite: PySpark (and Java, from Debian, when the machine has none).
+spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
 
 demo: install
 	$(BIN)/python -m clearance.demo
@@ -24,7 +34,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install spark
 	$(BIN)/pytest
 
 contract: install

@@ -200,15 +200,25 @@ def _screen_chunk(job: BatchJob, rows: list[Row]) -> tuple[list[dict[str, Any]],
     assert _ENGINE is not None
     records, rejects = [], []
     for line, fields, problem in rows:
-        row_id = str(fields.get(job.id_col, "")) if fields and job.id_col else str(line)
-        if fields is None:
-            rejects.append({"line": line, "row_id": row_id, "reason": problem, "row": ""})
-            continue
-        try:
-            records.append(_record(job, _ENGINE, line, row_id, fields))
-        except ClearanceError as exc:
-            rejects.append({"line": line, "row_id": row_id, "reason": str(exc), "row": _short(fields)})
+        record, reject = screen_row(job, _ENGINE, line, fields, problem)
+        if record is not None:
+            records.append(record)
+        if reject is not None:
+            rejects.append(reject)
     return records, rejects
+
+
+def screen_row(
+    job: BatchJob, engine: Engine, line: int, fields: dict[str, Any] | None, problem: str | None = None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """One row: its decision record, or its reject (line, row id, reason). Shared with the Spark path."""
+    row_id = str(fields.get(job.id_col, "")) if fields and job.id_col else str(line)
+    if fields is None:
+        return None, {"line": line, "row_id": row_id, "reason": problem, "row": ""}
+    try:
+        return _record(job, engine, line, row_id, fields), None
+    except ClearanceError as exc:
+        return None, {"line": line, "row_id": row_id, "reason": str(exc), "row": _short(fields)}
 
 
 def _short(fields: dict[str, Any]) -> str:

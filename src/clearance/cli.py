@@ -301,6 +301,13 @@ def batch(
         list[Path] | None, typer.Option("--list", help="Extra list files or folders.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local (processes on this machine) or spark (OUTPUT becomes a folder of parts, "
+            "rejects are rows with a reject_reason; master from CLEARANCE_SPARK_MASTER)."
+        ),
+    ] = "local",
 ) -> None:
     """Screen a file of parties: one decision record per row (row id, decision, best hit, score, measures
     and their states, data versions), bad rows to a rejects file with their line and reason. Exit 0 when
@@ -331,6 +338,10 @@ def batch(
         lists=list_paths or [],
     )
     err = Console(stderr=True)
+    if engine == "spark":
+        _batch_on_spark(job, as_json)
+    elif engine != "local":
+        _fail(f"unknown engine '{engine}': use local or spark")
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -363,6 +374,54 @@ def batch(
             + f"; {summary.rejected:,} rejected (see {job.rejects_path()}); output {job.output}"
         )
     raise typer.Exit(0 if summary.worst == "clear" else 1)
+
+
+def _batch_on_spark(job: Any, as_json: bool) -> NoReturn:
+    """`clearance batch --engine spark`: the same decisions, computed by Spark."""
+    import os as _os
+
+    from clearance.batch import OUTPUT_COLUMNS
+    from clearance.spark import screen as spark_screen
+    from clearance.spark import session
+
+    try:
+        spark = session(_os.environ.get("CLEARANCE_SPARK_MASTER", "local[*]"))
+        fmt, out_fmt = job.input_format(), job.output_format()
+        reader = spark.read.option("header", True) if fmt == "csv" else spark.read
+        df = {"csv": reader.csv, "jsonl": reader.json, "parquet": reader.parquet}[fmt](str(job.input))
+        result = spark_screen(
+            df,
+            name_col=job.name_col,
+            kind_col=job.kind_col,
+            date_col=job.date_col,
+            id_col=job.id_col,
+            activity_col=job.activity_col,
+            kind=job.kind,
+            as_of=job.as_of,
+            activity=job.activity,
+            lists=job.lists,
+        )
+        result = result.select(*OUTPUT_COLUMNS, "reject_reason").cache()
+        writer = result.write.mode("overwrite")
+        {"csv": writer.option("header", True).csv, "jsonl": writer.json, "parquet": writer.parquet}[out_fmt](
+            str(job.output)
+        )
+        counts = {
+            r["decision"] or "rejected": r["count"] for r in result.groupBy("decision").count().collect()
+        }
+        spark.stop()
+    except ClearanceError as exc:
+        _fail(str(exc))
+    rejected = counts.pop("rejected", 0)
+    doc = {"rows": sum(counts.values()), "rejected": rejected, "decisions": counts, "output": str(job.output)}
+    if as_json:
+        _dump(doc)
+    else:
+        typer.echo(
+            f"{doc['rows']:,} rows on Spark: {counts}; {rejected:,} rejected; output {job.output}", err=True
+        )
+    worst = max(counts, key=lambda d: ("clear", "review", "block").index(d), default="clear")
+    raise typer.Exit(0 if worst == "clear" else 1)
 
 
 def version_callback(value: bool) -> None:
