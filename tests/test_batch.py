@@ -11,17 +11,7 @@ from typer.testing import CliRunner
 
 from clearance.batch import BatchJob, Summary, read_rows, run
 from clearance.cli import app
-
-ROWS = [
-    ("p1", "Tencent Holdings Ltd", "2021-03-01"),
-    ("p2", "Mary Johnson Bakery", "2021-03-01"),
-    ("p3", "", "2021-03-01"),
-    ("p4", "Alipay", "2021-02-30"),
-    ("p5", "CamScanner", "2021-07-01"),
-    ("p6", "Ten\x01cent", "2021-03-01"),
-    ("p7", "腾讯控股有限公司", "2021-03-01"),
-    ("p8", "Kings Office Supply", "2021-03-01"),
-]
+from conftest import PARTY_ROWS as ROWS
 
 
 def _write_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:

@@ -8,16 +8,13 @@ from pathlib import Path
 import pytest
 
 from clearance.batch import BatchJob, run
+from conftest import PARTY_ROWS
 
 ROWS = [
-    ("p1", "Tencent Holdings Ltd", "2021-03-01"),
-    ("p2", "Mary Johnson Bakery", "2021-03-01"),
-    ("p3", "", "2021-03-01"),
-    ("p4", "Alipay", "2021-02-30"),
-    ("p5", "CamScanner", "2021-07-01"),
+    *PARTY_ROWS[:5],
     ("p6", "BANCO NACIONAL DE CUBA", "2021-07-01"),
     ("p7", "Semiconductor Manufacturing International Corp", "2022-03-01"),
-    ("p8", "Kings Office Supply", "2021-03-01"),
+    PARTY_ROWS[7],
 ] + [(f"q{i}", name, "2021-03-01") for i, name in enumerate(["Tencnet", "Cam Scanner", "John Smith"] * 10)]
 
 

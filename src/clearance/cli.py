@@ -381,26 +381,14 @@ def _batch_on_spark(job: Any, as_json: bool) -> NoReturn:
     import os as _os
 
     from clearance.batch import OUTPUT_COLUMNS
-    from clearance.spark import screen as spark_screen
-    from clearance.spark import session
+    from clearance.spark import screen_job, session
 
     try:
         spark = session(_os.environ.get("CLEARANCE_SPARK_MASTER", "local[*]"))
         fmt, out_fmt = job.input_format(), job.output_format()
         reader = spark.read.option("header", True) if fmt == "csv" else spark.read
         df = {"csv": reader.csv, "jsonl": reader.json, "parquet": reader.parquet}[fmt](str(job.input))
-        result = spark_screen(
-            df,
-            name_col=job.name_col,
-            kind_col=job.kind_col,
-            date_col=job.date_col,
-            id_col=job.id_col,
-            activity_col=job.activity_col,
-            kind=job.kind,
-            as_of=job.as_of,
-            activity=job.activity,
-            lists=job.lists,
-        )
+        result = screen_job(df, job)
         result = result.select(*OUTPUT_COLUMNS, "reject_reason").cache()
         writer = result.write.mode("overwrite")
         {"csv": writer.option("header", True).csv, "jsonl": writer.json, "parquet": writer.parquet}[out_fmt](

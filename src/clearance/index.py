@@ -105,16 +105,22 @@ def _skeleton_key(piece: str) -> set[str]:
     return {(_ABJAD if _abjad(piece) else _VOWELLED) + sk} if len(sk) >= 2 else set()
 
 
-def _variant_keys(token: str) -> set[str]:
-    keys = {token}
-    if len(token) >= 4:
-        keys.add(romanised(token))
-    group = _GIVEN.get(token)
+def _exact_keys(piece: str) -> set[str]:
+    """The piece itself, its given-name group and its number value: what even a joined run meets."""
+    keys = {piece}
+    group = _GIVEN.get(piece)
     if group is not None:
         keys.add(f"{_GROUP}{group}")
-    number = number_value(token)
+    number = number_value(piece)
     if number is not None:
         keys.add(_NUMBER + number)
+    return keys
+
+
+def _variant_keys(token: str) -> set[str]:
+    keys = _exact_keys(token)
+    if len(token) >= 4:
+        keys.add(romanised(token))
     if len(token) <= 6 and _SYLLABLE.match(token):
         keys.add(_KOREAN + korean_key(token))
     return keys
@@ -128,16 +134,9 @@ def runs(tokens: tuple[str, ...]) -> list[tuple[str, tuple[int, ...]]]:
 
 def _run_keys(joined: str) -> set[str]:
     """A joined run pairs with a token as written, as a given-name variant, by number, or by its
-    consonants against a name written without vowels (those keys: `Index._run_skeletons`); never with a
+    consonants against a name written without vowels (those keys: `Index._skeletons`); never with a
     typo (see token_similarity)."""
-    keys = {joined}
-    group = _GIVEN.get(joined)
-    if group is not None:
-        keys.add(f"{_GROUP}{group}")
-    number = number_value(joined)
-    if number is not None:
-        keys.add(_NUMBER + number)
-    return keys
+    return _exact_keys(joined)
 
 
 @dataclass(frozen=True, slots=True)

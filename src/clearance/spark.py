@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,6 @@ def screen(
     home: str | Path | None = None,
 ) -> Any:
     """Screen every row of a Spark DataFrame; see the module's doc."""
-    _require_pyspark()
     job = BatchJob(
         input=Path("."),
         output=Path("."),
@@ -87,15 +87,23 @@ def screen(
         id_col=id_col,
         activity_col=activity_col,
         kind=kind,
-        as_of=as_of.isoformat() if isinstance(as_of, date | datetime) else as_of,
+        as_of=as_of,
         activity=activity,
+        lists=[Path(p) for p in lists],
+        home=Path(home) if home else None,
     )
-    if id_col is None:  # Spark has no line numbers: give each row an id to join the decision back
-        functions = _require_pyspark().functions
+    return screen_job(df, job)
+
+
+def screen_job(df: Any, job: BatchJob) -> Any:
+    """Screen a DataFrame with the settings of a batch job (its input and output are not used)."""
+    functions = _require_pyspark().functions
+    job = replace(job, as_of=job.as_of.isoformat() if isinstance(job.as_of, date | datetime) else job.as_of)
+    if job.id_col is None:  # Spark has no line numbers: give each row an id to join the decision back
         job.id_col = "_clearance_row"
         df = df.withColumn(job.id_col, functions.monotonically_increasing_id().cast("string"))
-    list_paths = tuple(str(Path(p).resolve()) for p in lists)
-    home_path = str(home) if home else None
+    list_paths = tuple(str(Path(p).resolve()) for p in job.lists)
+    home_path = str(job.home) if job.home else None
 
     def process(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
