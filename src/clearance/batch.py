@@ -144,7 +144,9 @@ def _csv_rows(path: Path) -> Iterator[Row]:
             if len(values) != len(header):
                 yield start, None, f"{len(values)} fields where the header has {len(header)}"
                 continue
-            if any("\udc80" <= ch <= "\udcff" for v in values for ch in v):
+            try:
+                "\x00".join(values).encode("utf-8")  # undecodable bytes were kept as surrogates
+            except UnicodeEncodeError:
                 yield start, None, "bytes that are not UTF-8"
                 continue
             yield start, dict(zip(header, values, strict=True)), None
@@ -248,6 +250,18 @@ def _record(job: BatchJob, engine: Engine, line: int, row_id: str, fields: dict[
     return _result_record(row_id, line, result)
 
 
+_VERSIONS: dict[tuple[tuple[str, str], ...], str] = {}
+
+
+def _versions_json(versions: dict[str, str]) -> str:
+    """The same few versions on every row: encode them once."""
+    key = tuple(sorted(versions.items()))
+    text = _VERSIONS.get(key)
+    if text is None:
+        text = _VERSIONS[key] = json.dumps(dict(key), sort_keys=True)
+    return text
+
+
 def _result_record(row_id: str, line: int, result: Result) -> dict[str, Any]:
     best = result.hits[0] if result.hits else None
     return {
@@ -267,7 +281,7 @@ def _result_record(row_id: str, line: int, result: Result) -> dict[str, Any]:
         "measures": ";".join(f"{f.state.measure.id}:{f.state.state}:{f.effect}" for f in best.findings)
         if best
         else "",
-        "data_versions": json.dumps(result.data_versions, sort_keys=True),
+        "data_versions": _versions_json(result.data_versions),
     }
 
 
