@@ -309,6 +309,19 @@ class Index:
                 remaining -= weights[i]
         return walk
 
+    def positions(self, form: NameForm) -> dict[int, set[int]]:
+        """For a word or two of free text: each name (by its number in `names`) sharing a matching token
+        with it, and which of the name's positions match; weak aliases only when equal to it."""
+        found = {name: npos for name, (npos, _) in self._collect(form, False).items()}
+        for name in self._weak.get(form.compact, ()):
+            found[name] = set(range(len(self.names[name].form.tokens)))
+        return found
+
+    def coverage(self, name: int, positions: set[int]) -> bool:
+        """Could a name reach the review threshold with these of its positions matched?"""
+        weights, total = self._bounds[name]
+        return total > 0 and sum(weights[i] for i in positions if i < len(weights)) >= self.need * total
+
     def candidates(self, form: NameForm, prune: bool = True) -> list[IndexedName]:
         """Strong names that could reach the review threshold, and weak aliases equal to the whole query.
         With `prune=False`, every strong name sharing a matching token (the text scanner's triggers)."""

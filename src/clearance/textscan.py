@@ -15,8 +15,9 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from clearance.index import IndexedName
+from clearance.index import Index, IndexedName
 from clearance.names import has_han, name_form
+from clearance.scoring import Comparison
 
 if TYPE_CHECKING:
     from clearance.engine import Engine, Hit
@@ -55,26 +56,47 @@ def _capitalised(text: str, span: tuple[int, int] | None) -> bool:
 
 
 class _Triggers:
-    """Per scan: which listed names each distinct word could belong to (words repeat a lot in documents)."""
+    """Per scan: which listed names each distinct word could belong to, and at which of their positions
+    (words repeat a lot in documents)."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.cache: dict[str, list[IndexedName]] = {}
+        self.index = engine.index
+        self.cache: dict[str, dict[int, set[int]]] = {}
 
-    def __call__(self, word: str) -> list[IndexedName]:
-        if word not in self.cache:
+    def __call__(self, word: str) -> dict[int, set[int]]:
+        found = self.cache.get(word)
+        if found is None:
             form = name_form(word)
-            self.cache[word] = self.engine.index.candidates(form, prune=False) if form.tokens else []
-        return self.cache[word]
+            found = self.cache[word] = self.index.positions(form) if form.tokens else {}
+        return found
+
+
+def _near(index: Index, name: int, around: int, hits: list[dict[int, set[int]]]) -> bool:
+    """Do the words around a position match enough of a name for it to reach the review threshold?"""
+    reach = len(index.names[name].form.tokens) + 2
+    matched: set[int] = set()
+    for q in range(max(0, around - reach), min(len(hits), around + reach + 1)):
+        matched |= hits[q].get(name, set())
+    return index.coverage(name, matched) or index.names[name].name.type == "weak"
 
 
 def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> list[Hit]:
     spans = words(text)
     triggers = _Triggers(engine)
+    index = engine.index
     found: list[tuple[float, int, int, Hit]] = []
+    seen: dict[tuple[str, tuple[int, ...]], list[tuple[IndexedName, Comparison]]] = {}
+    # each word alone, or run together with the next one or two ("Ali Pay" ~ "Alipay")
+    hits: list[dict[int, set[int]]] = []
+    for pos, (start, _) in enumerate(spans):
+        merged: dict[int, set[int]] = {}
+        for k in range(pos, min(pos + 3, len(spans))):
+            for name, npos in triggers(text[start : spans[k][1]].replace(" ", "")).items():
+                merged.setdefault(name, set()).update(npos)
+        hits.append(merged)
     for pos, (start, end) in enumerate(spans):
         word = text[start:end]
-        for entity, ident in engine.index.by_identifier(word):
+        for entity, ident in index.by_identifier(word):
             why = f"identifier {ident.scheme} {ident.value} appears in the text"
             hit = engine.make_hit(
                 entity,
@@ -88,11 +110,7 @@ def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> li
                 (start, end, word),
             )
             found.append((2.0, start, end, hit))
-        # the word alone, or run together with the next one or two ("Ali Pay" ~ "Alipay")
-        joined = [
-            text[start : spans[k][1]].replace(" ", "") for k in range(pos + 1, min(pos + 3, len(spans)))
-        ]
-        cands = list({id(c): c for w in (word, *joined) for c in triggers(w)}.values())
+        cands = [index.names[n] for n in hits[pos] if _near(index, n, pos, hits)]
         if not cands:
             continue
         width = min(MAX_WINDOW, max(len(c.form.tokens) for c in cands) + 2)
@@ -103,7 +121,11 @@ def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> li
                 form = name_form(window)
                 if not form.tokens:
                     continue
-                for cand, cmp in engine.score_candidates(form, cands):
+                key = (window, tuple(id(c) for c in cands))
+                scored = seen.get(key)
+                if scored is None:  # documents repeat their phrases: score each window once
+                    scored = seen[key] = engine.score_candidates(form, cands)
+                for cand, cmp in scored:
                     weak = cand.name.type == "weak"
                     if weak and (
                         _capitalised(text, spans[first - 1] if first > 0 else None)
@@ -126,14 +148,22 @@ def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> li
     return _best_spans(found)
 
 
+_BUCKET = 256  # characters: kept spans are filed by the stretches of text they cover
+
+
 def _best_spans(found: list[tuple[float, int, int, Hit]]) -> list[Hit]:
     """Highest-scoring, then longest, spans first; a span overlapping a kept one for the same entity goes,
-    and so does one overlapping a better-scoring span of another entity."""
+    and so does one overlapping a better-scoring span of another entity. Kept spans are filed by stretch
+    of text, so a document with thousands of hits is not compared with all of them each time."""
     kept: list[tuple[int, int, Hit]] = []
+    buckets: dict[int, list[tuple[int, int, Hit]]] = {}
     for score, s, e, hit in sorted(found, key=lambda f: (-f[0], -(f[2] - f[1]), f[1])):
-        if any(h.entity.id == hit.entity.id and s < ke and ks < e for ks, ke, h in kept):
+        near = [k for b in range(s // _BUCKET, e // _BUCKET + 1) for k in buckets.get(b, ())]
+        if any(h.entity.id == hit.entity.id and s < ke and ks < e for ks, ke, h in near):
             continue
-        if any(s < ke and ks < e and score < h.score for ks, ke, h in kept if h.entity.id != hit.entity.id):
+        if any(s < ke and ks < e and score < h.score for ks, ke, h in near if h.entity.id != hit.entity.id):
             continue
         kept.append((s, e, hit))
+        for b in range(s // _BUCKET, e // _BUCKET + 1):
+            buckets.setdefault(b, []).append((s, e, hit))
     return [h for _, _, h in sorted(kept, key=lambda k: k[0])]
