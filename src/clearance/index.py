@@ -322,17 +322,13 @@ class Index:
         weights, total = self._bounds[name]
         return total > 0 and sum(weights[i] for i in positions if i < len(weights)) >= self.need * total
 
-    def candidates(self, form: NameForm, prune: bool = True) -> list[IndexedName]:
-        """Strong names that could reach the review threshold, and weak aliases equal to the whole query.
-        With `prune=False`, every strong name sharing a matching token (the text scanner's triggers)."""
+    def candidates(self, form: NameForm) -> list[IndexedName]:
+        """Strong names that could reach the review threshold, and weak aliases equal to the whole query."""
         found = set(self._weak.get(form.compact, ()))
         initials = {t for t in form.tokens if len(t) == 1}
         query_weights = {False: _weights(form, False), True: _weights(form, True)}
         query_totals = {k: sum(v) for k, v in query_weights.items()}
-        for name, (npos, qpos) in self._collect(form, prune).items():
-            if not prune:
-                found.add(name)
-                continue
+        for name, (npos, qpos) in self._collect(form, True).items():
             person = self.names[name].entity.kind == "person"
             if person:
                 npos, qpos = self._initials(self.names[name].form.tokens, form.tokens, npos, qpos, initials)

@@ -121,12 +121,18 @@ def check_loss(data: ListData, max_loss: float) -> None:
         )
 
 
-def version_of(paths: Sequence[Path | str]) -> str:
-    """A content hash of the files a source was read from: the version a result names."""
+def content_hash(paths: Iterable[str | Path]) -> str:
+    """SHA-256 over the files a source was read from (names and bytes, in name order)."""
     digest = hashlib.sha256()
-    for path in sorted(str(p) for p in paths):
-        digest.update(Path(path).read_bytes())
-    return digest.hexdigest()[:12]
+    for path in sorted(Path(p) for p in paths):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def version_of(paths: Iterable[str | Path]) -> str:
+    """The short content hash a result names as the version of a source read from files."""
+    return content_hash(paths)[:12]
 
 
 def merge(dataset: Dataset, sources: Sequence[ListData], versions: dict[str, str] | None = None) -> Dataset:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from clearance.lists import DEFAULT_MAX_LOSS, ImportFailed, detect, read
+from clearance.lists import DEFAULT_MAX_LOSS, ImportFailed, content_hash, detect, read
 from clearance.lists.base import ListData
 from clearance.lists.download import SOURCES, DownloadFailed, fetch_source
 from clearance.lists.snapshots import Snapshot, active, history, store
@@ -21,14 +20,6 @@ class Imported:
     data: ListData
     snapshot: Snapshot
     created: bool  # False: the same content was already active
-
-
-def content_hash(paths: Iterable[str | Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(Path(p) for p in paths):
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def import_files(
