@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import random
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance import Engine
+from clearance.index import Index
+from clearance.model import Entity
 from clearance.names import name_form
 from clearance.scoring import compare_forms
 
@@ -83,3 +86,38 @@ def test_index_equals_brute_force_on_a_real_list(shared_data: Path) -> None:
             engine.index.names[i].name.value for i in expected if id(engine.index.names[i]) not in found
         ]
         assert not missing, (q, missing)
+        _scored_both_ways(engine.index, q, "person")
+        _scored_both_ways(engine.index, q, "organization")
+
+
+def _scored_both_ways(index: Index, query: str, kind: str) -> None:
+    """Scoring a candidate with only the pairs of pieces the index found gives the all-pairs result."""
+    form = name_form(query)
+    lookup = index.lookup(form)
+    for number in lookup.candidates:
+        cand = index.names[number]
+        if cand.name.type == "weak":
+            continue
+        full = compare_forms(form, cand.form, kind)
+        tried = compare_forms(form, cand.form, kind, tried=lookup.pairs(number))
+        assert (tried.score, tried.pairs) == (full.score, full.pairs), (query, cand.name.value)
+
+
+def test_scoring_the_index_pairs_equals_scoring_all_pairs_on_labelled_names() -> None:
+    """Every labelled pair (Latin, Cyrillic, Han, Hangul, Arabic ... persons and firms), each side indexed
+    as a listed name and the other screened against it, with every candidate also scored all-pairs."""
+    with (Path(__file__).parent / "data" / "name_pairs.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    entities = [Entity(id=f"e{i}", kind=row["kind"], name=row["right"]) for i, row in enumerate(rows)]
+    index = Index(entities)
+    for row in rows:
+        _scored_both_ways(index, row["left"], "person" if row["kind"] == "person" else "organization")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz .", min_size=1, max_size=30))
+def test_scoring_the_index_pairs_equals_scoring_all_pairs_on_arbitrary_text(
+    engine: Engine, query: str
+) -> None:
+    for kind in ("person", "organization"):
+        _scored_both_ways(engine.index, query, kind)

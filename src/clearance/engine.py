@@ -29,7 +29,7 @@ from typing import Any
 from clearance import __version__
 from clearance.dataset import Dataset, builtin
 from clearance.errors import InputError
-from clearance.index import Index, IndexedName
+from clearance.index import Index, IndexedName, Lookup
 from clearance.model import ACTIVITIES, Entity, ListInfo, Listing, Measure, most_severe, severity
 from clearance.names import NameForm, fold, has_han, name_form
 from clearance.scoring import DEFAULT_THRESHOLDS, Comparison, Thresholds, compare_forms
@@ -324,16 +324,23 @@ class Engine:
         key = (form.original, kind)
         found = self._matches.get(key)
         if found is None:
-            found = self.score_candidates(form, self.index.candidates(form), kind)
+            lookup = self.index.lookup(form)
+            candidates = [self.index.names[i] for i in lookup.candidates]
+            found = self.score_candidates(form, candidates, kind, lookup)
             if len(self._matches) >= MATCH_CACHE_SIZE:
                 self._matches.pop(next(iter(self._matches)))  # the oldest entry
             self._matches[key] = found
         return found
 
     def score_candidates(
-        self, form: NameForm, candidates: Iterable[IndexedName], kind: str = "party"
+        self,
+        form: NameForm,
+        candidates: Iterable[IndexedName],
+        kind: str = "party",
+        lookup: Lookup | None = None,
     ) -> list[tuple[IndexedName, Comparison]]:
         """Score candidate names against a query form; keep those at or above the review threshold.
+        With the query's `lookup`, only the pairs of pieces the index found are tried.
 
         Among equal scores, a name written as the query was (same characters, then same script) comes
         first, so that 腾讯控股有限公司 reports the Chinese name it matched rather than its pinyin."""
@@ -347,7 +354,8 @@ class Engine:
                     out.append((cand, compare_forms(form, cand.form, "any", self.thresholds)))
                 continue
             scorer_kind = "person" if ekind == "person" else "organization"
-            cmp = compare_forms(form, cand.form, scorer_kind, self.thresholds)
+            tried = lookup.pairs(cand.number) if lookup is not None else None
+            cmp = compare_forms(form, cand.form, scorer_kind, self.thresholds, tried)
             if cmp.score >= self.thresholds.review:
                 out.append((cand, cmp))
         query = fold(form.original)

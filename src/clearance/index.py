@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from clearance.model import Entity, Identifier, Name
 from clearance.names import NameForm, name_form, number_value
@@ -144,6 +145,62 @@ class IndexedName:
     entity: Entity
     name: Name
     form: NameForm
+    number: int  # its place in `Index.names`
+
+
+CACHE_SIZE = 100_000  # query tokens whose matching listed tokens and runs are remembered
+
+
+class Lookup:
+    """What the index found for one query: the listed tokens and runs each piece of the query may pair
+    with, and from those the names that could reach the review threshold (`candidates`).
+
+    The same tables tell the scorer which pairs of pieces to try (`pairs`): a pair they do not hold
+    scores 0, so the query is compared once with the whole vocabulary, here, and each candidate is then
+    scored by table lookups instead of trying every piece of the query against every piece of the name."""
+
+    __slots__ = ("_index", "by_run", "by_token", "candidates", "form", "matches", "pieces", "run_matches")
+
+    def __init__(self, index: Index, form: NameForm) -> None:
+        self._index = index
+        self.form = form
+        self.pieces = _pieces(form.tokens)
+        # per piece of the query (its tokens, then its runs, as `pieces` numbers them): listed token ids
+        self.matches: list[frozenset[int]] = [
+            index.matching_tokens(piece, len(positions) == 1) if len(piece) > 1 else frozenset()
+            for piece, positions in self.pieces
+        ]
+        # per token of the query: runs of listed names it pairs with ("camscanner" ~ "cam scanner")
+        self.run_matches: list[frozenset[str]] = [
+            index.matching_runs(t) if len(t) > 1 else frozenset() for t in form.tokens
+        ]
+        self.by_token: dict[int, list[int]] = defaultdict(list)  # listed token id -> query pieces
+        for a, tids in enumerate(self.matches):
+            for tid in tids:
+                self.by_token[tid].append(a)
+        self.by_run: dict[str, list[int]] = defaultdict(list)  # listed run -> query tokens
+        for qi, joined in enumerate(self.run_matches):
+            for j in joined:
+                self.by_run[j].append(qi)
+        self.candidates: list[int] = []
+
+    def pairs(self, name: int) -> list[tuple[int, int]]:
+        """(query piece, listed piece) pairs, numbered as `pieces` numbers them, that may score above 0:
+        those the tables hold, and every pair with a one-letter token (initials are not looked up)."""
+        listed = _pieces(self._index.names[name].form.tokens)
+        tids = self._index.name_tokens[name]
+        out: set[tuple[int, int]] = set()
+        for b, (piece, positions) in enumerate(listed):
+            if len(positions) == 1:
+                out.update((a, b) for a in self.by_token.get(tids[positions[0]], ()))
+                if len(piece) == 1:
+                    out.update((a, b) for a in range(len(self.pieces)))
+            else:
+                out.update((a, b) for a in self.by_run.get(piece, ()))
+        for a, token in enumerate(self.form.tokens):
+            if len(token) == 1:
+                out.update((a, b) for b in range(len(listed)))
+        return sorted(out)
 
 
 class Index:
@@ -152,23 +209,32 @@ class Index:
     def __init__(self, entities: Iterable[Entity], review: float = DEFAULT_THRESHOLDS.review) -> None:
         self.names: list[IndexedName] = []
         self.need: float = float(review ** (1 / 0.7)) - 1e-9  # the coverage both sides must be able to reach
+        self.name_tokens: list[tuple[int, ...]] = []  # per name: its tokens' ids (none for weak aliases)
         self._vocab: dict[str, int] = {}
         self._tokens: list[str] = []
-        self._postings: list[list[tuple[int, int]]] = []  # token id -> (name, position) pairs
+        self._names_of: list[list[int]] = []  # token id -> names holding it
         self._keys: dict[str, list[int]] = defaultdict(list)  # key -> token ids
-        self._runs: dict[str, list[tuple[int, tuple[int, ...], str]]] = defaultdict(list)
+        self._run_keys: dict[str, set[str]] = defaultdict(set)  # key -> joined runs
+        self._runs: dict[str, list[tuple[int, tuple[int, ...]]]] = defaultdict(
+            list
+        )  # run -> (name, positions)
         # runs by consonant skeleton: needed only by queries written without vowels, so built on the first
-        self._skeletons: dict[str, list[tuple[int, tuple[int, ...], str]]] | None = None
+        self._skeletons: dict[str, set[str]] | None = None
         self._weak: dict[str, list[int]] = defaultdict(list)
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
-        self._name_initials: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._initial_names: dict[str, list[int]] = defaultdict(list)  # letter -> persons with that initial
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
+        self._person: list[bool] = []
+        self._has_initial: list[bool] = []
+        self._token_cache: dict[tuple[str, bool], frozenset[int]] = {}
+        self._run_cache: dict[str, frozenset[str]] = {}
         with paused_gc():
             for entity in entities:
                 self.add(entity)
 
     def add(self, entity: Entity) -> None:
         seen: set[tuple[str, tuple[str, ...], str]] = set()
+        person = entity.kind == "person"
         for name in entity.all_names():
             form = name_form(name.value)
             key = (name.type, form.tokens, form.han)
@@ -176,22 +242,29 @@ class Index:
                 continue  # the same name written another way adds nothing to match
             seen.add(key)
             pos = len(self.names)
-            self.names.append(IndexedName(entity, name, form))
-            weights = _weights(form, entity.kind == "person")
+            self.names.append(IndexedName(entity, name, form, pos))
+            weights = _weights(form, person)
             self._bounds.append((weights, sum(weights)))
+            self._person.append(person)
+            initials = {t for t in form.tokens if len(t) == 1} if person else set()
+            self._has_initial.append(bool(initials))
             if name.type == "weak":
+                self.name_tokens.append(())
                 self._weak[form.compact].append(pos)
                 continue
-            for i, token in enumerate(form.tokens):
-                self._postings[self._token_id(token)].append((pos, i))
-                if len(token) == 1 and entity.kind == "person":
-                    self._name_initials[token].append((pos, i))  # J. pairs with any word in J
+            tids = tuple(self._token_id(token) for token in form.tokens)
+            self.name_tokens.append(tids)
+            for tid in set(tids):
+                self._names_of[tid].append(pos)
+            for letter in initials:
+                self._initial_names[letter].append(pos)  # J. pairs with any word in J
             for joined, positions in runs(form.tokens):
+                self._runs[joined].append((pos, positions))
                 for run_key in _run_keys(joined):
-                    self._runs[run_key].append((pos, positions, joined))
+                    self._run_keys[run_key].add(joined)
                 if self._skeletons is not None:
                     for run_key in _skeleton_key(joined):
-                        self._skeletons[run_key].append((pos, positions, joined))
+                        self._skeletons[run_key].add(joined)
         for ident in entity.identifiers:
             self._identifiers[identifier_key(ident.value)].append((entity, ident))
 
@@ -200,108 +273,162 @@ class Index:
         if tid is None:
             tid = self._vocab[token] = len(self._tokens)
             self._tokens.append(token)
-            self._postings.append([])
+            self._names_of.append([])
             for key in vocabulary_keys(token):
                 self._keys[key].append(tid)
         return tid
 
-    def _matching_tokens(self, piece: str, typos: bool = True) -> set[int]:
-        """Listed tokens the scorer could pair with this query token or run (verified, not just keyed)."""
-        found = set()
-        for key in query_keys(piece, typos):
-            for tid in self._keys.get(key, ()):
-                if (
-                    tid not in found
-                    and token_similarity(piece, self._tokens[tid], False, True, True, typos) > 0
-                ):
-                    found.add(tid)
+    # -- what a query token pairs with (verified with the scorer, not just keyed), remembered ------------
+
+    def matching_tokens(self, piece: str, typos: bool = True) -> frozenset[int]:
+        """Listed tokens the scorer could pair with this query token (or, without typos, joined run)."""
+        found = self._token_cache.get((piece, typos))
+        if found is None:
+            found = frozenset(
+                tid
+                for key in query_keys(piece, typos)
+                for tid in self._keys.get(key, ())
+                if token_similarity(piece, self._tokens[tid], False, True, True, typos) > 0
+            )
+            self._remember(self._token_cache, (piece, typos), found)
         return found
 
-    def _collect(self, form: NameForm, prune: bool) -> dict[int, tuple[set[int], set[int]]]:
-        """Each name sharing something with the query: its matched positions and the query's.
-
-        With `prune`, postings are walked only for the query's rarest tokens (a prefix filter): a name
-        must match enough of the query's weight to reach the threshold, so it must match one of the
-        tokens without which the rest could not reach it. The other tokens are then checked against
-        each collected name directly, which is cheap, instead of walking their long postings."""
-        hits: dict[int, tuple[set[int], set[int]]] = {}
-
-        def mark(name: int, name_positions: Iterable[int], query_positions: Iterable[int]) -> None:
-            entry = hits.get(name)
-            if entry is None:
-                entry = hits[name] = (set(), set())
-            entry[0].update(name_positions)
-            entry[1].update(query_positions)
-
-        matching = [self._matching_tokens(t) if len(t) > 1 else set() for t in form.tokens]
-        walk = self._prefix(form, matching) if prune else set(range(len(form.tokens)))
-        for qi in walk:
-            token = form.tokens[qi]
-            for tid in matching[qi]:
-                for name, p in self._postings[tid]:
-                    mark(name, (p,), (qi,))
-            for name, p in self._name_initials.get(token[0], ()) if prune else ():
-                mark(name, (p,), (qi,))
-            checked: set[str] = set()
-            for key in query_keys(token, False):
-                for name, positions, joined in self._runs_under(key):
-                    if joined in checked or token_similarity(token, joined, False, True, True, False) > 0:
-                        checked.add(joined)
-                        mark(name, positions, (qi,))
-        for joined, qpositions in runs(form.tokens):
-            for tid in self._matching_tokens(joined, typos=False):
-                for name, p in self._postings[tid]:
-                    mark(name, (p,), qpositions)
-        rest = [qi for qi in range(len(form.tokens)) if qi not in walk and len(form.tokens[qi]) > 1]
-        if rest:
-            # what each unwalked query token pairs with: listed tokens (ids) and joined runs (strings)
-            run_matches = {qi: self._matching_runs(form.tokens[qi]) for qi in rest}
-            for name, (npos, qpos) in hits.items():
-                for piece, positions in _pieces(self.names[name].form.tokens):
-                    for qi in rest:
-                        if (
-                            self._vocab.get(piece) in matching[qi]
-                            if len(positions) == 1
-                            else piece in run_matches[qi]
-                        ):
-                            npos.update(positions)
-                            qpos.add(qi)
-        return hits
-
-    def _runs_under(self, key: str) -> Sequence[tuple[int, tuple[int, ...], str]]:
-        if key[0] not in (_ABJAD, _VOWELLED):
-            return self._runs.get(key, ())
-        if self._skeletons is None:
-            self._skeletons = defaultdict(list)
-            for pos, cand in enumerate(self.names):
-                if cand.name.type == "strong":
-                    for joined, positions in runs(cand.form.tokens):
-                        for run_key in _skeleton_key(joined):
-                            self._skeletons[run_key].append((pos, positions, joined))
-        return self._skeletons.get(key, ())
-
-    def _matching_runs(self, token: str) -> set[str]:
+    def matching_runs(self, token: str) -> frozenset[str]:
         """Joined runs of listed names that this query token pairs with."""
-        found = set()
-        for key in query_keys(token, False):
-            for _, _, joined in self._runs_under(key):
-                if joined not in found and token_similarity(token, joined, False, True, True, False) > 0:
-                    found.add(joined)
+        found = self._run_cache.get(token)
+        if found is None:
+            found = frozenset(
+                joined
+                for key in query_keys(token, False)
+                for joined in self._runs_under(key)
+                if token_similarity(token, joined, False, True, True, False) > 0
+            )
+            self._remember(self._run_cache, token, found)
         return found
 
-    def _prefix(self, form: NameForm, matching: list[set[int]]) -> set[int]:
-        """The query tokens whose postings must be walked: the rarest ones, until the others together
+    @staticmethod
+    def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()  # a new working set: cheaper than keeping the order of use
+        cache[key] = value
+
+    def _runs_under(self, key: str) -> set[str] | dict[str, Any]:
+        if key[0] not in (_ABJAD, _VOWELLED):
+            return self._run_keys.get(key, set())
+        if self._skeletons is None:
+            skeletons: dict[str, set[str]] = defaultdict(set)
+            for joined in self._runs:
+                for run_key in _skeleton_key(joined):
+                    skeletons[run_key].add(joined)
+            self._skeletons = skeletons
+        return self._skeletons.get(key, set())
+
+    # -- names a query could match --------------------------------------------------------------------
+
+    def lookup(self, form: NameForm) -> Lookup:
+        """The query's tables, and its candidates: strong names that could reach the review threshold,
+        and weak aliases equal to the whole query."""
+        lookup = Lookup(self, form)
+        found = set(self._weak.get(form.compact, ()))
+        initials = {t for t in form.tokens if len(t) == 1}
+        query_weights = {False: _weights(form, False), True: _weights(form, True)}
+        query_totals = {k: sum(v) for k, v in query_weights.items()}
+        names, run_hits = self._gather(lookup, True)
+        firsts = {t[0] for t in form.tokens}
+        by_token = lookup.by_token
+        need = self.need
+        for name in names:
+            weights, total = self._bounds[name]
+            person = self._person[name]
+            if name not in run_hits:
+                # the name's side first, as cheaply as possible: most names gathered fail it
+                tids = self.name_tokens[name]
+                if person and (initials or self._has_initial[name]):
+                    tokens = self.names[name].form.tokens
+                    covered = sum(
+                        [
+                            w
+                            for w, tid, t in zip(weights, tids, tokens, strict=True)
+                            if tid in by_token or t[0] in initials or (len(t) == 1 and t in firsts)
+                        ]
+                    )
+                else:
+                    covered = sum([w for w, tid in zip(weights, tids, strict=True) if tid in by_token])
+                if covered < need * total:
+                    continue
+            npos, qpos = self._matched(name, lookup, run_hits)
+            if person and (initials or self._has_initial[name]):
+                npos, qpos = self._initials(self.names[name].form.tokens, form.tokens, npos, qpos, initials)
+            qw, qt = query_weights[person], query_totals[person]
+            if (
+                total
+                and qt
+                and sum([weights[i] for i in npos]) >= need * total
+                and sum([qw[i] for i in qpos]) >= need * qt
+            ):
+                found.add(name)
+        lookup.candidates = sorted(found)
+        return lookup
+
+    def candidates(self, form: NameForm) -> list[IndexedName]:
+        return [self.names[i] for i in self.lookup(form).candidates]
+
+    def _gather(
+        self, lookup: Lookup, prune: bool
+    ) -> tuple[set[int], dict[int, list[tuple[tuple[int, ...], int]]]]:
+        """Names sharing something with the query, and the listed runs each of them matched.
+
+        With `prune`, names are gathered only from the query's rarest tokens (a prefix filter): a name
+        must match enough of the query's weight to reach the threshold, so it must match one of the
+        tokens without which the rest could not reach it. Runs are rare and always gathered."""
+        tokens = lookup.form.tokens
+        names: set[int] = set()
+        walk = self._prefix(lookup) if prune else range(len(tokens))
+        for qi in walk:
+            for tid in lookup.matches[qi]:
+                names.update(self._names_of[tid])
+            if prune:
+                names.update(self._initial_names.get(tokens[qi][0], ()))
+        for a in range(len(tokens), len(lookup.pieces)):  # the query's runs against listed tokens
+            for tid in lookup.matches[a]:
+                names.update(self._names_of[tid])
+        run_hits: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
+        for qi, joined_runs in enumerate(lookup.run_matches):
+            for joined in joined_runs:
+                for name, positions in self._runs[joined]:
+                    names.add(name)
+                    run_hits[name].append((positions, qi))
+        return names, run_hits
+
+    def _matched(
+        self, name: int, lookup: Lookup, run_hits: dict[int, list[tuple[tuple[int, ...], int]]]
+    ) -> tuple[set[int], set[int]]:
+        """The name's positions and the query's that some piece of the other side pairs with."""
+        tids = self.name_tokens[name]
+        npos = {p for p, tid in enumerate(tids) if tid in lookup.by_token}
+        qpos: set[int] = set()
+        for matches, (_, positions) in zip(lookup.matches, lookup.pieces, strict=True):
+            if matches and not matches.isdisjoint(tids):
+                qpos.update(positions)
+        for positions, qi in run_hits.get(name, ()):
+            npos.update(positions)
+            qpos.add(qi)
+        return npos, qpos
+
+    def _prefix(self, lookup: Lookup) -> set[int]:
+        """The query tokens whose names must be gathered: the rarest ones, until the others together
         could not reach the threshold, under either weighting (person or not)."""
+        form = lookup.form
         walk: set[int] = set()
+        order = sorted(
+            (i for i in range(len(form.tokens)) if len(form.tokens[i]) > 1),
+            key=lambda i: sum(len(self._names_of[t]) for t in lookup.matches[i]),
+        )
         for person in (False, True):
             weights = _weights(form, person)
             total = sum(weights)
             # initials cannot be looked up: count them as matched, and never walk them
             remaining = total
-            order = sorted(
-                (i for i in range(len(form.tokens)) if len(form.tokens[i]) > 1),
-                key=lambda i: sum(len(self._postings[t]) for t in matching[i]),
-            )
             for i in order:
                 if remaining < self.need * total:
                     break
@@ -312,7 +439,9 @@ class Index:
     def positions(self, form: NameForm) -> dict[int, set[int]]:
         """For a word or two of free text: each name (by its number in `names`) sharing a matching token
         with it, and which of the name's positions match; weak aliases only when equal to it."""
-        found = {name: npos for name, (npos, _) in self._collect(form, False).items()}
+        lookup = Lookup(self, form)
+        names, run_hits = self._gather(lookup, False)
+        found = {name: self._matched(name, lookup, run_hits)[0] for name in names}
         for name in self._weak.get(form.compact, ()):
             found[name] = set(range(len(self.names[name].form.tokens)))
         return found
@@ -321,27 +450,6 @@ class Index:
         """Could a name reach the review threshold with these of its positions matched?"""
         weights, total = self._bounds[name]
         return total > 0 and sum(weights[i] for i in positions if i < len(weights)) >= self.need * total
-
-    def candidates(self, form: NameForm) -> list[IndexedName]:
-        """Strong names that could reach the review threshold, and weak aliases equal to the whole query."""
-        found = set(self._weak.get(form.compact, ()))
-        initials = {t for t in form.tokens if len(t) == 1}
-        query_weights = {False: _weights(form, False), True: _weights(form, True)}
-        query_totals = {k: sum(v) for k, v in query_weights.items()}
-        for name, (npos, qpos) in self._collect(form, True).items():
-            person = self.names[name].entity.kind == "person"
-            if person:
-                npos, qpos = self._initials(self.names[name].form.tokens, form.tokens, npos, qpos, initials)
-            weights, total = self._bounds[name]
-            qw, qt = query_weights[person], query_totals[person]
-            if (
-                total
-                and qt
-                and sum(weights[i] for i in npos) >= self.need * total
-                and sum(qw[i] for i in qpos) >= self.need * qt
-            ):
-                found.add(name)
-        return [self.names[i] for i in sorted(found)]
 
     @staticmethod
     def _initials(

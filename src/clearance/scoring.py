@@ -35,7 +35,7 @@ The labelled set in tests/data/name_pairs.csv measures how well these hold (READ
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -323,33 +323,42 @@ _pieces = lru_cache(maxsize=131072)(pieces)  # the same listed names are compare
 
 
 def align(
-    left: NameForm, right: NameForm, person: bool = False
+    left: NameForm,
+    right: NameForm,
+    person: bool = False,
+    pairs: Iterable[tuple[int, int]] | None = None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
-    """Greedy best-first pairing of the two names' pieces; each token is used at most once."""
+    """Greedy best-first pairing of the two names' pieces; each token is used at most once.
+
+    `pairs` limits the pieces tried (numbered as `pieces` numbers them) to those that can score above 0,
+    as the candidate index knows them; without it every piece is tried against every other."""
     fuzzy = not (left.han or right.han)  # pinyin of Chinese characters is exact: no typos there
     korean = left.hangul != right.hangul
-    candidates: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []
+    candidates: list[tuple[float, int, int, int, tuple[int, ...], tuple[int, ...]]] = []
     left_pieces, right_pieces = _pieces(left.tokens), _pieces(right.tokens)
-    for lp, li in left_pieces:
-        for rp, ri in right_pieces:
-            if len(li) > 1 and len(ri) > 1:
-                continue  # a run against a run is the same as its tokens against each other
-            if (len(li) > 1 or len(ri) > 1) and min(len(lp), len(rp)) == 1:
-                continue  # an initial stands for one word, not for a run of them
-            # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos
-            sim = token_similarity(lp, rp, person, fuzzy, korean, typos=len(li) == 1 and len(ri) == 1)
-            if sim > 0:
-                candidates.append((sim, len(li) + len(ri), li, ri))
-    candidates.sort(key=lambda c: (-c[0], -c[1]))
+    if pairs is None:
+        pairs = ((a, b) for a in range(len(left_pieces)) for b in range(len(right_pieces)))
+    for a, b in pairs:
+        lp, li = left_pieces[a]
+        rp, ri = right_pieces[b]
+        if len(li) > 1 and len(ri) > 1:
+            continue  # a run against a run is the same as its tokens against each other
+        if (len(li) > 1 or len(ri) > 1) and min(len(lp), len(rp)) == 1:
+            continue  # an initial stands for one word, not for a run of them
+        # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos
+        sim = token_similarity(lp, rp, person, fuzzy, korean, typos=len(li) == 1 and len(ri) == 1)
+        if sim > 0:
+            candidates.append((sim, len(li) + len(ri), a, b, li, ri))
+    candidates.sort(key=lambda c: (-c[0], -c[1], c[2], c[3]))
     used_left: set[int] = set()
     used_right: set[int] = set()
-    pairs = []
-    for sim, _, li, ri in candidates:
+    out = []
+    for sim, _, _, _, li, ri in candidates:
         if used_left.isdisjoint(li) and used_right.isdisjoint(ri):
             used_left.update(li)
             used_right.update(ri)
-            pairs.append((li, ri, sim))
-    return pairs
+            out.append((li, ri, sim))
+    return out
 
 
 def _weights(form: NameForm, person: bool) -> tuple[float, ...]:
@@ -380,10 +389,15 @@ def _han_similarity(left: NameForm, right: NameForm) -> float | None:
 
 
 def compare_forms(
-    left: NameForm, right: NameForm, kind: str = "any", thresholds: Thresholds = DEFAULT_THRESHOLDS
+    left: NameForm,
+    right: NameForm,
+    kind: str = "any",
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    tried: Iterable[tuple[int, int]] | None = None,
 ) -> Comparison:
+    """Compare two normalised names; `tried`: the pairs of pieces worth trying (see `align`)."""
     person = kind == "person"
-    pairs = align(left, right, person)
+    pairs = align(left, right, person, tried)
     matched_left: dict[int, float] = {}
     matched_right: dict[int, float] = {}
     for li, ri, sim in pairs:
