@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from clearance import Engine
 from clearance.batch import BatchJob, Summary, read_rows, run
 from clearance.cli import app
 from conftest import PARTY_ROWS as ROWS
@@ -169,3 +170,36 @@ def test_cli_batch_exit_codes_and_summary(tmp_path: Path) -> None:
         app, ["batch", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "m.csv")], env=env
     )
     assert r.exit_code == 2 and "error:" in r.output
+
+
+def test_every_output_format_holds_what_screening_each_row_gives(tmp_path: Path, engine: Engine) -> None:
+    """CSV, JSON lines and Parquet carry the same records, equal to `Engine.screen` row by row, with row
+    ids that need quoting kept as they were; a name repeated on another date is decided again."""
+    rows = [
+        ('id,with "comma"', "Tencent Holdings Ltd", "2021-03-01"),
+        ("id\nnewline", "Tencent Holdings Ltd", "2021-07-01"),
+        ("plain", "Mary Johnson Bakery", "2021-03-01"),
+        ("späce ", "CamScanner", "2021-02-01"),
+        ("again", "CamScanner", "2021-02-01"),
+    ]
+    src = _write_csv(tmp_path / "in.csv", rows)
+    outputs = {}
+    for name in ("out.csv", "out.jsonl", "out.parquet"):
+        run(_job(tmp_path, src, name))
+        fmt = name.split(".")[1]
+        outputs[fmt] = [fields for _, fields, _ in read_rows(tmp_path / name, fmt)]
+    for fmt, records in outputs.items():
+        assert [r["row_id"] for r in records] == [r[0] for r in rows], fmt
+        for record, (_, name, day) in zip(records, rows, strict=True):
+            result = engine.screen(name, as_of=day)
+            best = result.hits[0] if result.hits else None
+            expected = {
+                "name": name, "as_of": day, "decision": result.decision, "hits": len(result.hits),
+                "best_entity_id": best.entity.id if best else "",
+                "best_matched_name": best.matched_name if best else "", "score": best.score if best else 0.0,
+            }  # fmt: skip
+            got = {k: record[k] for k in expected}
+            if fmt == "csv":  # CSV holds text
+                expected = {k: str(v) for k, v in expected.items()}
+            assert got == expected, fmt
+    assert outputs["csv"][0]["decision"] != outputs["csv"][1]["decision"]  # in force, then revoked

@@ -29,7 +29,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from clearance.engine import Engine, Result
+from clearance.engine import Engine, Result, parse_as_of
 from clearance.errors import ClearanceError, InputError
 from clearance.model import severity
 
@@ -197,30 +197,67 @@ def _init_worker(lists: Sequence[Path], home: Path | None) -> None:
     _ENGINE = Engine.default(lists=list(lists), home=home)
 
 
-def _screen_chunk(job: BatchJob, rows: list[Row]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+@dataclass
+class Chunk:
+    """One chunk screened in a worker: its output already encoded (CSV or JSON lines text, or the
+    records for Parquet), its rejects, and what the summary needs, so that the parent only writes."""
+
+    text: str = ""
+    records: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    rows: int = 0
+    decisions: Counter[str] = field(default_factory=Counter)
+    data_versions: dict[str, str] | None = None
+
+
+def _screen_chunk(job: BatchJob, rows: list[Row]) -> Chunk:
     """Screen one chunk: decision records and rejects, both in input order."""
     assert _ENGINE is not None
-    records, rejects = [], []
+    fmt = job.output_format()
+    default_as_of = job.as_of if job.as_of not in (None, "") else parse_as_of(None).isoformat()
+    chunk = Chunk()
+    lines: list[str] = []
     for line, fields, problem in rows:
-        record, reject = screen_row(job, _ENGINE, line, fields, problem)
-        if record is not None:
-            records.append(record)
-        if reject is not None:
-            rejects.append(reject)
-    return records, rejects
+        row_id = _row_id(job, line, fields)
+        if fields is None:
+            chunk.rejects.append({"line": line, "row_id": row_id, "reason": problem, "row": ""})
+            continue
+        try:
+            decided = _decided(job, _ENGINE, fields, default_as_of)
+        except ClearanceError as exc:
+            chunk.rejects.append({"line": line, "row_id": row_id, "reason": str(exc), "row": _short(fields)})
+            continue
+        chunk.rows += 1
+        chunk.decisions[decided.values[4]] += 1
+        if fmt == "csv":
+            lines.append(f"{_csv_field(row_id)},{line},{decided.csv}")
+        elif fmt == "jsonl":
+            lines.append(
+                f'{{"row_id": {json.dumps(row_id, ensure_ascii=False)}, "line": {line}, {decided.json}'
+            )
+        else:
+            chunk.records.append(decided.record(row_id, line))
+    if chunk.rows:
+        chunk.data_versions = dict(_ENGINE.dataset.versions)
+    chunk.text = "".join(lines)
+    return chunk
 
 
 def screen_row(
     job: BatchJob, engine: Engine, line: int, fields: dict[str, Any] | None, problem: str | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """One row: its decision record, or its reject (line, row id, reason). Shared with the Spark path."""
-    row_id = str(fields.get(job.id_col, "")) if fields and job.id_col else str(line)
+    row_id = _row_id(job, line, fields)
     if fields is None:
         return None, {"line": line, "row_id": row_id, "reason": problem, "row": ""}
     try:
-        return _record(job, engine, line, row_id, fields), None
+        return _decided(job, engine, fields, job.as_of).record(row_id, line), None
     except ClearanceError as exc:
         return None, {"line": line, "row_id": row_id, "reason": str(exc), "row": _short(fields)}
+
+
+def _row_id(job: BatchJob, line: int, fields: dict[str, Any] | None) -> str:
+    return str(fields.get(job.id_col, "")) if fields and job.id_col else str(line)
 
 
 def _short(fields: dict[str, Any]) -> str:
@@ -235,7 +272,25 @@ def _value(fields: dict[str, Any], col: str | None, default: Any) -> Any:
     return default if value in (None, "") else value
 
 
-def _record(job: BatchJob, engine: Engine, line: int, row_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A row's output columns after its id and line, and their CSV and JSON encodings."""
+
+    values: tuple[Any, ...]  # OUTPUT_COLUMNS[2:]
+    csv: str  # the columns as a CSV line's end, with its newline
+    json: str  # the columns as the rest of a JSON object, with its closing brace and newline
+
+    def record(self, row_id: str, line: int) -> dict[str, Any]:
+        return {"row_id": row_id, "line": line, **dict(zip(OUTPUT_COLUMNS[2:], self.values, strict=True))}
+
+
+DECIDED_CACHE_SIZE = 100_000
+_DECIDED: dict[tuple[str, str, Any, str], Decided] = {}
+
+
+def _decided(job: BatchJob, engine: Engine, fields: dict[str, Any], default_as_of: Any) -> Decided:
+    """A row's decision. Payment files repeat counterparties: the same name, kind, date and activity get
+    the same decision, so it is remembered (per worker) for the most recent rows."""
     if job.name_col not in fields:
         raise InputError(f"no column '{job.name_col}' (say which with --name-col)")
     name = fields[job.name_col]
@@ -243,11 +298,56 @@ def _record(job: BatchJob, engine: Engine, line: int, row_id: str, fields: dict[
         name = "" if name is None else str(name)
     kind = str(_value(fields, job.kind_col, job.kind))
     activity = str(_value(fields, job.activity_col, job.activity))
-    as_of = _value(fields, job.date_col, job.as_of)
+    as_of = _value(fields, job.date_col, default_as_of)
     if isinstance(as_of, datetime | date):
         as_of = as_of.isoformat()
-    result = engine.screen(name, kind=kind, as_of=as_of, activity=activity)
-    return _result_record(row_id, line, result)
+    key = (name, kind, as_of, activity)
+    decided = _DECIDED.get(key)
+    if decided is None:
+        decided = _encode(_columns(engine.screen(name, kind=kind, as_of=as_of, activity=activity)))
+        if len(_DECIDED) >= DECIDED_CACHE_SIZE:
+            _DECIDED.clear()
+        _DECIDED[key] = decided
+    return decided
+
+
+def _columns(result: Result) -> tuple[Any, ...]:
+    best = result.hits[0] if result.hits else None
+    measures = (
+        ";".join(f"{f.state.measure.id}:{f.state.state}:{f.effect}" for f in best.findings) if best else ""
+    )
+    return (
+        result.query,
+        result.kind,
+        result.as_of.isoformat(),
+        result.activity,
+        result.decision,
+        len(result.hits),
+        best.entity.id if best else "",
+        best.entity.name if best else "",
+        best.matched_name if best else "",
+        ";".join(best.entity.lists) if best else "",
+        best.score if best else 0.0,
+        measures,
+        _versions_json(result.data_versions),
+    )
+
+
+def _encode(values: tuple[Any, ...]) -> Decided:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    fields = ", ".join(
+        f"{json.dumps(c)}: {json.dumps(v, ensure_ascii=False)}"
+        for c, v in zip(OUTPUT_COLUMNS[2:], values, strict=True)
+    )
+    return Decided(values, buf.getvalue(), fields + "}\n")
+
+
+def _csv_field(text: str) -> str:
+    """A field as the csv module writes it (minimal quoting)."""
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 _VERSIONS: dict[tuple[tuple[str, str], ...], str] = {}
@@ -260,29 +360,6 @@ def _versions_json(versions: dict[str, str]) -> str:
     if text is None:
         text = _VERSIONS[key] = json.dumps(dict(key), sort_keys=True)
     return text
-
-
-def _result_record(row_id: str, line: int, result: Result) -> dict[str, Any]:
-    best = result.hits[0] if result.hits else None
-    return {
-        "row_id": row_id,
-        "line": line,
-        "name": result.query,
-        "kind": result.kind,
-        "as_of": result.as_of.isoformat(),
-        "activity": result.activity,
-        "decision": result.decision,
-        "hits": len(result.hits),
-        "best_entity_id": best.entity.id if best else "",
-        "best_name": best.entity.name if best else "",
-        "best_matched_name": best.matched_name if best else "",
-        "best_lists": ";".join(best.entity.lists) if best else "",
-        "score": best.score if best else 0.0,
-        "measures": ";".join(f"{f.state.measure.id}:{f.state.state}:{f.effect}" for f in best.findings)
-        if best
-        else "",
-        "data_versions": _versions_json(result.data_versions),
-    }
 
 
 # -- writing and resuming ------------------------------------------------------------------------------
@@ -336,35 +413,34 @@ class _Writer:
         else:
             path.write_bytes(header)
 
-    def write(self, records: list[dict[str, Any]], rejects: list[dict[str, Any]]) -> None:
+    def write(self, chunk: Chunk) -> None:
         if self.fmt == "parquet":
-            if records:
+            if chunk.records:
                 import pyarrow as pa
 
                 pq = _pyarrow_parquet()
                 pq.write_table(
-                    pa.Table.from_pylist(records), self.job.output / f"part-{self.parts:05d}.parquet"
+                    pa.Table.from_pylist(chunk.records), self.job.output / f"part-{self.parts:05d}.parquet"
                 )
             self.parts += 1
         else:
-            _append(self.job.output, records, self.fmt, OUTPUT_COLUMNS)
-        _append(self.job.rejects_path(), rejects, "csv", REJECT_COLUMNS)
+            _append_text(self.job.output, chunk.text)
+        _append_text(self.job.rejects_path(), _csv_text(chunk.rejects, REJECT_COLUMNS))
 
     def sizes(self) -> tuple[int, int]:
         out = 0 if self.fmt == "parquet" else self.job.output.stat().st_size
         return out, self.job.rejects_path().stat().st_size
 
 
-def _append(path: Path, records: list[dict[str, Any]], fmt: str, columns: Sequence[str]) -> None:
+def _csv_text(records: list[dict[str, Any]], columns: Sequence[str]) -> str:
     buf = io.StringIO()
-    if fmt == "csv":
-        writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
-        writer.writerows(records)
-    else:
-        for record in records:
-            buf.write(json.dumps(record, ensure_ascii=False) + "\n")
+    csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n").writerows(records)
+    return buf.getvalue()
+
+
+def _append_text(path: Path, text: str) -> None:
     with path.open("ab") as f:
-        f.write(buf.getvalue().encode("utf-8", errors="surrogateescape"))
+        f.write(text.encode("utf-8", errors="surrogateescape"))
         f.flush()
         os.fsync(f.fileno())
 
@@ -415,14 +491,14 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
         _ENGINE = Engine.default(lists=list(job.lists), home=job.home)
     start = time.perf_counter()
     chunks = ((job, chunk) for chunk in _chunks(rows, job.chunk_size))
-    for (records, rejects), size in _map(job, chunks):
-        writer.write(records, rejects)
+    for chunk, size in _map(job, chunks):
+        writer.write(chunk)
         done += size
-        summary.rows += len(records)
-        summary.rejected += len(rejects)
-        summary.decisions.update(r["decision"] for r in records)
-        if records and not summary.data_versions:
-            summary.data_versions = json.loads(records[0]["data_versions"])
+        summary.rows += chunk.rows
+        summary.rejected += len(chunk.rejects)
+        summary.decisions.update(chunk.decisions)
+        if chunk.data_versions and not summary.data_versions:
+            summary.data_versions = dict(chunk.data_versions)
         out_bytes, rej_bytes = writer.sizes()
         _save_progress(job, {
             "fingerprint": fingerprint, "rows_done": done, "output_bytes": out_bytes,
@@ -452,9 +528,7 @@ def _map(job: BatchJob, chunks: Iterator[tuple[BatchJob, list[Row]]]) -> Iterato
         yield from pool.imap(_screen_star, chunks)
 
 
-def _screen_star(
-    args: tuple[BatchJob, list[Row]],
-) -> tuple[tuple[list[dict[str, Any]], list[dict[str, Any]]], int]:
+def _screen_star(args: tuple[BatchJob, list[Row]]) -> tuple[Chunk, int]:
     job, chunk = args
     return _screen_chunk(job, chunk), len(chunk)
 

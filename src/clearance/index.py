@@ -29,6 +29,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
+
 from clearance.model import Entity, Identifier, Name
 from clearance.names import NameForm, name_form, number_value
 from clearance.perf import paused_gc
@@ -159,7 +163,17 @@ class Lookup:
     scores 0, so the query is compared once with the whole vocabulary, here, and each candidate is then
     scored by table lookups instead of trying every piece of the query against every piece of the name."""
 
-    __slots__ = ("_index", "by_run", "by_token", "candidates", "form", "matches", "pieces", "run_matches")
+    __slots__ = (
+        "_by_run",
+        "_by_token",
+        "_index",
+        "candidates",
+        "form",
+        "matched",
+        "matches",
+        "pieces",
+        "run_matches",
+    )
 
     def __init__(self, index: Index, form: NameForm) -> None:
         self._index = index
@@ -167,40 +181,92 @@ class Lookup:
         self.pieces = _pieces(form.tokens)
         # per piece of the query (its tokens, then its runs, as `pieces` numbers them): listed token ids
         self.matches: list[frozenset[int]] = [
-            index.matching_tokens(piece, len(positions) == 1) if len(piece) > 1 else frozenset()
+            index.matching_tokens(piece, len(positions) == 1, form.hangul) if len(piece) > 1 else frozenset()
             for piece, positions in self.pieces
         ]
         # per token of the query: runs of listed names it pairs with ("camscanner" ~ "cam scanner")
         self.run_matches: list[frozenset[str]] = [
             index.matching_runs(t) if len(t) > 1 else frozenset() for t in form.tokens
         ]
-        self.by_token: dict[int, list[int]] = defaultdict(list)  # listed token id -> query pieces
-        for a, tids in enumerate(self.matches):
-            for tid in tids:
-                self.by_token[tid].append(a)
-        self.by_run: dict[str, list[int]] = defaultdict(list)  # listed run -> query tokens
-        for qi, joined in enumerate(self.run_matches):
-            for j in joined:
-                self.by_run[j].append(qi)
+        self.matched = frozenset().union(*self.matches)  # every listed token some piece pairs with
+        self._by_token: dict[int, list[int]] | None = None
+        self._by_run: dict[str, list[int]] | None = None
         self.candidates: list[int] = []
+
+    def _tables(self) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
+        """Listed token id -> the query pieces it pairs with; listed run -> the query tokens (built only
+        for a query that has candidates to score)."""
+        if self._by_token is None or self._by_run is None:
+            self._by_token = defaultdict(list)
+            for a, tids in enumerate(self.matches):
+                for tid in tids:
+                    self._by_token[tid].append(a)
+            self._by_run = defaultdict(list)
+            for qi, joined in enumerate(self.run_matches):
+                for j in joined:
+                    self._by_run[j].append(qi)
+        return self._by_token, self._by_run
 
     def pairs(self, name: int) -> list[tuple[int, int]]:
         """(query piece, listed piece) pairs, numbered as `pieces` numbers them, that may score above 0:
         those the tables hold, and every pair with a one-letter token (initials are not looked up)."""
         listed = _pieces(self._index.names[name].form.tokens)
         tids = self._index.name_tokens[name]
+        by_token, by_run = self._tables()
         out: set[tuple[int, int]] = set()
         for b, (piece, positions) in enumerate(listed):
             if len(positions) == 1:
-                out.update((a, b) for a in self.by_token.get(tids[positions[0]], ()))
+                out.update((a, b) for a in by_token.get(tids[positions[0]], ()))
                 if len(piece) == 1:
                     out.update((a, b) for a in range(len(self.pieces)))
             else:
-                out.update((a, b) for a in self.by_run.get(piece, ()))
+                out.update((a, b) for a in by_run.get(piece, ()))
         for a, token in enumerate(self.form.tokens):
             if len(token) == 1:
                 out.update((a, b) for b in range(len(listed)))
         return sorted(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrays:
+    """Every strong name's tokens end to end (`start[n]` to `start[n + 1]`), for vectorised bounds."""
+
+    start: np.ndarray[Any, np.dtype[np.int64]]  # per name, and one past the last
+    token: np.ndarray[Any, np.dtype[np.int32]]  # token id at each position
+    weight: np.ndarray[Any, np.dtype[np.float64]]  # the scorer's weight of each position
+    first: np.ndarray[Any, np.dtype[np.uint8]]  # first letter of each position's token
+    person: np.ndarray[Any, np.dtype[np.bool_]]  # the position is in a person's name
+    person_initial: np.ndarray[Any, np.dtype[np.bool_]]  # ... and is an initial
+    need: np.ndarray[Any, np.dtype[np.float64]]  # per name: the weight its matched positions must reach
+
+    @classmethod
+    def of(cls, index: Index) -> _Arrays:
+        lengths = [len(tids) for tids in index.name_tokens]
+        start = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=start[1:])
+        person = np.repeat(np.array(index._person, dtype=bool), lengths)
+        first = np.fromiter(
+            (ord(index._tokens[tid][0]) for tids in index.name_tokens for tid in tids), dtype=np.uint8
+        )
+        single = np.fromiter(
+            (len(index._tokens[tid]) == 1 for tids in index.name_tokens for tid in tids), dtype=bool
+        )
+        return cls(
+            start=start,
+            token=np.fromiter((tid for tids in index.name_tokens for tid in tids), dtype=np.int32),
+            weight=np.fromiter(
+                (
+                    w
+                    for (weights, _), tids in zip(index._bounds, index.name_tokens, strict=True)
+                    for w in weights[: len(tids)]
+                ),
+                dtype=np.float64,
+            ),
+            first=first,
+            person=person,
+            person_initial=person & single,
+            need=np.array([index.need * total for _, total in index._bounds], dtype=np.float64),
+        )
 
 
 class Index:
@@ -226,13 +292,16 @@ class Index:
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
         self._person: list[bool] = []
         self._has_initial: list[bool] = []
-        self._token_cache: dict[tuple[str, bool], frozenset[int]] = {}
+        self._token_cache: dict[tuple[str, bool, bool], frozenset[int]] = {}
+        self._hangul_tokens: set[int] = set()  # tokens of names written in Korean script
         self._run_cache: dict[str, frozenset[str]] = {}
+        self._flat: _Arrays | None = None  # built on the first lookup, again after `add`
         with paused_gc():
             for entity in entities:
                 self.add(entity)
 
     def add(self, entity: Entity) -> None:
+        self._flat = None
         seen: set[tuple[str, tuple[str, ...], str]] = set()
         person = entity.kind == "person"
         for name in entity.all_names():
@@ -254,6 +323,8 @@ class Index:
                 continue
             tids = tuple(self._token_id(token) for token in form.tokens)
             self.name_tokens.append(tids)
+            if form.hangul:
+                self._hangul_tokens.update(tids)
             for tid in set(tids):
                 self._names_of[tid].append(pos)
             for letter in initials:
@@ -280,18 +351,33 @@ class Index:
 
     # -- what a query token pairs with (verified with the scorer, not just keyed), remembered ------------
 
-    def matching_tokens(self, piece: str, typos: bool = True) -> frozenset[int]:
-        """Listed tokens the scorer could pair with this query token (or, without typos, joined run)."""
-        found = self._token_cache.get((piece, typos))
+    def matching_tokens(self, piece: str, typos: bool = True, hangul: bool = False) -> frozenset[int]:
+        """Listed tokens the scorer could pair with this query token (or, without typos, joined run);
+        `hangul`: the query is written in Korean script (its syllables meet every other spelling)."""
+        found = self._token_cache.get((piece, typos, hangul))
         if found is None:
-            found = frozenset(
-                tid
-                for key in query_keys(piece, typos)
-                for tid in self._keys.get(key, ())
-                if token_similarity(piece, self._tokens[tid], False, True, True, typos) > 0
-            )
-            self._remember(self._token_cache, (piece, typos), found)
+            keyed = {tid for key in query_keys(piece, typos) for tid in self._keys.get(key, ())}
+            found = frozenset(self._verified(piece, sorted(keyed), typos, hangul))
+            self._remember(self._token_cache, (piece, typos, hangul), found)
         return found
+
+    def _verified(self, piece: str, tids: list[int], typos: bool, hangul: bool) -> Iterable[int]:
+        """The keyed tokens the scorer really pairs with the piece. Edit distances are computed in one
+        vectorised call: within the allowed edits and with the same first letter, two words (not
+        numbers) always pair; the scorer's other rules are tried one by one on the rest."""
+        words = [self._tokens[tid] for tid in tids]
+        close = [False] * len(tids)
+        if typos and words and number_value(piece) is None:
+            distances = cdist([piece], words, scorer=OSA.distance, score_cutoff=2, workers=1)[0].tolist()
+            close = [
+                d <= allowed_edits(min(len(piece), len(w))) and w[0] == piece[0] and number_value(w) is None
+                for d, w in zip(distances, words, strict=True)
+            ]
+        for tid, word, near in zip(tids, words, close, strict=True):
+            # Korean syllables meet other romanisations only when one side is written in Hangul
+            korean = hangul or tid in self._hangul_tokens
+            if near or token_similarity(piece, word, False, True, korean, typos) > 0:
+                yield tid
 
     def matching_runs(self, token: str) -> frozenset[str]:
         """Joined runs of listed names that this query token pairs with."""
@@ -334,28 +420,10 @@ class Index:
         query_weights = {False: _weights(form, False), True: _weights(form, True)}
         query_totals = {k: sum(v) for k, v in query_weights.items()}
         names, run_hits = self._gather(lookup, True)
-        firsts = {t[0] for t in form.tokens}
-        by_token = lookup.by_token
         need = self.need
-        for name in names:
+        for name in self._name_side(names, lookup, initials) | run_hits.keys():
             weights, total = self._bounds[name]
             person = self._person[name]
-            if name not in run_hits:
-                # the name's side first, as cheaply as possible: most names gathered fail it
-                tids = self.name_tokens[name]
-                if person and (initials or self._has_initial[name]):
-                    tokens = self.names[name].form.tokens
-                    covered = sum(
-                        [
-                            w
-                            for w, tid, t in zip(weights, tids, tokens, strict=True)
-                            if tid in by_token or t[0] in initials or (len(t) == 1 and t in firsts)
-                        ]
-                    )
-                else:
-                    covered = sum([w for w, tid in zip(weights, tids, strict=True) if tid in by_token])
-                if covered < need * total:
-                    continue
             npos, qpos = self._matched(name, lookup, run_hits)
             if person and (initials or self._has_initial[name]):
                 npos, qpos = self._initials(self.names[name].form.tokens, form.tokens, npos, qpos, initials)
@@ -370,6 +438,38 @@ class Index:
         lookup.candidates = sorted(found)
         return lookup
 
+    def _name_side(self, names: set[int], lookup: Lookup, initials: set[str]) -> set[int]:
+        """The gathered names whose own side could reach the threshold by the tokens the query matched
+        (and the initials a person's name pairs with), their runs aside: one vectorised pass, since
+        a query with common words gathers thousands of names and most of them fail here."""
+        if not names:
+            return set()
+        arrays = self._arrays()
+        gathered = np.fromiter(names, dtype=np.int64, count=len(names))
+        starts = arrays.start[gathered]
+        lengths = arrays.start[gathered + 1] - starts
+        offsets = np.cumsum(lengths) - lengths
+        flat = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
+        matched = np.zeros(len(self._tokens), dtype=bool)
+        matched[np.fromiter(lookup.matched, dtype=np.int64, count=len(lookup.matched))] = True
+        hit = matched[arrays.token[flat]]
+        first = arrays.first[flat]
+        # a person's initial pairs with a query word it begins; a query initial with the words it begins
+        firsts = np.zeros(128, dtype=bool)
+        firsts[[ord(t[0]) for t in lookup.form.tokens]] = True
+        hit |= arrays.person_initial[flat] & firsts[first]
+        if initials:
+            letters = np.zeros(128, dtype=bool)
+            letters[[ord(t) for t in initials]] = True
+            hit |= arrays.person[flat] & letters[first]
+        covered = np.add.reduceat(np.where(hit, arrays.weight[flat], 0.0), offsets)
+        return set(gathered[covered >= arrays.need[gathered]].tolist())
+
+    def _arrays(self) -> _Arrays:
+        if self._flat is None:
+            self._flat = _Arrays.of(self)
+        return self._flat
+
     def candidates(self, form: NameForm) -> list[IndexedName]:
         return [self.names[i] for i in self.lookup(form).candidates]
 
@@ -380,24 +480,27 @@ class Index:
 
         With `prune`, names are gathered only from the query's rarest tokens (a prefix filter): a name
         must match enough of the query's weight to reach the threshold, so it must match one of the
-        tokens without which the rest could not reach it. Runs are rare and always gathered."""
+        tokens without which the rest could not reach it: by itself, in a run of the query's tokens, or
+        against a run of the name's. A name's matched runs are all returned, for its coverage."""
         tokens = lookup.form.tokens
         names: set[int] = set()
-        walk = self._prefix(lookup) if prune else range(len(tokens))
+        walk = self._prefix(lookup) if prune else set(range(len(tokens)))
         for qi in walk:
             for tid in lookup.matches[qi]:
                 names.update(self._names_of[tid])
             if prune:
                 names.update(self._initial_names.get(tokens[qi][0], ()))
         for a in range(len(tokens), len(lookup.pieces)):  # the query's runs against listed tokens
-            for tid in lookup.matches[a]:
-                names.update(self._names_of[tid])
+            if not walk.isdisjoint(lookup.pieces[a][1]):
+                for tid in lookup.matches[a]:
+                    names.update(self._names_of[tid])
         run_hits: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
         for qi, joined_runs in enumerate(lookup.run_matches):
             for joined in joined_runs:
                 for name, positions in self._runs[joined]:
-                    names.add(name)
                     run_hits[name].append((positions, qi))
+                    if qi in walk:
+                        names.add(name)
         return names, run_hits
 
     def _matched(
@@ -405,7 +508,7 @@ class Index:
     ) -> tuple[set[int], set[int]]:
         """The name's positions and the query's that some piece of the other side pairs with."""
         tids = self.name_tokens[name]
-        npos = {p for p, tid in enumerate(tids) if tid in lookup.by_token}
+        npos = {p for p, tid in enumerate(tids) if tid in lookup.matched}
         qpos: set[int] = set()
         for matches, (_, positions) in zip(lookup.matches, lookup.pieces, strict=True):
             if matches and not matches.isdisjoint(tids):
