@@ -139,7 +139,7 @@ def _csv_rows(path: Path) -> Iterator[Row]:
         line = reader.line_num
         for values in reader:
             start, line = line + 1, reader.line_num
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue
             if len(values) != len(header):
                 yield start, None, f"{len(values)} fields where the header has {len(header)}"
@@ -272,13 +272,38 @@ def _value(fields: dict[str, Any], col: str | None, default: Any) -> Any:
     return default if value in (None, "") else value
 
 
-@dataclass(frozen=True, slots=True)
 class Decided:
-    """A row's output columns after its id and line, and their CSV and JSON encodings."""
+    """A row's output columns after its id and line, and their CSV or JSON encoding (made once, when
+    first asked for)."""
 
-    values: tuple[Any, ...]  # OUTPUT_COLUMNS[2:]
-    csv: str  # the columns as a CSV line's end, with its newline
-    json: str  # the columns as the rest of a JSON object, with its closing brace and newline
+    __slots__ = ("_csv", "_json", "values")
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        self.values = values  # OUTPUT_COLUMNS[2:]
+        self._csv: str | None = None
+        self._json: str | None = None
+
+    @property
+    def csv(self) -> str:
+        """The columns as the end of a CSV line, with its newline."""
+        if self._csv is None:
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerow(self.values)
+            self._csv = buf.getvalue()
+        return self._csv
+
+    @property
+    def json(self) -> str:
+        """The columns as the rest of a JSON object, with its closing brace and newline."""
+        if self._json is None:
+            self._json = (
+                ", ".join(
+                    f"{json.dumps(column)}: {json.dumps(value, ensure_ascii=False)}"
+                    for column, value in zip(OUTPUT_COLUMNS[2:], self.values, strict=True)
+                )
+                + "}\n"
+            )
+        return self._json
 
     def record(self, row_id: str, line: int) -> dict[str, Any]:
         return {"row_id": row_id, "line": line, **dict(zip(OUTPUT_COLUMNS[2:], self.values, strict=True))}
@@ -304,7 +329,7 @@ def _decided(job: BatchJob, engine: Engine, fields: dict[str, Any], default_as_o
     key = (name, kind, as_of, activity)
     decided = _DECIDED.get(key)
     if decided is None:
-        decided = _encode(_columns(engine.screen(name, kind=kind, as_of=as_of, activity=activity)))
+        decided = Decided(_columns(engine.screen(name, kind=kind, as_of=as_of, activity=activity)))
         if len(_DECIDED) >= DECIDED_CACHE_SIZE:
             _DECIDED.clear()
         _DECIDED[key] = decided
@@ -331,16 +356,6 @@ def _columns(result: Result) -> tuple[Any, ...]:
         measures,
         _versions_json(result.data_versions),
     )
-
-
-def _encode(values: tuple[Any, ...]) -> Decided:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(values)
-    fields = ", ".join(
-        f"{json.dumps(c)}: {json.dumps(v, ensure_ascii=False)}"
-        for c, v in zip(OUTPUT_COLUMNS[2:], values, strict=True)
-    )
-    return Decided(values, buf.getvalue(), fields + "}\n")
 
 
 def _csv_field(text: str) -> str:

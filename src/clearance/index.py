@@ -153,6 +153,7 @@ class IndexedName:
 
 
 CACHE_SIZE = 100_000  # query tokens whose matching listed tokens and runs are remembered
+SMALL_GATHER = 48  # up to this many names gathered, the name-side bound loops; beyond, it is vectorised
 
 
 class Lookup:
@@ -438,12 +439,14 @@ class Index:
         lookup.candidates = sorted(found)
         return lookup
 
-    def _name_side(self, names: set[int], lookup: Lookup, initials: set[str]) -> set[int]:
+    def _name_side(
+        self, names: set[int], lookup: Lookup, initials: set[str], small: int = SMALL_GATHER
+    ) -> set[int]:
         """The gathered names whose own side could reach the threshold by the tokens the query matched
         (and the initials a person's name pairs with), their runs aside: one vectorised pass, since
         a query with common words gathers thousands of names and most of them fail here."""
-        if not names:
-            return set()
+        if len(names) <= small:
+            return self._name_side_loop(names, lookup, initials)
         arrays = self._arrays()
         gathered = np.fromiter(names, dtype=np.int64, count=len(names))
         starts = arrays.start[gathered]
@@ -464,6 +467,29 @@ class Index:
             hit |= arrays.person[flat] & letters[first]
         covered = np.add.reduceat(np.where(hit, arrays.weight[flat], 0.0), offsets)
         return set(gathered[covered >= arrays.need[gathered]].tolist())
+
+    def _name_side_loop(self, names: set[int], lookup: Lookup, initials: set[str]) -> set[int]:
+        """`_name_side` one name at a time: faster for the few names most queries gather."""
+        firsts = {t[0] for t in lookup.form.tokens}
+        matched = lookup.matched
+        out = set()
+        for name in names:
+            weights, total = self._bounds[name]
+            tids = self.name_tokens[name]
+            if self._person[name] and (initials or self._has_initial[name]):
+                tokens = self.names[name].form.tokens
+                covered = sum(
+                    [
+                        w
+                        for w, tid, t in zip(weights, tids, tokens, strict=True)
+                        if tid in matched or t[0] in initials or (len(t) == 1 and t in firsts)
+                    ]
+                )
+            else:
+                covered = sum([w for w, tid in zip(weights, tids, strict=True) if tid in matched])
+            if covered >= self.need * total:
+                out.add(name)
+        return out
 
     def _arrays(self) -> _Arrays:
         if self._flat is None:
