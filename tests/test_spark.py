@@ -1,9 +1,13 @@
-"""Spark in local mode gives the same decisions as the local batch on the same input."""
+"""Spark in local mode gives the same decisions as the local batch on the same input; the workers get
+the engine from the driver (never the list files) and load it once per process."""
 
 from __future__ import annotations
 
 import csv
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,14 +22,13 @@ ROWS = [
 ] + [(f"q{i}", name, "2021-03-01") for i, name in enumerate(["Tencnet", "Cam Scanner", "John Smith"] * 10)]
 
 
-@pytest.mark.slow
-def test_spark_and_local_batch_agree(tmp_path: Path, shared_data: Path) -> None:
-    from clearance.spark import screen, session
-
+def _local_batch(
+    tmp_path: Path, lists: list[Path]
+) -> tuple[Path, dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """ROWS as a CSV file, and the local batch's decisions and rejects on it, by row id."""
     src = tmp_path / "in.csv"
     with src.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([("id", "payee", "date"), *ROWS])
-    lists = [shared_data / "ofac-sdn-2021"]
     run(
         BatchJob(
             input=src,
@@ -41,16 +44,12 @@ def test_spark_and_local_batch_agree(tmp_path: Path, shared_data: Path) -> None:
     rejected = {
         r["row_id"]: r for r in csv.DictReader((tmp_path / "local.csv.rejects.csv").open(encoding="utf-8"))
     }
+    return src, local, rejected
 
-    spark = session("local[2]")
-    try:
-        df = spark.read.option("header", True).csv(str(src))
-        result = screen(
-            df, name_col="payee", date_col="date", id_col="id", lists=lists, home=tmp_path / "home"
-        )
-        rows = {r["row_id"]: r.asDict() for r in result.collect()}
-    finally:
-        spark.stop()
+
+def _assert_same(
+    rows: dict[str, dict[str, Any]], local: dict[str, dict[str, str]], rejected: dict[str, dict[str, str]]
+) -> None:
     assert set(rows) == set(local) | set(rejected)
     for row_id, mine in local.items():
         theirs = rows[row_id]
@@ -60,7 +59,133 @@ def test_spark_and_local_batch_agree(tmp_path: Path, shared_data: Path) -> None:
         assert theirs["reject_reason"] is None
     for row_id, reject in rejected.items():
         assert rows[row_id]["reject_reason"] == reject["reason"]
+    # p6 is only on the SDN list: it blocks only if the list's entries reached the workers
     assert rows["p6"]["decision"] == "block" and rows["p1"]["decision"] == "review"
+
+
+@pytest.mark.slow
+def test_spark_and_local_batch_agree(tmp_path: Path, shared_data: Path) -> None:
+    from clearance.spark import screen, session
+
+    lists = [shared_data / "ofac-sdn-2021"]
+    src, local, rejected = _local_batch(tmp_path, lists)
+    spark = session("local[2]")
+    try:
+        df = spark.read.option("header", True).csv(str(src))
+        result = screen(
+            df, name_col="payee", date_col="date", id_col="id", lists=lists, home=tmp_path / "home"
+        )
+        rows = {r["row_id"]: r.asDict() for r in result.collect()}
+    finally:
+        spark.stop()
+    _assert_same(rows, local, rejected)
+
+
+@pytest.mark.slow
+def test_workers_do_not_read_the_list_files(tmp_path: Path, shared_data: Path) -> None:
+    """The list is read on the driver when `screen` is called; it is gone before any worker runs."""
+    from clearance.spark import screen, session
+
+    lists = [tmp_path / "lists" / "sdn"]
+    shutil.copytree(shared_data / "ofac-sdn-2021", lists[0])
+    src, local, rejected = _local_batch(tmp_path, lists)
+    spark = session("local[2]")
+    try:
+        df = spark.read.option("header", True).csv(str(src))
+        result = screen(
+            df, name_col="payee", date_col="date", id_col="id", lists=lists, home=tmp_path / "home"
+        )
+        shutil.rmtree(tmp_path / "lists")
+        rows = {r["row_id"]: r.asDict() for r in result.collect()}
+    finally:
+        spark.stop()
+    assert not lists[0].exists()
+    _assert_same(rows, local, rejected)
+
+
+@pytest.mark.slow
+def test_each_worker_process_loads_the_engine_once() -> None:
+    """Twelve partitions screened (one job run twice) by the workers of a one-core session: each worker
+    process counts one engine load for the broadcast, however many of the partitions it screened."""
+    import json
+
+    from pyspark.sql import functions as F
+
+    from clearance.spark import screen, session
+
+    names = ["Tencent Holdings Ltd", "Mary Johnson Bakery", "CamScanner", "John Smith"]
+    spark = session("local[1]")
+    try:
+        df = spark.range(0, 60, 1, numPartitions=6).select(
+            F.col("id").cast("string").alias("id"),
+            F.element_at(F.array(*map(F.lit, names)), (F.col("id") % len(names) + 1).cast("int")).alias(
+                "payee"
+            ),
+        )
+        result = screen(df, name_col="payee", id_col="id", as_of="2021-03-01")
+        first, second = result.collect(), result.collect()
+
+        def probe(batches: Iterator[Any]) -> Iterator[Any]:  # runs in the workers: what they hold
+            import os
+
+            import pyarrow as pa
+
+            from clearance import spark as module
+
+            for _ in batches:
+                pass
+            yield pa.RecordBatch.from_pylist(
+                [
+                    {
+                        "pid": os.getpid(),
+                        "loads": json.dumps(module.ENGINE_LOADS),
+                        "partitions": json.dumps(module.PARTITIONS),
+                    }
+                ]
+            )
+
+        probed = spark.range(0, 6, 1, numPartitions=6).mapInArrow(
+            probe, "pid long, loads string, partitions string"
+        )
+        workers = {r["pid"]: (json.loads(r["loads"]), json.loads(r["partitions"])) for r in probed.collect()}
+    finally:
+        spark.stop()
+    assert len(first) == len(second) == 60
+    assert {r["row_id"]: r["decision"] for r in first} == {r["row_id"]: r["decision"] for r in second}
+    broadcasts = {key for loads, _ in workers.values() for key in loads}
+    assert len(broadcasts) == 1, workers  # this session screened with one broadcast engine
+    for loads, _ in workers.values():
+        assert set(loads.values()) == {1}, workers
+    screened = sum(n for _, partitions in workers.values() for n in partitions.values())
+    assert screened == 12, workers  # every process that screened a partition was probed
+    assert len(workers) < screened, workers  # so some process screened several, loading once
+
+
+class _Broadcast:
+    """Stands in for a PySpark broadcast in a worker: counts how often its value is read."""
+
+    def __init__(self, value: object) -> None:
+        self._value, self.reads = value, 0
+
+    @property
+    def value(self) -> object:
+        self.reads += 1
+        return self._value
+
+
+def test_a_worker_loads_each_broadcast_engine_once_and_only_with_the_drivers_code(engine: Any) -> None:
+    from clearance import spark
+    from clearance.errors import ClearanceError
+
+    broadcast = _Broadcast(engine)
+    with pytest.raises(ClearanceError, match="other clearance code"):
+        spark._engine("test-key", "another-version", broadcast)
+    assert broadcast.reads == 0 and spark.ENGINE_LOADS["test-key"] == 0
+    for _ in range(3):
+        assert spark._engine("test-key", spark.CODE_VERSION, broadcast) is engine
+    assert broadcast.reads == 1 and spark.ENGINE_LOADS["test-key"] == 1
+    other = _Broadcast(engine)
+    assert spark._engine("other-key", spark.CODE_VERSION, other) is engine and other.reads == 1
 
 
 @pytest.mark.slow
