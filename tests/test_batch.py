@@ -203,3 +203,17 @@ def test_every_output_format_holds_what_screening_each_row_gives(tmp_path: Path,
                 expected = {k: str(v) for k, v in expected.items()}
             assert got == expected, fmt
     assert outputs["csv"][0]["decision"] != outputs["csv"][1]["decision"]  # in force, then revoked
+
+
+def test_decisions_remembered_for_one_engine_are_not_reused_by_another(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    """Two runs in one process, the second with the SDN list: its listed name is decided afresh."""
+    src = _write_csv(tmp_path / "in.csv", [("c1", "BANCO NACIONAL DE CUBA", "2021-03-01")])
+    run(_job(tmp_path, src, "builtin.csv"))
+    run(_job(tmp_path, src, "sdn.csv", lists=[shared_data / "ofac-sdn-2021"]))
+    decisions = [
+        next(csv.DictReader((tmp_path / name).open(encoding="utf-8")))["decision"]
+        for name in ("builtin.csv", "sdn.csv")
+    ]
+    assert decisions == ["clear", "block"]

@@ -112,71 +112,83 @@ def _format_of(path: Path) -> str:
 # -- reading -------------------------------------------------------------------------------------------
 
 Row = tuple[int, dict[str, Any] | None, str | None]  # line, fields (None when unreadable), problem
+# A row as read, before it is checked and decoded: its line and its CSV values, JSON text or Parquet
+# record. The parent process only splits the input into these; workers decode them (`parse_row`).
+Raw = tuple[int, Any]
+
+
+class Source:
+    """An input file's rows, as read: `header` (CSV), then `raws`."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
+        if fmt not in FORMATS:
+            raise InputError(f"unknown input format '{fmt}': use one of {', '.join(FORMATS)}")
+        self.fmt = fmt
+        self.header: tuple[str, ...] = ()
+        if fmt == "csv":
+            self._file = path.open("r", encoding="utf-8", errors="surrogateescape", newline="")
+            self._reader = csv.reader(self._file)
+            first = next(self._reader, None)
+            if first:
+                self.header = (first[0].lstrip("\ufeff"), *first[1:])
+        self.raws: Iterator[Raw] = {"csv": self._csv, "jsonl": self._jsonl, "parquet": self._parquet}[fmt](
+            path
+        )
+
+    def _csv(self, path: Path) -> Iterator[Raw]:
+        line = self._reader.line_num
+        with self._file:
+            for values in self._reader:
+                start, line = line + 1, self._reader.line_num
+                if "".join(values).strip():  # blank lines are not rows
+                    yield start, values
+
+    def _jsonl(self, path: Path) -> Iterator[Raw]:
+        with path.open("rb") as f:
+            for number, raw in enumerate(f, start=1):
+                if raw.strip():
+                    yield number, raw
+
+    def _parquet(self, path: Path) -> Iterator[Raw]:
+        pq = _pyarrow_parquet()
+        number = 0
+        files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+        for file in files:
+            for batch in pq.ParquetFile(file).iter_batches(batch_size=10_000):
+                for record in batch.to_pylist():
+                    number += 1
+                    yield number, record
+
+
+def parse_row(fmt: str, header: Sequence[str], raw: Raw) -> Row:
+    """A row as read, checked and decoded into its fields, or the reason it cannot be."""
+    number, value = raw
+    if fmt == "csv":
+        if len(value) != len(header):
+            return number, None, f"{len(value)} fields where the header has {len(header)}"
+        try:
+            "\x00".join(value).encode("utf-8")  # undecodable bytes were kept as surrogates
+        except UnicodeEncodeError:
+            return number, None, "bytes that are not UTF-8"
+        return number, dict(zip(header, value, strict=True)), None
+    if fmt == "jsonl":
+        try:
+            doc = json.loads(value.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return number, None, f"not a JSON line ({exc.__class__.__name__})"
+        if not isinstance(doc, dict):
+            return number, None, "a JSON line must be an object"
+        return number, doc, None
+    return number, value, None
 
 
 def read_rows(path: Path, fmt: str) -> Iterator[Row]:
     """Every data row with its line (CSV, JSON lines) or row number (Parquet); bad rows with the reason."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if fmt == "csv":
-        yield from _csv_rows(path)
-    elif fmt == "jsonl":
-        yield from _jsonl_rows(path)
-    elif fmt == "parquet":
-        yield from _parquet_rows(path)
-    else:
-        raise InputError(f"unknown input format '{fmt}': use one of {', '.join(FORMATS)}")
-
-
-def _csv_rows(path: Path) -> Iterator[Row]:
-    with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as f:
-        reader = csv.reader(f)
-        try:
-            header = next(reader)
-        except StopIteration:
-            return
-        header[0] = header[0].lstrip("\ufeff")
-        line = reader.line_num
-        for values in reader:
-            start, line = line + 1, reader.line_num
-            if not "".join(values).strip():
-                continue
-            if len(values) != len(header):
-                yield start, None, f"{len(values)} fields where the header has {len(header)}"
-                continue
-            try:
-                "\x00".join(values).encode("utf-8")  # undecodable bytes were kept as surrogates
-            except UnicodeEncodeError:
-                yield start, None, "bytes that are not UTF-8"
-                continue
-            yield start, dict(zip(header, values, strict=True)), None
-
-
-def _jsonl_rows(path: Path) -> Iterator[Row]:
-    with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            if not raw.strip():
-                continue
-            try:
-                doc = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                yield number, None, f"not a JSON line ({exc.__class__.__name__})"
-                continue
-            if not isinstance(doc, dict):
-                yield number, None, "a JSON line must be an object"
-                continue
-            yield number, doc, None
-
-
-def _parquet_rows(path: Path) -> Iterator[Row]:
-    pq = _pyarrow_parquet()
-    number = 0
-    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-    for file in files:
-        for batch in pq.ParquetFile(file).iter_batches(batch_size=10_000):
-            for record in batch.to_pylist():
-                number += 1
-                yield number, record, None
+    source = Source(path, fmt)
+    for raw in source.raws:
+        yield parse_row(fmt, source.header, raw)
 
 
 def _pyarrow_parquet() -> Any:
@@ -210,14 +222,16 @@ class Chunk:
     data_versions: dict[str, str] | None = None
 
 
-def _screen_chunk(job: BatchJob, rows: list[Row]) -> Chunk:
-    """Screen one chunk: decision records and rejects, both in input order."""
+def _screen_chunk(job: BatchJob, header: Sequence[str], raws: list[Raw]) -> Chunk:
+    """Decode and screen one chunk: decision records and rejects, both in input order."""
     assert _ENGINE is not None
+    fmt_in = job.input_format()
     fmt = job.output_format()
     default_as_of = job.as_of if job.as_of not in (None, "") else parse_as_of(None).isoformat()
     chunk = Chunk()
     lines: list[str] = []
-    for line, fields, problem in rows:
+    for raw in raws:
+        line, fields, problem = parse_row(fmt_in, header, raw)
         row_id = _row_id(job, line, fields)
         if fields is None:
             chunk.rejects.append({"line": line, "row_id": row_id, "reason": problem, "row": ""})
@@ -311,6 +325,7 @@ class Decided:
 
 DECIDED_CACHE_SIZE = 100_000
 _DECIDED: dict[tuple[str, str, Any, str], Decided] = {}
+_DECIDED_BY: list[Engine | None] = [None]
 
 
 def _decided(job: BatchJob, engine: Engine, fields: dict[str, Any], default_as_of: Any) -> Decided:
@@ -327,6 +342,9 @@ def _decided(job: BatchJob, engine: Engine, fields: dict[str, Any], default_as_o
     if isinstance(as_of, datetime | date):
         as_of = as_of.isoformat()
     key = (name, kind, as_of, activity)
+    if _DECIDED_BY[0] is not engine:  # decisions hold for one engine (its data and thresholds) only
+        _DECIDED.clear()
+        _DECIDED_BY[0] = engine
     decided = _DECIDED.get(key)
     if decided is None:
         decided = Decided(_columns(engine.screen(name, kind=kind, as_of=as_of, activity=activity)))
@@ -466,8 +484,8 @@ def _save_progress(job: BatchJob, doc: dict[str, Any]) -> None:
     os.replace(tmp, job.progress_path())
 
 
-def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    chunk: list[Row] = []
+def _chunks(rows: Iterator[Raw], size: int) -> Iterator[list[Raw]]:
+    chunk: list[Raw] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= size:
@@ -498,14 +516,14 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
         )
     writer = _Writer(job, progress)
     done = progress["rows_done"] if progress else 0
-    rows = read_rows(job.input, job.input_format())
+    source = Source(job.input, job.input_format())
     for _ in range(done):
-        next(rows, None)
+        next(source.raws, None)
     global _ENGINE
     if job.workers <= 1 or os.name == "posix":  # with fork, workers share this engine copy-on-write
         _ENGINE = Engine.default(lists=list(job.lists), home=job.home)
     start = time.perf_counter()
-    chunks = ((job, chunk) for chunk in _chunks(rows, job.chunk_size))
+    chunks = ((job, source.header, chunk) for chunk in _chunks(source.raws, job.chunk_size))
     for chunk, size in _map(job, chunks):
         writer.write(chunk)
         done += size
@@ -530,7 +548,7 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
     return summary
 
 
-def _map(job: BatchJob, chunks: Iterator[tuple[BatchJob, list[Row]]]) -> Iterator[Any]:
+def _map(job: BatchJob, chunks: Iterator[tuple[BatchJob, Sequence[str], list[Raw]]]) -> Iterator[Any]:
     """Screen chunks in order: in this process for one worker, else in a pool (with fork the workers
     share the engine built in `run`; otherwise each builds its own)."""
     fork = os.name == "posix"
@@ -543,9 +561,9 @@ def _map(job: BatchJob, chunks: Iterator[tuple[BatchJob, list[Row]]]) -> Iterato
         yield from pool.imap(_screen_star, chunks)
 
 
-def _screen_star(args: tuple[BatchJob, list[Row]]) -> tuple[Chunk, int]:
-    job, chunk = args
-    return _screen_chunk(job, chunk), len(chunk)
+def _screen_star(args: tuple[BatchJob, Sequence[str], list[Raw]]) -> tuple[Chunk, int]:
+    job, header, raws = args
+    return _screen_chunk(job, header, raws), len(raws)
 
 
 def _load_progress(job: BatchJob, fingerprint: str) -> dict[str, Any] | None:
