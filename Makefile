@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 SPARK_STAMP := $(VENV)/.spark
 
-.PHONY: install spark demo test lint typecheck unit contract clean
+.PHONY: install spark baselines demo test lint typecheck unit contract clean
 
 install: $(STAMP)
 
@@ -23,6 +23,15 @@ $(SPARK_STAMP): $(STAMP)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,spark]'
 	touch $(SPARK_STAMP)
+
+# The pinned environment of benchmarks/batch.py's nomenklatura baseline; not a dependency of clearance.
+BASELINES := .venv-baselines
+baselines: $(BASELINES)/.installed
+
+$(BASELINES)/.installed: benchmarks/baselines/requirements.txt
+	$(PYTHON) -m venv $(BASELINES)
+	$(BASELINES)/bin/pip install --quiet -r benchmarks/baselines/requirements.txt
+	touch $@
 
 demo: install
 	$(BIN)/python -m clearance.demo

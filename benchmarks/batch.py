@@ -1,4 +1,5 @@
-"""Batch screening throughput on a seeded workload, against all of ../shared/data plus the built-in data.
+"""Batch screening on a seeded workload against all of ../shared/data plus the built-in data, and on the
+same workload's names: latency in-process, brute-force baselines and recall.
 
     .venv/bin/python benchmarks/batch.py [--rows 1000000] [--workers 2]
 
@@ -6,29 +7,62 @@ The workload: parties of many cultures (given, middle and family names; company 
 forms), mostly innocent, with 3% perturbed listed names (a letter replaced, two letters swapped, a word
 split, upper case, a legal form added). Names repeat as counterparties do in payment files: each row
 draws from a pool of a quarter as many names as rows, and the run prints how many distinct names that
-makes. Prints rows per second of `clearance.batch.run`, the engine's build time, the parent's peak
-memory, and the share of rows with a perturbed listed name that got review or block.
+makes. Prints, in one run:
+
+* the engine's build time; rows per second of `clearance.batch.run`; the parent's peak memory (the
+  batch's: measured before anything below); the share of rows with a perturbed listed name that got
+  review or block;
+* with an engine then built in this process, on a seeded sample of the workload's distinct names:
+  p50 / p90 / p99 of `Engine.screen` in-process, after a warm-up on other names;
+* two brute-force baselines, each timed on a sample of the distinct names and scaled to all of them on
+  as many workers as the batch (matching alone, no reading or writing), as ratios to the batch's time
+  and to screen's mean: rapidfuzz's C++ scan of every indexed name (`latency.rapidfuzz_scan`, the
+  sample's names in one call, as a batch job can), and nomenklatura's matcher against every listed
+  entity (`baselines/nomenklatura_scan.py`, run in .venv-baselines, which `make baselines` makes;
+  skipped with a note without it), with the shares of perturbed listed names and of workload names it
+  flags at its threshold next to clearance's;
+* the recall of the index against a scan of every listed name with clearance's own scorer, on a sample
+  of the distinct perturbed listed names (it must be 100%).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import random
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from latency import DATA, FAMILY, GIVEN
+from latency import (
+    DATA,
+    FAMILY,
+    GIVEN,
+    LISTS,
+    brute_force_recall,
+    quantile,
+    rapidfuzz_scan,
+    time_screen,
+)
 
 from clearance import Engine
-from clearance.batch import BatchJob, run
+from clearance.batch import BatchJob, Summary, run
 
-LISTS = [DATA / "ofac-sdn-2021", DATA / "ofac-consolidated-2025", DATA / "other"]
+ROOT = Path(__file__).resolve().parents[1]
+BASELINES_PYTHON = ROOT / ".venv-baselines" / "bin" / "python"
+NOMENKLATURA_SCAN = ROOT / "benchmarks" / "baselines" / "nomenklatura_scan.py"
+LATENCY_SAMPLE, WARM_UP = 2000, 50  # distinct names screened in-process, after others to warm up
+RAPIDFUZZ_SAMPLE = 200  # of those, scanned with rapidfuzz
+NOMENKLATURA_SAMPLE = 50  # of those, scanned with nomenklatura, with the perturbed sample below
+RECALL_SAMPLE = 30  # distinct perturbed listed names: recall against clearance's scorer, flag shares
 MORE_GIVEN = """Anna Pedro Chen Yuki Omar Elena Tomasz Amara Rahul Ingrid Diego Mei Tariq Nadia Kofi Lucia
 Matteo Sven Aiko Bilal Chiara Dmitri Esra Farid Gabriela Hamid Isabel Jun Kamala Lars Mónica Nikos Oksana
 Pablo Qiang Rania Santiago Tunde Ulla Vikram Wanjiru Xavier Yara Zeynep Adebayo Björn Camille Darius
@@ -74,9 +108,9 @@ def perturb(rng: random.Random, name: str) -> str:
     return text
 
 
-def workload(rows: int, seed: int = 7) -> tuple[list[tuple[str, str]], set[str]]:
+def workload(engine: Engine, rows: int, seed: int = 7) -> tuple[list[tuple[str, str]], set[str]]:
     rng = random.Random(seed)
-    engine_names = workload_names()
+    engine_names = workload_names(engine)
     pool_size = max(1, rows // 4)
     pool = []
     listed_rows: set[str] = set()
@@ -94,29 +128,37 @@ def workload(rows: int, seed: int = 7) -> tuple[list[tuple[str, str]], set[str]]
     return out, listed_rows
 
 
-_NAMES: list[str] = []
-
-
-def workload_names() -> list[str]:
+def workload_names(engine: Engine) -> list[str]:
     """Strong names of sanctions and export entries with at least two words (a perturbed single word is
     often a different word)."""
-    if not _NAMES:
-        engine = Engine.default(lists=LISTS, home=DATA / "no-home")
-        _NAMES.extend(
-            n.name.value for n in engine.index.names if n.name.type == "strong" and len(n.form.tokens) >= 2
+    return [n.name.value for n in engine.index.names if n.name.type == "strong" and len(n.form.tokens) >= 2]
+
+
+def nomenklatura_scan(engine: Engine, queries: list[str]) -> dict[str, Any] | None:
+    """Run baselines/nomenklatura_scan.py in .venv-baselines on every listed entity (None without it)."""
+    if not BASELINES_PYTHON.exists():
+        return None
+    entities: dict[str, dict[str, Any]] = {}
+    for n in engine.index.names:
+        kind = "person" if n.entity.kind == "person" else "organization"
+        doc = entities.setdefault(n.entity.id, {"id": n.entity.id, "kind": kind, "names": [], "weak": []})
+        doc["names" if n.name.type == "strong" else "weak"].append(n.name.value)
+    with tempfile.TemporaryDirectory() as tmp:
+        listed, names = Path(tmp) / "listed.json", Path(tmp) / "queries.json"
+        listed.write_text(json.dumps(list(entities.values())), encoding="utf-8")
+        names.write_text(json.dumps(queries), encoding="utf-8")
+        out = subprocess.run(
+            [BASELINES_PYTHON, NOMENKLATURA_SCAN, listed, names],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-    return _NAMES
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
 
 
-def main() -> None:
-    rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 1_000_000
-    workers = (
-        int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else (os.cpu_count() or 1)
-    )
-    start = time.perf_counter()
-    Engine.default(lists=LISTS, home=DATA / "no-home")
-    build = time.perf_counter() - start
-    data, listed = workload(rows)
+def run_batch(data: list[tuple[str, str]], workers: int) -> tuple[Summary, set[str]]:
+    """Screen the workload with `clearance.batch.run`; the summary and the ids of rows not cleared."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "parties.csv"
         with src.open("w", newline="", encoding="utf-8") as f:
@@ -134,25 +176,98 @@ def main() -> None:
             home=DATA / "no-home",
         )
         summary = run(job)
-        flagged = set()
         with job.output.open(encoding="utf-8") as f:
-            for record in csv.DictReader(f):
-                if record["decision"] != "clear":
-                    flagged.add(record["row_id"])
+            flagged = {r["row_id"] for r in csv.DictReader(f) if r["decision"] != "clear"}
+    return summary, flagged
+
+
+def main() -> None:
+    rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 1_000_000
+    workers = (
+        int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else (os.cpu_count() or 1)
+    )
+    start = time.perf_counter()
+    engine = Engine.default(lists=LISTS, home=DATA / "no-home")
+    build = time.perf_counter() - start
+    indexed, entities = len(engine.index), len(engine.entities)
+    data, listed = workload(engine, rows)
+    del engine  # the batch builds its own: the peak memory below is the batch's
+    summary, flagged = run_batch(data, workers)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    recall = len(flagged & listed) / len(listed) if listed else 1.0
-    distinct = len({name for _, name in data})
-    print(f"{rows:,} rows, {distinct:,} distinct names, {len(listed):,} rows with perturbed listed names; "
-          f"{workers} workers, 2-core machine")  # fmt: skip
-    print(f"engine build (all of ../shared/data + built-in): {build:.2f} s")
+    flagged_share = len(flagged & listed) / len(listed) if listed else 1.0
+
+    # in-process, with an engine built in this process, on samples of the workload's distinct names
+    engine = Engine.default(lists=LISTS, home=DATA / "no-home")
+    distinct = sorted({name for _, name in data})
+    rng = random.Random(11)
+    sample = rng.sample(distinct, min(len(distinct), WARM_UP + LATENCY_SAMPLE))
+    warm_up, sample = sample[:WARM_UP], sample[WARM_UP:]
+    perturbed = sorted({name for row, name in data if row in listed})
+    perturbed = rng.sample(perturbed, min(len(perturbed), RECALL_SAMPLE))
+    times = time_screen(engine, sample, warm_up)
+    mean = statistics.mean(times)
+    rapid = rapidfuzz_scan(engine, sample[:RAPIDFUZZ_SAMPLE], together=True)
+    compared = sample[:NOMENKLATURA_SAMPLE] + perturbed
+    nk = nomenklatura_scan(engine, compared)
+    ours = [engine.screen(q, as_of="2021-03-01").decision != "clear" for q in compared]
+    found, missed, brute = brute_force_recall(engine, perturbed)
+
+    def scaled(per_name: float) -> str:
+        seconds = per_name * len(distinct) / workers
+        return (
+            f"scaled to the {len(distinct):,} distinct names on {workers} workers {seconds:,.0f} s of "
+            f"matching alone, {ratio(seconds / summary.seconds)} the batch's {summary.seconds:.1f} s; "
+            f"per name {ratio(per_name / mean)} screen's mean"
+        )
+
+    print(f"{rows:,} rows, {len(distinct):,} distinct names, {len(listed):,} rows with perturbed listed "
+          f"names; {workers} workers, {os.cpu_count()}-core machine")  # fmt: skip
+    print(f"engine build (all of ../shared/data + built-in, {indexed:,} names of {entities:,} entities): "
+          f"{build:.2f} s")  # fmt: skip
     print(
         f"batch: {summary.rows:,} rows in {summary.seconds:.1f} s = "
         f"{summary.rows / summary.seconds:,.0f} rows/s; "
         f"decisions {dict(summary.decisions)}; {summary.rejected} rejected"
     )
-    print(f"flagged (review or block) among the perturbed listed names: {recall:.1%}")
+    print(f"flagged (review or block) among the perturbed listed names: {flagged_share:.1%}")
     print(f"peak memory of the parent process: {peak:.0f} MB")
+    p50, p90, p99 = (quantile(times, f) * 1000 for f in (0.5, 0.9, 0.99))
+    print(
+        f"screen in-process ({len(times):,} distinct names of the workload, after {len(warm_up)} others): "
+        f"p50 {p50:.2f} ms, p90 {p90:.2f} ms, p99 {p99:.2f} ms, mean {mean * 1000:.2f} ms"
+    )
+    print(
+        f"brute-force rapidfuzz scan (token_sort_ratio >= 80 against {indexed:,} names; {RAPIDFUZZ_SAMPLE} "
+        f"names in one cdist call): {rapid * 1000:.2f} ms per name; {scaled(rapid)}"
+    )
+    if nk is None:
+        print("nomenklatura baseline skipped: run `make baselines`")
+    else:
+        per_name, theirs = nk["seconds_per_query"], [bool(m) for m in nk["matches"]]
+        n = len(compared) - len(perturbed)
+        print(
+            f"brute-force nomenklatura {nk['version']} {nk['algorithm']} scan (against {entities:,} "
+            f"entities; {len(compared)} names): {per_name:.2f} s per name; {scaled(per_name)}"
+        )
+        print(
+            f"flagged by nomenklatura (score >= {nk['threshold']:.2f}) / by clearance (review or block): "
+            f"{pct(theirs[n:])} / {pct(ours[n:])} of {len(perturbed)} perturbed listed names, "
+            f"{pct(theirs[:n])} / {pct(ours[:n])} of {n} workload names"
+        )
+    print(
+        f"recall of the index against a scan of every listed name with clearance's scorer "
+        f"({len(perturbed)} perturbed listed names, {brute:.1f} s per name): "
+        f"{1 - missed / found if found else 1.0:.1%} ({found - missed} of {found} matches)"
+    )
     print(f"reproduce: .venv/bin/python benchmarks/batch.py --rows {rows} --workers {workers}")
+
+
+def ratio(x: float) -> str:
+    return f"{x:.1f}x" if x < 100 else f"{x:,.0f}x"
+
+
+def pct(flags: list[bool]) -> str:
+    return f"{sum(flags) / len(flags):.0%}" if flags else "n/a"
 
 
 if __name__ == "__main__":

@@ -78,12 +78,14 @@ def _deletions(token: str, depth: int) -> set[str]:
 _GROUP, _NUMBER, _KOREAN, _ABJAD, _VOWELLED, _FRAME = "\x01", "\x02", "\x03", "\x04", "\x05", "\x06"
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def query_keys(token: str, typos: bool = True) -> tuple[str, ...]:
-    """The keys a query token (or, without typos, a joined run) is looked up under."""
-    keys = _variant_keys(token)
+    """The keys a query token (or, without typos, a joined run) is looked up under. Without typos the
+    scorer allows no romanisation or Korean variants either: only the exact keys and consonants."""
     if typos:
-        keys |= _deletions(token, allowed_edits(len(token))) | _frame_key(token)
+        keys = _variant_keys(token) | _deletions(token, allowed_edits(len(token))) | _frame_key(token)
+    else:
+        keys = _exact_keys(token)
     sk = skeleton(token)
     if len(sk) >= 2 and (_abjad(token) or len(token) >= 4):
         # consonants meet the other kind of writing: vowelled words for an abjad query, and back
@@ -293,7 +295,7 @@ class Index:
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
         self._person: list[bool] = []
         self._has_initial: list[bool] = []
-        self._token_cache: dict[tuple[str, bool, bool], frozenset[int]] = {}
+        self._token_cache: dict[tuple[str, bool], frozenset[int]] = {}
         self._hangul_tokens: set[int] = set()  # tokens of names written in Korean script
         self._run_cache: dict[str, frozenset[str]] = {}
         self._flat: _Arrays | None = None  # built on the first lookup, again after `add`
@@ -354,12 +356,14 @@ class Index:
 
     def matching_tokens(self, piece: str, typos: bool = True, hangul: bool = False) -> frozenset[int]:
         """Listed tokens the scorer could pair with this query token (or, without typos, joined run);
-        `hangul`: the query is written in Korean script (its syllables meet every other spelling)."""
-        found = self._token_cache.get((piece, typos, hangul))
+        `hangul`: the query is written in Korean script (its syllables meet every other spelling).
+        Tokens are remembered (names share them); runs, nearly all new, are not."""
+        found = self._token_cache.get((piece, hangul)) if typos else None
         if found is None:
             keyed = {tid for key in query_keys(piece, typos) for tid in self._keys.get(key, ())}
             found = frozenset(self._verified(piece, sorted(keyed), typos, hangul))
-            self._remember(self._token_cache, (piece, typos, hangul), found)
+            if typos:
+                self._remember(self._token_cache, (piece, hangul), found)
         return found
 
     def _verified(self, piece: str, tids: list[int], typos: bool, hangul: bool) -> Iterable[int]:
