@@ -32,6 +32,7 @@ from clearance.errors import InputError
 from clearance.index import Index, IndexedName, Lookup
 from clearance.model import ACTIVITIES, Entity, ListInfo, Listing, Measure, most_severe, severity
 from clearance.names import NameForm, fold, has_han, name_form
+from clearance.perf import settle_heap
 from clearance.scoring import DEFAULT_THRESHOLDS, Comparison, Thresholds, compare_forms
 from clearance.timeline import EntityState, entity_state
 
@@ -206,6 +207,7 @@ class Engine:
         self.index = Index(dataset.entities)
         self.entities = {e.id: e for e in dataset.entities}
         self._matches: dict[tuple[str, str], list[tuple[IndexedName, Comparison]]] = {}
+        settle_heap()
 
     @classmethod
     def default(
