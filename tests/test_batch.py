@@ -104,11 +104,26 @@ def test_resume_refuses_another_input(tmp_path: Path) -> None:
         run(_job(tmp_path, other, resume=True))
 
 
-def test_two_workers_give_the_same_output_as_one(tmp_path: Path) -> None:
-    src = _write_csv(tmp_path / "in.csv", _many(120))
-    run(_job(tmp_path, src, "one.csv", chunk_size=20, workers=1))
-    run(_job(tmp_path, src, "two.csv", chunk_size=20, workers=2))
-    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_two_workers_give_the_same_output_as_one(tmp_path: Path, fmt: str) -> None:
+    """Rows split among workers by name come back in input order, bad rows and rejects included."""
+    rows = [*_many(100), ("bad1", "", "2021-03-01"), ("bad2", "Acme", "2021-13-01"), *_many(20)]
+    if fmt == "csv":
+        src = _write_csv(tmp_path / "in.csv", rows)
+        with src.open("a", encoding="utf-8") as f:
+            f.write("short,row\n")
+    else:
+        src = tmp_path / "in.jsonl"
+        lines = [json.dumps({"id": i, "payee": n, "date": d}) for i, n, d in rows] + ["{broken"]
+        src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = run(_job(tmp_path, src, f"one.{fmt}", chunk_size=20, workers=1))
+    two = run(_job(tmp_path, src, f"two.{fmt}", chunk_size=20, workers=2))
+    for suffix in ("", ".rejects.csv"):
+        assert (tmp_path / f"one.{fmt}{suffix}").read_bytes() == (
+            tmp_path / f"two.{fmt}{suffix}"
+        ).read_bytes()
+    assert (one.rows, one.rejected, one.decisions) == (two.rows, two.rejected, two.decisions)
+    assert one.rejected == 3
 
 
 def test_jsonl_and_parquet(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import io
 import json
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -211,49 +211,69 @@ def _init_worker(lists: Sequence[Path], home: Path | None) -> None:
 
 @dataclass
 class Chunk:
-    """One chunk screened in a worker: its output already encoded (CSV or JSON lines text, or the
-    records for Parquet), its rejects, and what the summary needs, so that the parent only writes."""
+    """Rows screened in a worker: each row's output already encoded (a CSV or JSON line, or a record
+    for Parquet; None for a row rejected), the rejects, and what the summary needs, so that the parent
+    only puts them in order and writes."""
 
-    text: str = ""
-    records: list[dict[str, Any]] = field(default_factory=list)
+    outputs: list[str | dict[str, Any] | None] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
     decisions: Counter[str] = field(default_factory=Counter)
     data_versions: dict[str, str] | None = None
 
+    @staticmethod
+    def merged(size: int, parts: Sequence[tuple[Sequence[int], Chunk]]) -> Chunk:
+        """One chunk of `size` rows from parts screened apart, each with the positions of its rows."""
+        out = Chunk(outputs=[None] * size)
+        for positions, part in parts:
+            for position, output in zip(positions, part.outputs, strict=True):
+                out.outputs[position] = output
+            out.rejects.extend(part.rejects)
+            out.rows += part.rows
+            out.decisions.update(part.decisions)
+            out.data_versions = out.data_versions or part.data_versions
+        out.rejects.sort(key=lambda r: int(r["line"]))  # lines (or Parquet row numbers) follow the input
+        return out
 
-def _screen_chunk(job: BatchJob, header: Sequence[str], raws: list[Raw]) -> Chunk:
-    """Decode and screen one chunk: decision records and rejects, both in input order."""
+    def text(self) -> str:
+        return "".join(o for o in self.outputs if isinstance(o, str))
+
+    def records(self) -> list[dict[str, Any]]:
+        return [o for o in self.outputs if isinstance(o, dict)]
+
+
+def _screen_chunk(job: BatchJob, header: Sequence[str], raws: Sequence[Raw]) -> Chunk:
+    """Decode and screen rows: their outputs and rejects, in input order."""
     assert _ENGINE is not None
     fmt_in = job.input_format()
     fmt = job.output_format()
     default_as_of = job.as_of if job.as_of not in (None, "") else parse_as_of(None).isoformat()
     chunk = Chunk()
-    lines: list[str] = []
+    outputs = chunk.outputs
     for raw in raws:
         line, fields, problem = parse_row(fmt_in, header, raw)
         row_id = _row_id(job, line, fields)
         if fields is None:
             chunk.rejects.append({"line": line, "row_id": row_id, "reason": problem, "row": ""})
+            outputs.append(None)
             continue
         try:
             decided = _decided(job, _ENGINE, fields, default_as_of)
         except ClearanceError as exc:
             chunk.rejects.append({"line": line, "row_id": row_id, "reason": str(exc), "row": _short(fields)})
+            outputs.append(None)
             continue
         chunk.rows += 1
         chunk.decisions[decided.values[4]] += 1
         if fmt == "csv":
-            lines.append(f"{_csv_field(row_id)},{line},{decided.csv}")
+            outputs.append(f"{_csv_field(row_id)},{line},{decided.csv}")
         elif fmt == "jsonl":
-            lines.append(
-                f'{{"row_id": {json.dumps(row_id, ensure_ascii=False)}, "line": {line}, {decided.json}'
-            )
+            row_json = json.dumps(row_id, ensure_ascii=False)
+            outputs.append(f'{{"row_id": {row_json}, "line": {line}, {decided.json}')
         else:
-            chunk.records.append(decided.record(row_id, line))
+            outputs.append(decided.record(row_id, line))
     if chunk.rows:
         chunk.data_versions = dict(_ENGINE.dataset.versions)
-    chunk.text = "".join(lines)
     return chunk
 
 
@@ -448,16 +468,17 @@ class _Writer:
 
     def write(self, chunk: Chunk) -> None:
         if self.fmt == "parquet":
-            if chunk.records:
+            records = chunk.records()
+            if records:
                 import pyarrow as pa
 
                 pq = _pyarrow_parquet()
                 pq.write_table(
-                    pa.Table.from_pylist(chunk.records), self.job.output / f"part-{self.parts:05d}.parquet"
+                    pa.Table.from_pylist(records), self.job.output / f"part-{self.parts:05d}.parquet"
                 )
             self.parts += 1
         else:
-            _append_text(self.job.output, chunk.text)
+            _append_text(self.job.output, chunk.text())
         _append_text(self.job.rejects_path(), _csv_text(chunk.rejects, REJECT_COLUMNS))
 
     def sizes(self) -> tuple[int, int]:
@@ -523,8 +544,7 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
     if job.workers <= 1 or os.name == "posix":  # with fork, workers share this engine copy-on-write
         _ENGINE = Engine.default(lists=list(job.lists), home=job.home)
     start = time.perf_counter()
-    chunks = ((job, source.header, chunk) for chunk in _chunks(source.raws, job.chunk_size))
-    for chunk, size in _map(job, chunks):
+    for chunk, size in _map(job, source.header, _chunks(source.raws, job.chunk_size)):
         writer.write(chunk)
         done += size
         summary.rows += chunk.rows
@@ -548,22 +568,70 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
     return summary
 
 
-def _map(job: BatchJob, chunks: Iterator[tuple[BatchJob, Sequence[str], list[Raw]]]) -> Iterator[Any]:
-    """Screen chunks in order: in this process for one worker, else in a pool (with fork the workers
-    share the engine built in `run`; otherwise each builds its own)."""
-    fork = os.name == "posix"
+AHEAD = 2  # chunks handed to the workers before the oldest one is written
+
+
+def _map(job: BatchJob, header: Sequence[str], chunks: Iterator[list[Raw]]) -> Iterator[tuple[Chunk, int]]:
+    """Screen chunks, yielding them in input order. With several workers, each chunk's rows are split
+    among them by name, so that each name always goes to the same worker and is screened once there,
+    however often it recurs (with fork the workers share the engine built in `run`; otherwise each
+    builds its own)."""
     if job.workers <= 1:
-        yield from map(_screen_star, chunks)
+        for raws in chunks:
+            yield _screen_chunk(job, header, raws), len(raws)
         return
+    fork = os.name == "posix"
     context = get_context("fork" if fork else "spawn")
     init, args = (None, ()) if fork else (_init_worker, (list(job.lists), job.home))
-    with context.Pool(job.workers, initializer=init, initargs=args) as pool:
-        yield from pool.imap(_screen_star, chunks)
+    pools = [context.Pool(1, initializer=init, initargs=args) for _ in range(job.workers)]
+    try:
+        pending: deque[tuple[int, list[tuple[list[int], Any]]]] = deque()
+        for raws in chunks:
+            parts = _split(job, header, raws, len(pools))
+            pending.append((len(raws), [
+                (positions, pool.apply_async(_screen_chunk, (job, header, part)))
+                for pool, (positions, part) in zip(pools, parts, strict=True)
+            ]))  # fmt: skip
+            if len(pending) > AHEAD:
+                yield _collect(*pending.popleft())
+        while pending:
+            yield _collect(*pending.popleft())
+    finally:
+        for pool in pools:
+            pool.terminate()
 
 
-def _screen_star(args: tuple[BatchJob, Sequence[str], list[Raw]]) -> tuple[Chunk, int]:
-    job, header, raws = args
-    return _screen_chunk(job, header, raws), len(raws)
+def _collect(size: int, parts: list[tuple[list[int], Any]]) -> tuple[Chunk, int]:
+    return Chunk.merged(size, [(positions, future.get()) for positions, future in parts]), size
+
+
+def _split(
+    job: BatchJob, header: Sequence[str], raws: list[Raw], ways: int
+) -> list[tuple[list[int], list[Raw]]]:
+    """The rows of a chunk in `ways` parts by name, each part with its rows' positions."""
+    parts: list[tuple[list[int], list[Raw]]] = [([], []) for _ in range(ways)]
+    fmt = job.input_format()
+    column = header.index(job.name_col) if job.name_col in header else None
+    for position, raw in enumerate(raws):
+        value = raw[1]
+        if fmt == "csv":
+            name = value[column] if column is not None and column < len(value) else ""
+        elif fmt == "jsonl":
+            name = _json_name(value, job.name_col)
+        else:
+            name = value.get(job.name_col)
+        positions, part = parts[hash(name) % ways]
+        positions.append(position)
+        part.append(raw)
+    return parts
+
+
+def _json_name(line: bytes, column: str) -> Any:
+    try:
+        doc = json.loads(line)
+    except ValueError:
+        return None
+    return doc.get(column) if isinstance(doc, dict) else None
 
 
 def _load_progress(job: BatchJob, fingerprint: str) -> dict[str, Any] | None:
