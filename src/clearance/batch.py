@@ -543,6 +543,7 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
     global _ENGINE
     if job.workers <= 1 or os.name == "posix":  # with fork, workers share this engine copy-on-write
         _ENGINE = Engine.default(lists=list(job.lists), home=job.home)
+        _ENGINE.index.prepare()
     start = time.perf_counter()
     for chunk, size in _map(job, source.header, _chunks(source.raws, job.chunk_size)):
         writer.write(chunk)

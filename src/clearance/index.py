@@ -196,6 +196,16 @@ class Lookup:
         self._by_run: dict[str, list[int]] | None = None
         self.candidates: list[int] = []
 
+    @classmethod
+    def empty(cls, index: Index, form: NameForm) -> Lookup:
+        """A lookup known to have no candidates, without its tables."""
+        lookup = cls.__new__(cls)
+        lookup._index, lookup.form, lookup.pieces = index, form, ()
+        lookup.matches, lookup.run_matches, lookup.matched = [], [], frozenset()
+        lookup._by_token = lookup._by_run = None
+        lookup.candidates = []
+        return lookup
+
     def _tables(self) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
         """Listed token id -> the query pieces it pairs with; listed run -> the query tokens (built only
         for a query that has candidates to score)."""
@@ -272,6 +282,9 @@ class _Arrays:
         )
 
 
+_NOTHING: Any = object()  # a remembered lookup that found no candidates
+
+
 class Index:
     """Names and identifiers of a set of entities, filed for candidate lookup."""
 
@@ -284,10 +297,9 @@ class Index:
         self._names_of: list[list[int]] = []  # token id -> names holding it
         self._keys: dict[str, list[int]] = defaultdict(list)  # key -> token ids
         self._run_keys: dict[str, set[str]] = defaultdict(set)  # key -> joined runs
-        self._runs: dict[str, list[tuple[int, tuple[int, ...]]]] = defaultdict(
-            list
-        )  # run -> (name, positions)
-        # runs by consonant skeleton: needed only by queries written without vowels, so built on the first
+        # joined run -> (name, positions); runs by their consonants, for queries written without vowels
+        # (needed by few queries: built on the first, or by `prepare`)
+        self._runs: dict[str, list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
         self._skeletons: dict[str, set[str]] | None = None
         self._weak: dict[str, list[int]] = defaultdict(list)
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
@@ -298,13 +310,16 @@ class Index:
         self._token_cache: dict[tuple[str, bool], frozenset[int]] = {}
         self._hangul_tokens: set[int] = set()  # tokens of names written in Korean script
         self._run_cache: dict[str, frozenset[str]] = {}
+        self._lookups: dict[tuple[tuple[str, ...], str, bool], Lookup] = {}
         self._flat: _Arrays | None = None  # built on the first lookup, again after `add`
         with paused_gc():
             for entity in entities:
                 self.add(entity)
 
     def add(self, entity: Entity) -> None:
-        self._flat = None
+        self._flat = None  # what was built or remembered from the names so far no longer holds
+        for cache in (self._token_cache, self._run_cache, self._lookups):
+            cache.clear()
         seen: set[tuple[str, tuple[str, ...], str]] = set()
         person = entity.kind == "person"
         for name in entity.all_names():
@@ -403,22 +418,43 @@ class Index:
             cache.clear()  # a new working set: cheaper than keeping the order of use
         cache[key] = value
 
-    def _runs_under(self, key: str) -> set[str] | dict[str, Any]:
+    def _runs_under(self, key: str) -> set[str]:
         if key[0] not in (_ABJAD, _VOWELLED):
             return self._run_keys.get(key, set())
+        return self._run_skeletons().get(key, set())
+
+    def _run_skeletons(self) -> dict[str, set[str]]:
         if self._skeletons is None:
             skeletons: dict[str, set[str]] = defaultdict(set)
             for joined in self._runs:
                 for run_key in _skeleton_key(joined):
                     skeletons[run_key].add(joined)
             self._skeletons = skeletons
-        return self._skeletons.get(key, set())
+        return self._skeletons
+
+    def prepare(self) -> None:
+        """Build now what is otherwise built on first use: before forking workers, so that they share it,
+        and before timing a first query."""
+        with paused_gc():
+            self._run_skeletons()
+            self._arrays()
 
     # -- names a query could match --------------------------------------------------------------------
 
     def lookup(self, form: NameForm) -> Lookup:
         """The query's tables, and its candidates: strong names that could reach the review threshold,
-        and weak aliases equal to the whole query."""
+        and weak aliases equal to the whole query.
+
+        Names written differently but alike once normalised ("Star Imports Ltd", "STAR IMPORTS S.A.")
+        share one lookup: the most recent are remembered (only their candidates, when there are none)."""
+        key = (form.tokens, form.han, form.hangul)
+        found = self._lookups.get(key)
+        if found is None:
+            found = self._lookup(form)
+            self._remember(self._lookups, key, found if found.candidates else _NOTHING)
+        return found if found is not _NOTHING else Lookup.empty(self, form)
+
+    def _lookup(self, form: NameForm) -> Lookup:
         lookup = Lookup(self, form)
         found = set(self._weak.get(form.compact, ()))
         initials = {t for t in form.tokens if len(t) == 1}
