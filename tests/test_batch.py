@@ -232,3 +232,24 @@ def test_decisions_remembered_for_one_engine_are_not_reused_by_another(
         for name in ("builtin.csv", "sdn.csv")
     ]
     assert decisions == ["clear", "block"]
+
+
+def test_a_remembered_name_does_not_let_a_bad_row_through(tmp_path: Path) -> None:
+    """Rows repeating a name already decided take a short path; a bad one among them is still rejected,
+    and a repeat with another date or kind is decided afresh."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(
+        b"id,payee,date,kind\n"
+        b"a,Tencent Holdings Ltd,2021-03-01,\n"
+        b"b\xff,Tencent Holdings Ltd,2021-03-01,\n"
+        b"c,Tencent Holdings Ltd,2021-07-01,\n"
+        b"d,Tencent Holdings Ltd,2021-03-01,person\n"
+        b"e,Tencent Holdings Ltd,2021-03-01,\n"
+    )
+    summary = run(_job(tmp_path, src, kind_col="kind"))
+    decided = {r["row_id"]: r for r in csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8"))}
+    assert list(decided) == ["a", "c", "d", "e"] and summary.rejected == 1
+    assert "not UTF-8" in (tmp_path / "out.csv.rejects.csv").read_text(encoding="utf-8")
+    assert decided["e"]["decision"] == decided["a"]["decision"] != "clear"
+    assert decided["c"]["as_of"] == "2021-07-01" and decided["d"]["kind"] == "person"
+    assert decided["d"]["decision"] == "clear"  # no person is called Tencent Holdings

@@ -245,26 +245,35 @@ class Chunk:
 def _screen_chunk(job: BatchJob, header: Sequence[str], raws: Sequence[Raw]) -> Chunk:
     """Decode and screen rows: their outputs and rejects, in input order."""
     assert _ENGINE is not None
-    fmt_in = job.input_format()
-    fmt = job.output_format()
+    fmt_in, fmt = job.input_format(), job.output_format()
     default_as_of = job.as_of if job.as_of not in (None, "") else parse_as_of(None).isoformat()
+    remembered = _remembered(_ENGINE)
+    quick = _CsvColumns.of(job, header, default_as_of) if fmt_in == "csv" else None
     chunk = Chunk()
     outputs = chunk.outputs
+    decisions: dict[str, int] = {}
     for raw in raws:
-        line, fields, problem = parse_row(fmt_in, header, raw)
-        row_id = _row_id(job, line, fields)
-        if fields is None:
-            chunk.rejects.append({"line": line, "row_id": row_id, "reason": problem, "row": ""})
-            outputs.append(None)
-            continue
-        try:
-            decided = _decided(job, _ENGINE, fields, default_as_of)
-        except ClearanceError as exc:
-            chunk.rejects.append({"line": line, "row_id": row_id, "reason": str(exc), "row": _short(fields)})
-            outputs.append(None)
-            continue
-        chunk.rows += 1
-        chunk.decisions[decided.values[4]] += 1
+        # a CSV row whose decision is remembered goes straight to its output (most rows of a payment file)
+        seen = quick.remembered(raw, remembered) if quick else None
+        if seen is not None:
+            line, row_id, decided = seen
+        else:
+            line, fields, problem = parse_row(fmt_in, header, raw)
+            row_id = _row_id(job, line, fields)
+            if fields is None:
+                chunk.rejects.append({"line": line, "row_id": row_id, "reason": problem, "row": ""})
+                outputs.append(None)
+                continue
+            try:
+                decided = _decided(job, _ENGINE, fields, default_as_of)
+            except ClearanceError as exc:
+                chunk.rejects.append(
+                    {"line": line, "row_id": row_id, "reason": str(exc), "row": _short(fields)}
+                )
+                outputs.append(None)
+                continue
+        decision = decided.values[4]
+        decisions[decision] = decisions.get(decision, 0) + 1
         if fmt == "csv":
             outputs.append(f"{_csv_field(row_id)},{line},{decided.csv}")
         elif fmt == "jsonl":
@@ -272,9 +281,62 @@ def _screen_chunk(job: BatchJob, header: Sequence[str], raws: Sequence[Raw]) -> 
             outputs.append(f'{{"row_id": {row_json}, "line": {line}, {decided.json}')
         else:
             outputs.append(decided.record(row_id, line))
+    chunk.decisions.update(decisions)
+    chunk.rows = sum(decisions.values())
     if chunk.rows:
         chunk.data_versions = dict(_ENGINE.dataset.versions)
     return chunk
+
+
+@dataclass(frozen=True)
+class _CsvColumns:
+    """Where a job's columns are in a CSV header, to find a row's remembered decision without decoding
+    the row into fields."""
+
+    width: int
+    name: int
+    kind: int | None
+    date: int | None
+    activity: int | None
+    row_id: int | None
+    job: BatchJob
+    default_as_of: Any
+
+    @classmethod
+    def of(cls, job: BatchJob, header: Sequence[str], default_as_of: Any) -> _CsvColumns | None:
+        where = {column: i for i, column in enumerate(header)}
+        if job.name_col not in where or (job.id_col and job.id_col not in where):
+            return None  # the general path says what is wrong
+        return cls(
+            width=len(header),
+            name=where[job.name_col],
+            kind=where.get(job.kind_col or ""),
+            date=where.get(job.date_col or ""),
+            activity=where.get(job.activity_col or ""),
+            row_id=where[job.id_col] if job.id_col else None,
+            job=job,
+            default_as_of=default_as_of,
+        )
+
+    def remembered(self, raw: Raw, decisions: dict[Any, Decided]) -> tuple[int, str, Decided] | None:
+        line, values = raw
+        if len(values) != self.width:
+            return None
+        job = self.job
+        key = (
+            values[self.name],
+            (values[self.kind] if self.kind is not None else "") or job.kind,
+            (values[self.date] if self.date is not None else "") or self.default_as_of,
+            (values[self.activity] if self.activity is not None else "") or job.activity,
+        )
+        decided = decisions.get(key)
+        if decided is None:
+            return None
+        try:
+            "\x00".join(values).encode("utf-8")  # undecodable bytes: the general path rejects the row
+        except UnicodeEncodeError:
+            return None
+        return line, values[self.row_id] if self.row_id is not None else str(line), decided
 
 
 def screen_row(
@@ -362,16 +424,22 @@ def _decided(job: BatchJob, engine: Engine, fields: dict[str, Any], default_as_o
     if isinstance(as_of, datetime | date):
         as_of = as_of.isoformat()
     key = (name, kind, as_of, activity)
-    if _DECIDED_BY[0] is not engine:  # decisions hold for one engine (its data and thresholds) only
-        _DECIDED.clear()
-        _DECIDED_BY[0] = engine
-    decided = _DECIDED.get(key)
+    remembered = _remembered(engine)
+    decided = remembered.get(key)
     if decided is None:
         decided = Decided(_columns(engine.screen(name, kind=kind, as_of=as_of, activity=activity)))
-        if len(_DECIDED) >= DECIDED_CACHE_SIZE:
-            _DECIDED.clear()
-        _DECIDED[key] = decided
+        if len(remembered) >= DECIDED_CACHE_SIZE:
+            remembered.clear()
+        remembered[key] = decided
     return decided
+
+
+def _remembered(engine: Engine) -> dict[tuple[str, str, Any, str], Decided]:
+    """The decisions remembered in this process, which hold for one engine (its data and thresholds)."""
+    if _DECIDED_BY[0] is not engine:
+        _DECIDED.clear()
+        _DECIDED_BY[0] = engine
+    return _DECIDED
 
 
 def _columns(result: Result) -> tuple[Any, ...]:

@@ -307,7 +307,7 @@ class Index:
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
         self._person: list[bool] = []
         self._has_initial: list[bool] = []
-        self._token_cache: dict[tuple[str, bool], frozenset[int]] = {}
+        self._token_cache: dict[tuple[str, bool], tuple[frozenset[int], int]] = {}
         self._hangul_tokens: set[int] = set()  # tokens of names written in Korean script
         self._run_cache: dict[str, frozenset[str]] = {}
         self._lookups: dict[tuple[tuple[str, ...], str, bool], Lookup] = {}
@@ -371,15 +371,33 @@ class Index:
 
     def matching_tokens(self, piece: str, typos: bool = True, hangul: bool = False) -> frozenset[int]:
         """Listed tokens the scorer could pair with this query token (or, without typos, joined run);
-        `hangul`: the query is written in Korean script (its syllables meet every other spelling).
-        Tokens are remembered (names share them); runs, nearly all new, are not."""
-        found = self._token_cache.get((piece, hangul)) if typos else None
+        `hangul`: the query is written in Korean script (its syllables meet every other spelling)."""
+        return self._token_matches(piece, hangul)[0] if typos else self._run_matches(piece)
+
+    def _token_matches(self, token: str, hangul: bool) -> tuple[frozenset[int], int]:
+        """A query token's matching listed tokens and how many names hold them (its rarity), remembered:
+        names share their tokens."""
+        found = self._token_cache.get((token, hangul))
         if found is None:
-            keyed = {tid for key in query_keys(piece, typos) for tid in self._keys.get(key, ())}
-            found = frozenset(self._verified(piece, sorted(keyed), typos, hangul))
-            if typos:
-                self._remember(self._token_cache, (piece, hangul), found)
+            keyed = {tid for key in query_keys(token) for tid in self._keys.get(key, ())}
+            tids = frozenset(self._verified(token, sorted(keyed), True, hangul))
+            found = (tids, sum(len(self._names_of[tid]) for tid in tids))
+            self._remember(self._token_cache, (token, hangul), found)
         return found
+
+    def _run_matches(self, joined: str) -> frozenset[int]:
+        """A query run's matching listed tokens: by spelling, given-name group, number or consonants only.
+        Runs are nearly all new, so nothing about them is remembered."""
+        keys = _exact_keys(joined)
+        sk = skeleton.__wrapped__(joined)
+        if len(sk) >= 2:
+            abjad = _abjad.__wrapped__(joined)
+            if abjad or len(joined) >= 4:
+                keys.add((_VOWELLED if abjad else _ABJAD) + sk)
+        keyed = [tid for key in keys for tid in self._keys.get(key, ())]
+        if not keyed:
+            return frozenset()
+        return frozenset(self._verified(joined, sorted(set(keyed)), False, False))
 
     def _verified(self, piece: str, tids: list[int], typos: bool, hangul: bool) -> Iterable[int]:
         """The keyed tokens the scorer really pairs with the piece. Edit distances are computed in one
@@ -591,7 +609,7 @@ class Index:
         walk: set[int] = set()
         order = sorted(
             (i for i in range(len(form.tokens)) if len(form.tokens[i]) > 1),
-            key=lambda i: sum(len(self._names_of[t]) for t in lookup.matches[i]),
+            key=lambda i: self._token_matches(form.tokens[i], form.hangul)[1],
         )
         for person in (False, True):
             weights = _weights(form, person)
