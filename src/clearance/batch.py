@@ -32,6 +32,7 @@ from typing import Any
 from clearance.engine import Engine, Result, parse_as_of
 from clearance.errors import ClearanceError, InputError
 from clearance.model import severity
+from clearance.perf import young_collections_only
 
 FORMATS = ("csv", "jsonl", "parquet")
 OUTPUT_COLUMNS = (
@@ -244,6 +245,11 @@ class Chunk:
 
 def _screen_chunk(job: BatchJob, header: Sequence[str], raws: Sequence[Raw]) -> Chunk:
     """Decode and screen rows: their outputs and rejects, in input order."""
+    with young_collections_only():
+        return _screened(job, header, raws)
+
+
+def _screened(job: BatchJob, header: Sequence[str], raws: Sequence[Raw]) -> Chunk:
     assert _ENGINE is not None
     fmt_in, fmt = job.input_format(), job.output_format()
     default_as_of = job.as_of if job.as_of not in (None, "") else parse_as_of(None).isoformat()
