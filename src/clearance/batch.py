@@ -643,7 +643,7 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
     return summary
 
 
-AHEAD = 2  # chunks handed to the workers before the oldest one is written
+AHEAD = 8  # chunks handed to the workers before the oldest one is written
 
 
 def _map(job: BatchJob, header: Sequence[str], chunks: Iterator[list[Raw]]) -> Iterator[tuple[Chunk, int]]:

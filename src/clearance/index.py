@@ -311,6 +311,7 @@ class Index:
         self._hangul_tokens: set[int] = set()  # tokens of names written in Korean script
         self._run_cache: dict[str, frozenset[str]] = {}
         self._lookups: dict[tuple[tuple[str, ...], str, bool], Lookup] = {}
+        self._token_names: dict[tuple[str, bool], frozenset[int]] = {}  # query token -> names matching it
         self._flat: _Arrays | None = None  # built on the first lookup, again after `add`
         with paused_gc():
             for entity in entities:
@@ -318,7 +319,7 @@ class Index:
 
     def add(self, entity: Entity) -> None:
         self._flat = None  # what was built or remembered from the names so far no longer holds
-        for cache in (self._token_cache, self._run_cache, self._lookups):
+        for cache in (self._token_cache, self._run_cache, self._lookups, self._token_names):
             cache.clear()
         seen: set[tuple[str, tuple[str, ...], str]] = set()
         person = entity.kind == "person"
@@ -479,6 +480,11 @@ class Index:
         query_weights = {False: _weights(form, False), True: _weights(form, True)}
         query_totals = {k: sum(v) for k, v in query_weights.items()}
         names, run_hits = self._gather(lookup, True)
+        for i in self._essential(form, query_weights, query_totals):
+            if not names:
+                break
+            direct, other = self._names_matching(lookup, i, run_hits)
+            names = (names & direct) | (names & other)
         need = self.need
         for name in self._name_side(names, lookup, initials) | run_hits.keys():
             weights, total = self._bounds[name]
@@ -496,6 +502,43 @@ class Index:
                 found.add(name)
         lookup.candidates = sorted(found)
         return lookup
+
+    def _essential(
+        self, form: NameForm, weights: dict[bool, tuple[float, ...]], totals: dict[bool, float]
+    ) -> list[int]:
+        """Query tokens without which, under either weighting, the query's side cannot reach the
+        threshold (each of two or three equal words): every candidate must match them."""
+        return [
+            i
+            for i, token in enumerate(form.tokens)
+            if len(token) > 1
+            and all(totals[p] - weights[p][i] < self.need * totals[p] for p in (False, True))
+        ]
+
+    def _holding(self, lookup: Lookup, i: int) -> frozenset[int]:
+        """The names holding a listed token that the query's token `i` pairs with (remembered)."""
+        key = (lookup.form.tokens[i], lookup.form.hangul)
+        found = self._token_names.get(key)
+        if found is None:
+            found = frozenset().union(*(self._names_of[tid] for tid in lookup.matches[i]))
+            self._remember(self._token_names, key, found)
+        return found
+
+    def _names_matching(
+        self, lookup: Lookup, i: int, run_hits: dict[int, list[tuple[tuple[int, ...], int]]]
+    ) -> tuple[frozenset[int], set[int]]:
+        """Every name that matches the query's token `i` by any way the scorer has: the token itself
+        (remembered, as its matches are), and the rarer ways, a run of the query's tokens holding it, a
+        run of the name's, or an initial of a person's name."""
+        token = lookup.form.tokens[i]
+        direct = self._holding(lookup, i)
+        other: set[int] = set(self._initial_names.get(token[0], ()))
+        for a in range(len(lookup.form.tokens), len(lookup.pieces)):
+            if lookup.matches[a] and i in lookup.pieces[a][1]:
+                for tid in lookup.matches[a]:
+                    other.update(self._names_of[tid])
+        other.update(name for name, hits in run_hits.items() if any(qi == i for _, qi in hits))
+        return direct, other
 
     def _name_side(
         self, names: set[int], lookup: Lookup, initials: set[str], small: int = SMALL_GATHER
@@ -570,8 +613,8 @@ class Index:
         names: set[int] = set()
         walk = self._prefix(lookup) if prune else set(range(len(tokens)))
         for qi in walk:
-            for tid in lookup.matches[qi]:
-                names.update(self._names_of[tid])
+            if len(tokens[qi]) > 1:
+                names.update(self._holding(lookup, qi))
             if prune:
                 names.update(self._initial_names.get(tokens[qi][0], ()))
         for a in range(len(tokens), len(lookup.pieces)):  # the query's runs against listed tokens
