@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
+from operator import methodcaller
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
@@ -96,6 +96,8 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 _DIGRAPHS = {"kh": "h", "ph": "f", "gh": "k", "ck": "k", "dh": "z", "th": "t", "sh": "s", "ch": "s"}
 _DIGRAPH = re.compile("|".join(_DIGRAPHS))
+_REPEATS = re.compile(r"(.)\1+")
+_FIRST = methodcaller("group", 1)
 _CONSONANTS = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "ks", **dict.fromkeys("aeiouyw", None)})
 
 
@@ -115,7 +117,7 @@ def skeleton(token: str) -> str:
     t = t.translate(_CONSONANTS)
     if t.endswith("h") and len(t) > 2:
         t = t[:-1]
-    return "".join(ch for ch, _ in groupby(t))
+    return _REPEATS.sub(_FIRST, t)
 
 
 # Usual romanisation variants, one spelling each (applied in one pass, longest first).
