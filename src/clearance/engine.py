@@ -38,7 +38,7 @@ from clearance.timeline import EntityState, entity_state
 
 QUERY_KINDS = ("party", "person", "organization", "app", "text")
 MAX_NAME_CHARS = 10_000
-MATCH_CACHE_SIZE = 200_000
+MATCH_CACHE_SIZE = 100_000
 MAX_TEXT_CHARS = 2_000_000
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x85")
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\- ]{5,}$")
@@ -206,7 +206,7 @@ class Engine:
         self.thresholds = thresholds
         self.index = Index(dataset.entities)
         self.entities = {e.id: e for e in dataset.entities}
-        self._matches: dict[tuple[str, str], list[tuple[IndexedName, Comparison]]] = {}
+        self._matches: dict[tuple[str, str], Sequence[tuple[IndexedName, Comparison]]] = {}
         settle_heap()
 
     @classmethod
@@ -318,7 +318,7 @@ class Engine:
             return ()
         return self.index.by_identifier(text)
 
-    def match_form(self, form: NameForm, kind: str = "party") -> list[tuple[IndexedName, Comparison]]:
+    def match_form(self, form: NameForm, kind: str = "party") -> Sequence[tuple[IndexedName, Comparison]]:
         """Listed names that match a normalised query at or above the review threshold, best first.
 
         Matches depend on the name and kind only, not on the date or activity, so they are remembered
@@ -328,7 +328,7 @@ class Engine:
         if found is None:
             lookup = self.index.lookup(form)
             candidates = [self.index.names[i] for i in lookup.candidates]
-            found = self.score_candidates(form, candidates, kind, lookup)
+            found = self.score_candidates(form, candidates, kind, lookup) or ()  # most names: one empty tuple
             if len(self._matches) >= MATCH_CACHE_SIZE:
                 self._matches.pop(next(iter(self._matches)))  # the oldest entry
             self._matches[key] = found

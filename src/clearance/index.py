@@ -181,7 +181,7 @@ class Lookup:
     def __init__(self, index: Index, form: NameForm) -> None:
         self._index = index
         self.form = form
-        self.pieces = _pieces(form.tokens)
+        self.pieces = pieces(form.tokens)  # not remembered: queries are nearly all new
         # per piece of the query (its tokens, then its runs, as `pieces` numbers them): listed token ids
         self.matches: list[frozenset[int]] = [
             index.matching_tokens(piece, len(positions) == 1, form.hangul) if len(piece) > 1 else frozenset()

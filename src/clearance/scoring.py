@@ -321,7 +321,7 @@ def pieces(tokens: tuple[str, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
     return tuple(out)
 
 
-_pieces = lru_cache(maxsize=131072)(pieces)  # the same listed names are compared again and again
+_pieces = lru_cache(maxsize=131072)(pieces)  # listed names are compared again and again; queries once
 
 
 def align(
@@ -337,7 +337,7 @@ def align(
     fuzzy = not (left.han or right.han)  # pinyin of Chinese characters is exact: no typos there
     korean = left.hangul != right.hangul
     candidates: list[tuple[float, int, int, int, tuple[int, ...], tuple[int, ...]]] = []
-    left_pieces, right_pieces = _pieces(left.tokens), _pieces(right.tokens)
+    left_pieces, right_pieces = pieces(left.tokens), _pieces(right.tokens)  # the query, a listed name
     if pairs is None:
         pairs = ((a, b) for a in range(len(left_pieces)) for b in range(len(right_pieces)))
     for a, b in pairs:
