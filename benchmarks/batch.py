@@ -9,14 +9,15 @@ split, upper case, a legal form added). Names repeat as counterparties do in pay
 draws from a pool of a quarter as many names as rows, and the run prints how many distinct names that
 makes. Prints, in one run:
 
-* the engine's build time; rows per second of `clearance.batch.run`; the parent's peak memory (the
-  batch's: measured before anything below); the share of rows with a perturbed listed name that got
-  review or block;
+* the engine's build time; rows per second of `clearance batch`, run as a user runs it, in its own
+  processes (`--batch-only` stops after this part); the peak memory of its largest process; the share
+  of rows with a perturbed listed name that got review or block;
 * with an engine then built in this process, on a seeded sample of the workload's distinct names:
   p50 / p90 / p99 of `Engine.screen` in-process, after a warm-up on other names;
-* two brute-force baselines, each timed on a sample of the distinct names and scaled to all of them on
-  as many workers as the batch (matching alone, no reading or writing), as ratios to the batch's time
-  and to screen's mean: rapidfuzz's C++ scan of every indexed name (`latency.rapidfuzz_scan`, the
+* two brute-force baselines, each timed on a sample of the distinct names and scaled to the workload on
+  as many workers as the batch (matching alone, no reading or writing): a scan for every row, as a
+  naive screener does, and a scan for every distinct name only; as ratios to the batch's time and to
+  screen's mean: rapidfuzz's C++ scan of every indexed name (`latency.rapidfuzz_scan`, the
   sample's names in one call, as a batch job can), and nomenklatura's matcher against every listed
   entity (`baselines/nomenklatura_scan.py`, run in .venv-baselines, which `make baselines` makes;
   skipped with a note without it), with the shares of perturbed listed names and of workload names it
