@@ -1,5 +1,5 @@
 """Candidate index: which listed names could reach the review threshold against a query, found without
-scoring every listed name.
+scoring every listed name, and which pieces of each are worth scoring.
 
 Built once per engine over the distinct tokens of all strong names (a vocabulary), not over every name:
 
@@ -7,17 +7,23 @@ Built once per engine over the distinct tokens of all strong names (a vocabulary
   neighbourhood up to the edits the scorer allows for its length (as in SymSpell: two words within k
   edits share a word with at most k letters deleted from each); its consonant skeleton (against names
   written without vowels); its romanised spelling; its given-name group; its number value; its Korean
-  syllable key;
+  syllable key; its vowel frame;
 * each run of two to four adjacent tokens of a name is filed as one joined string, since the scorer
-  matches a run only when it equals a token of the other name ("cam scanner" ~ "camscanner");
-* a query's tokens and runs are looked up, the tokens found are checked with the scorer's own token
-  similarity, and each name they occur in collects the positions matched on both sides.
+  matches a run only when it equals a token of the other name ("cam scanner" ~ "camscanner").
 
-A name survives only if both its coverage and the query's could still reach the review threshold with
-every collected position matched perfectly: the score is low^0.7 * high^0.3 of the two coverages, so
-it cannot reach `review` unless both coverages reach review^(1/0.7). This bound prunes names that share
-only a generic word with the query, and it is safe: `tests/test_index.py` checks that the index returns
-every name that a brute-force scan with the same scorer finds.
+A query gets one `Lookup`: its tokens and runs are looked up and the listed tokens found are verified
+in bulk (edit distances in one rapidfuzz call). Names are then narrowed in steps, each of them safe:
+
+* gathered only through the query's rarest tokens (a prefix filter: without one of them, the rest of
+  the query's weight could not reach the threshold);
+* kept only if they match every essential word of the query (one without which it could not either);
+* kept only if their own coverage, and then the query's, could reach the threshold with every matched
+  position matched perfectly: the score is low^0.7 * high^0.3 of the two coverages, so it cannot reach
+  `review` unless both coverages reach review^(1/0.7).
+
+`tests/test_index.py` checks that the index returns every name that a brute-force scan with the same
+scorer finds, and that scoring only the pairs of pieces the lookup found (`Lookup.pairs`) gives the
+score of all pairs.
 """
 
 from __future__ import annotations
@@ -80,17 +86,29 @@ _GROUP, _NUMBER, _KOREAN, _ABJAD, _VOWELLED, _FRAME = "\x01", "\x02", "\x03", "\
 
 @lru_cache(maxsize=65536)
 def query_keys(token: str, typos: bool = True) -> tuple[str, ...]:
-    """The keys a query token (or, without typos, a joined run) is looked up under. Without typos the
-    scorer allows no romanisation or Korean variants either: only the exact keys and consonants."""
+    """The keys a query token is looked up under: with typos, against listed tokens; without, against
+    joined runs of listed names (the scorer then allows no romanisation or Korean variants either)."""
     if typos:
         keys = _variant_keys(token) | _deletions(token, allowed_edits(len(token))) | _frame_key(token)
     else:
         keys = _exact_keys(token)
-    sk = skeleton(token)
-    if len(sk) >= 2 and (_abjad(token) or len(token) >= 4):
-        # consonants meet the other kind of writing: vowelled words for an abjad query, and back
-        keys.add((_VOWELLED if _abjad(token) else _ABJAD) + sk)
-    return tuple(keys)
+    return tuple(keys | _across_writing(token, skeleton(token), _abjad(token)))
+
+
+def joined_keys(joined: str) -> set[str]:
+    """The keys a run of the query's tokens, joined, is looked up under among listed tokens. Runs are
+    nearly all new: nothing about them is remembered, not even their consonants."""
+    return _exact_keys(joined) | _across_writing(
+        joined, skeleton.__wrapped__(joined), _abjad.__wrapped__(joined)
+    )
+
+
+def _across_writing(piece: str, consonants: str, abjad: bool) -> set[str]:
+    """Consonants meet the other kind of writing: vowelled words for a piece written without vowels,
+    and back."""
+    if len(consonants) >= 2 and (abjad or len(piece) >= 4):
+        return {(_VOWELLED if abjad else _ABJAD) + consonants}
+    return set()
 
 
 def vocabulary_keys(token: str) -> set[str]:
@@ -389,13 +407,7 @@ class Index:
     def _run_matches(self, joined: str) -> frozenset[int]:
         """A query run's matching listed tokens: by spelling, given-name group, number or consonants only.
         Runs are nearly all new, so nothing about them is remembered."""
-        keys = _exact_keys(joined)
-        sk = skeleton.__wrapped__(joined)
-        if len(sk) >= 2:
-            abjad = _abjad.__wrapped__(joined)
-            if abjad or len(joined) >= 4:
-                keys.add((_VOWELLED if abjad else _ABJAD) + sk)
-        keyed = [tid for key in keys for tid in self._keys.get(key, ())]
+        keyed = [tid for key in joined_keys(joined) for tid in self._keys.get(key, ())]
         if not keyed:
             return frozenset()
         return frozenset(self._verified(joined, sorted(set(keyed)), False, False))
@@ -544,8 +556,8 @@ class Index:
         self, names: set[int], lookup: Lookup, initials: set[str], small: int = SMALL_GATHER
     ) -> set[int]:
         """The gathered names whose own side could reach the threshold by the tokens the query matched
-        (and the initials a person's name pairs with), their runs aside: one vectorised pass, since
-        a query with common words gathers thousands of names and most of them fail here."""
+        (and the initials a person's name pairs with), their runs aside: a loop for the handful of
+        names most queries keep, one vectorised pass for the thousands a query of common words can."""
         if len(names) <= small:
             return self._name_side_loop(names, lookup, initials)
         arrays = self._arrays()
@@ -598,6 +610,7 @@ class Index:
         return self._flat
 
     def candidates(self, form: NameForm) -> list[IndexedName]:
+        """The names `lookup` finds, themselves."""
         return [self.names[i] for i in self.lookup(form).candidates]
 
     def _gather(
