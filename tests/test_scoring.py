@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.names import name_form
-from clearance.scoring import compare, skeleton, token_similarity
+from clearance.scoring import _abjad, compare, run_skeleton, skeleton, token_similarity
 
 SAME = [
     ("Tencent Holdings Ltd.", "TENCENT HOLDINGS", "organization"),
@@ -94,3 +94,11 @@ def test_scores_are_bounded_and_symmetric(a: str, b: str) -> None:
 def test_a_name_matches_itself(a: str) -> None:
     if name_form(a).tokens:
         assert compare(a, a).score == 1.0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet="abcdhkpstzxqwyeiou", min_size=1, max_size=7), min_size=2, max_size=4))
+def test_a_runs_consonants_from_its_words_equal_the_joined_strings(tokens: list[str]) -> None:
+    """Digraphs across words (s|h, c|k), a final h, repeats across words, vowels counted per word."""
+    joined = "".join(tokens)
+    assert run_skeleton(tokens) == (skeleton(joined), _abjad(joined))

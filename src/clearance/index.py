@@ -54,6 +54,7 @@ from clearance.scoring import (
     korean_key,
     pieces,
     romanised,
+    run_skeleton,
     skeleton,
     token_similarity,
     vowel_frame,
@@ -95,12 +96,10 @@ def query_keys(token: str, typos: bool = True) -> tuple[str, ...]:
     return tuple(keys | _across_writing(token, skeleton(token), _abjad(token)))
 
 
-def joined_keys(joined: str) -> set[str]:
-    """The keys a run of the query's tokens, joined, is looked up under among listed tokens. Runs are
-    nearly all new: nothing about them is remembered, not even their consonants."""
-    return _exact_keys(joined) | _across_writing(
-        joined, skeleton.__wrapped__(joined), _abjad.__wrapped__(joined)
-    )
+def joined_keys(tokens: Sequence[str]) -> set[str]:
+    """The keys a run of the query's tokens, joined, is looked up under among listed tokens."""
+    joined = "".join(tokens)
+    return _exact_keys(joined) | _across_writing(joined, *run_skeleton(tokens))
 
 
 def _across_writing(piece: str, consonants: str, abjad: bool) -> set[str]:
@@ -202,7 +201,13 @@ class Lookup:
         self.pieces = pieces(form.tokens)  # not remembered: queries are nearly all new
         # per piece of the query (its tokens, then its runs, as `pieces` numbers them): listed token ids
         self.matches: list[frozenset[int]] = [
-            index.matching_tokens(piece, len(positions) == 1, form.hangul) if len(piece) > 1 else frozenset()
+            (
+                index.token_matches(piece, form.hangul)
+                if len(positions) == 1
+                else index.run_matches([form.tokens[i] for i in positions])
+            )
+            if len(piece) > 1
+            else frozenset()
             for piece, positions in self.pieces
         ]
         # per token of the query: runs of listed names it pairs with ("camscanner" ~ "cam scanner")
@@ -388,10 +393,10 @@ class Index:
 
     # -- what a query token pairs with (verified with the scorer, not just keyed), remembered ------------
 
-    def matching_tokens(self, piece: str, typos: bool = True, hangul: bool = False) -> frozenset[int]:
-        """Listed tokens the scorer could pair with this query token (or, without typos, joined run);
-        `hangul`: the query is written in Korean script (its syllables meet every other spelling)."""
-        return self._token_matches(piece, hangul)[0] if typos else self._run_matches(piece)
+    def token_matches(self, token: str, hangul: bool = False) -> frozenset[int]:
+        """Listed tokens the scorer could pair with this query token; `hangul`: the query is written in
+        Korean script (its syllables meet every other spelling)."""
+        return self._token_matches(token, hangul)[0]
 
     def _token_matches(self, token: str, hangul: bool) -> tuple[frozenset[int], int]:
         """A query token's matching listed tokens and how many names hold them (its rarity), remembered:
@@ -404,13 +409,13 @@ class Index:
             self._remember(self._token_cache, (token, hangul), found)
         return found
 
-    def _run_matches(self, joined: str) -> frozenset[int]:
-        """A query run's matching listed tokens: by spelling, given-name group, number or consonants only.
-        Runs are nearly all new, so nothing about them is remembered."""
-        keyed = [tid for key in joined_keys(joined) for tid in self._keys.get(key, ())]
+    def run_matches(self, tokens: Sequence[str]) -> frozenset[int]:
+        """Listed tokens the scorer could pair with a run of the query's tokens joined: by spelling,
+        given-name group, number or consonants only. Runs are nearly all new: nothing is remembered."""
+        keyed = [tid for key in joined_keys(tokens) for tid in self._keys.get(key, ())]
         if not keyed:
             return frozenset()
-        return frozenset(self._verified(joined, sorted(set(keyed)), False, False))
+        return frozenset(self._verified("".join(tokens), sorted(set(keyed)), False, False))
 
     def _verified(self, piece: str, tids: list[int], typos: bool, hangul: bool) -> Iterable[int]:
         """The keyed tokens the scorer really pairs with the piece. Edit distances are computed in one

@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from operator import methodcaller
 
 from rapidfuzz.distance import OSA
@@ -111,13 +112,41 @@ def skeleton(token: str) -> str:
 
     Vowels, w and y (written as long vowels in Arabic) and a final h go; digraphs become one letter:
     mohammed, muhammad, mhmd -> mhmd; youssef, ywsf -> sf; fatima, ftmh -> ftm."""
+    return _collapsed(_letters_of(token))
+
+
+def _letters_of(token: str) -> str:
+    """The first steps of `skeleton`: digraphs to one letter, vowels out."""
     t = token
     if "h" in t or "ck" in t:  # every digraph but ck ends in h: most words need no substitution
         t = _DIGRAPH.sub(_digraph, t)
-    t = t.translate(_CONSONANTS)
-    if t.endswith("h") and len(t) > 2:
-        t = t[:-1]
-    return _REPEATS.sub(_FIRST, t)
+    return t.translate(_CONSONANTS)
+
+
+def _collapsed(letters: str) -> str:
+    """The last steps of `skeleton`: a final h out, repeats collapsed."""
+    if letters.endswith("h") and len(letters) > 2:
+        letters = letters[:-1]
+    return _REPEATS.sub(_FIRST, letters)
+
+
+_letters = lru_cache(maxsize=65536)(_letters_of)
+
+
+@lru_cache(maxsize=65536)
+def _vowels(token: str) -> int:
+    return len(token) - len(token.translate(_NO_VOWELS))
+
+
+def run_skeleton(tokens: Sequence[str]) -> tuple[str, bool]:
+    """`skeleton` and `_abjad` of tokens joined into one, from each token's remembered letters: runs of
+    a query's words are nearly all new, the words are not. Where a digraph straddles two words, the
+    joined string is worked out whole."""
+    joined = "".join(tokens)
+    abjad = len(joined) >= 2 and sum(map(_vowels, tokens)) * 4 <= len(joined)
+    if any(a[-1] + b[0] in _DIGRAPHS for a, b in pairwise(tokens)):
+        return _collapsed(_letters_of(joined)), abjad
+    return _collapsed("".join(map(_letters, tokens))), abjad
 
 
 # Usual romanisation variants, one spelling each (applied in one pass, longest first).
@@ -169,7 +198,7 @@ def allowed_edits(length: int) -> int:
     return 1 if length <= 9 else 2
 
 
-_NO_VOWELS = str.maketrans(dict.fromkeys("aeiou", None))
+_NO_VOWELS: dict[int, None] = str.maketrans(dict.fromkeys("aeiou", None))
 
 
 @lru_cache(maxsize=262144)
