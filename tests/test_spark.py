@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,42 +63,39 @@ def _assert_same(
     assert rows["p6"]["decision"] == "block" and rows["p1"]["decision"] == "review"
 
 
-@pytest.mark.slow
-def test_spark_and_local_batch_agree(tmp_path: Path, shared_data: Path) -> None:
+def _on_spark(
+    src: Path, lists: list[Path], home: Path, before_collect: Callable[[], object] = lambda: None
+) -> dict[str, dict[str, Any]]:
+    """The rows of a CSV screened by `clearance.spark.screen` in local mode, by row id; `before_collect`
+    runs after `screen` returns and before any worker screens."""
     from clearance.spark import screen, session
 
-    lists = [shared_data / "ofac-sdn-2021"]
-    src, local, rejected = _local_batch(tmp_path, lists)
     spark = session("local[2]")
     try:
         df = spark.read.option("header", True).csv(str(src))
-        result = screen(
-            df, name_col="payee", date_col="date", id_col="id", lists=lists, home=tmp_path / "home"
-        )
-        rows = {r["row_id"]: r.asDict() for r in result.collect()}
+        result = screen(df, name_col="payee", date_col="date", id_col="id", lists=lists, home=home)
+        before_collect()
+        return {r["row_id"]: r.asDict() for r in result.collect()}
     finally:
         spark.stop()
-    _assert_same(rows, local, rejected)
+
+
+@pytest.mark.slow
+def test_spark_and_local_batch_agree(tmp_path: Path, shared_data: Path) -> None:
+
+    lists = [shared_data / "ofac-sdn-2021"]
+    src, local, rejected = _local_batch(tmp_path, lists)
+    _assert_same(_on_spark(src, lists, tmp_path / "home"), local, rejected)
 
 
 @pytest.mark.slow
 def test_workers_do_not_read_the_list_files(tmp_path: Path, shared_data: Path) -> None:
     """The list is read on the driver when `screen` is called; it is gone before any worker runs."""
-    from clearance.spark import screen, session
 
     lists = [tmp_path / "lists" / "sdn"]
     shutil.copytree(shared_data / "ofac-sdn-2021", lists[0])
     src, local, rejected = _local_batch(tmp_path, lists)
-    spark = session("local[2]")
-    try:
-        df = spark.read.option("header", True).csv(str(src))
-        result = screen(
-            df, name_col="payee", date_col="date", id_col="id", lists=lists, home=tmp_path / "home"
-        )
-        shutil.rmtree(tmp_path / "lists")
-        rows = {r["row_id"]: r.asDict() for r in result.collect()}
-    finally:
-        spark.stop()
+    rows = _on_spark(src, lists, tmp_path / "home", lambda: shutil.rmtree(tmp_path / "lists"))
     assert not lists[0].exists()
     _assert_same(rows, local, rejected)
 
