@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from clearance import Engine
 from clearance.batch import BatchJob, Summary, read_rows, run
 from clearance.cli import app
+from clearance.errors import ClearanceError
 from conftest import PARTY_ROWS as ROWS
 
 
@@ -256,3 +257,31 @@ def test_a_remembered_name_does_not_let_a_bad_row_through(tmp_path: Path) -> Non
     assert decided["e"]["decision"] == decided["a"]["decision"] != "clear"
     assert decided["c"]["as_of"] == "2021-07-01" and decided["d"]["kind"] == "person"
     assert decided["d"]["decision"] == "clear"  # no person is called Tencent Holdings
+
+
+def test_a_worker_that_dies_stops_the_batch_and_it_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker process killed midway (as the out-of-memory killer would) stops the batch with a clear
+    error instead of hanging; the same command with --resume then gives the uninterrupted output."""
+    import os
+
+    import clearance.batch as batch
+
+    rows = [*_many(60), ("doomed", "Kill Me Now Ltd", "2021-03-01"), *_many(60)]
+    src = _write_csv(tmp_path / "in.csv", rows)
+    run(_job(tmp_path, src, "full.csv", chunk_size=20, workers=2))
+    screened = batch._screened
+
+    def dies_on_doomed(job: BatchJob, header: object, raws: list[tuple[int, list[str]]]) -> object:
+        if any(values[0] == "doomed" for _, values in raws):
+            os._exit(9)  # the forked worker inherits this stand-in and dies on that row
+        return screened(job, header, raws)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "_screened", dies_on_doomed)
+    with pytest.raises(ClearanceError, match=r"worker process died.*--resume"):
+        run(_job(tmp_path, src, "part.csv", chunk_size=20, workers=2))
+    monkeypatch.setattr(batch, "_screened", screened)
+    resumed = run(_job(tmp_path, src, "part.csv", chunk_size=20, workers=2, resume=True))
+    assert resumed.resumed_from > 0
+    assert (tmp_path / "part.csv").read_bytes() == (tmp_path / "full.csv").read_bytes()

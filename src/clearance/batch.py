@@ -23,6 +23,8 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from multiprocessing import get_context
@@ -649,22 +651,18 @@ AHEAD = 8  # chunks handed to the workers before the oldest one is written
 def _map(job: BatchJob, header: Sequence[str], chunks: Iterator[list[Raw]]) -> Iterator[tuple[Chunk, int]]:
     """Screen chunks, yielding them in input order. With several workers, each chunk's rows are split
     among them by name, so that each name always goes to the same worker and is screened once there,
-    however often it recurs (with fork the workers share the engine built in `run`; otherwise each
-    builds its own)."""
+    however often it recurs. A worker that dies stops the batch with a clear error, never a hang."""
     if job.workers <= 1:
         for raws in chunks:
             yield _screen_chunk(job, header, raws), len(raws)
         return
-    fork = os.name == "posix"
-    context = get_context("fork" if fork else "spawn")
-    init, args = (None, ()) if fork else (_init_worker, (list(job.lists), job.home))
-    pools = [context.Pool(1, initializer=init, initargs=args) for _ in range(job.workers)]
+    pools = [_worker(job) for _ in range(job.workers)]
     try:
-        pending: deque[tuple[int, list[tuple[list[int], Any]]]] = deque()
+        pending: deque[tuple[int, list[tuple[list[int], Future[Chunk]]]]] = deque()
         for raws in chunks:
             parts = _split(job, header, raws, len(pools))
             pending.append((len(raws), [
-                (positions, pool.apply_async(_screen_chunk, (job, header, part)))
+                (positions, pool.submit(_screen_chunk, job, header, part))
                 for pool, (positions, part) in zip(pools, parts, strict=True)
             ]))  # fmt: skip
             if len(pending) > AHEAD:
@@ -673,11 +671,27 @@ def _map(job: BatchJob, header: Sequence[str], chunks: Iterator[list[Raw]]) -> I
             yield _collect(*pending.popleft())
     finally:
         for pool in pools:
-            pool.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _collect(size: int, parts: list[tuple[list[int], Any]]) -> tuple[Chunk, int]:
-    return Chunk.merged(size, [(positions, future.get()) for positions, future in parts]), size
+def _worker(job: BatchJob) -> ProcessPoolExecutor:
+    """One worker process: forked from this one where the system can (it shares the engine built in
+    `run`), else started afresh to build its own."""
+    if os.name == "posix":
+        return ProcessPoolExecutor(1, mp_context=get_context("fork"))
+    return ProcessPoolExecutor(
+        1, mp_context=get_context("spawn"), initializer=_init_worker, initargs=(list(job.lists), job.home)
+    )
+
+
+def _collect(size: int, parts: list[tuple[list[int], Future[Chunk]]]) -> tuple[Chunk, int]:
+    try:
+        return Chunk.merged(size, [(positions, future.result()) for positions, future in parts]), size
+    except BrokenProcessPool:
+        raise ClearanceError(
+            "a worker process died (killed, or out of memory); every chunk before it is written: "
+            "run the same command again with --resume"
+        ) from None
 
 
 def _split(
