@@ -1,0 +1,90 @@
+"""Where a batch worker's time goes: each phase of screening a new name, and a row whose name was seen.
+
+    .venv/bin/python benchmarks/phases.py [--rows 200000]
+
+On the workload of `batch.py` (seeded; all of ../shared/data plus the built-in data), in one process:
+every distinct name is screened once with each phase of `Engine.screen` timed (the timers add a little
+to each), and printed in microseconds per name and as a share of the whole; then the rows are
+screened as `clearance batch` screens a chunk, every name already decided, to give the cost of a row
+whose decision is remembered.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from batch import workload
+from latency import DATA, LISTS
+
+import clearance.batch as batch
+import clearance.engine as engine_module
+from clearance import Engine
+from clearance.index import Index, Lookup
+
+PHASES = [
+    (Lookup, "__init__", "lookup tables (the query's words and runs against the vocabulary)"),
+    (Index, "run_matches", "  of which the runs of the query's words, joined (within the line above)"),
+    (Index, "_prefix", "prefix filter"),
+    (Index, "_gather", "gathering names"),
+    (Index, "_essential", "essential words"),
+    (Index, "_names_matching", "names matching each essential word"),
+    (Index, "_name_side", "names' own side bound"),
+    (Index, "_matched", "both sides' bound"),
+    (Engine, "score_candidates", "scoring candidates"),
+    (Engine, "make_hit", "decisions on hits"),
+]
+
+
+def timed(spent: Counter[str], label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[label] += time.perf_counter() - start
+
+    return run
+
+
+def main() -> None:
+    rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 200_000
+    engine = Engine.default(lists=LISTS, home=DATA / "no-home")
+    engine.index.prepare()
+    data, _ = workload(engine, rows)
+    names = list(dict.fromkeys(name for _, name in data))
+    spent: Counter[str] = Counter()
+    for owner, attribute, label in PHASES:
+        setattr(owner, attribute, timed(spent, label, getattr(owner, attribute)))
+    engine_module.name_form = timed(spent, "normalisation (name_form)", engine_module.name_form)  # type: ignore[assignment]
+    start = time.perf_counter()
+    for name in names:
+        engine.screen(name, as_of="2021-03-01")
+    total = time.perf_counter() - start
+    per_name = total / len(names) * 1e6
+    print(f"{len(names):,} distinct names of {rows:,} rows, each screened once: {per_name:.0f} µs a name")
+    for label, seconds in spent.most_common():
+        print(f"  {seconds / len(names) * 1e6:6.1f} µs  {seconds / total:4.0%}  {label}")
+
+    # rows whose decision is remembered, screened as a batch chunk is (CSV in, CSV out)
+    batch._ENGINE = engine
+    job = batch.BatchJob(input=Path("rows.csv"), output=Path("out.csv"), id_col="id", as_of="2021-03-01")
+    raws = [(line, [row_id, name]) for line, (row_id, name) in enumerate(data, start=2)]
+    chunks = [raws[i : i + 5000] for i in range(0, len(raws), 5000)]
+    for chunk in chunks:
+        batch._screen_chunk(job, ("id", "name"), chunk)
+    start = time.perf_counter()
+    for chunk in chunks:
+        batch._screen_chunk(job, ("id", "name"), chunk)
+    print(f"a row whose decision is remembered: {(time.perf_counter() - start) / len(raws) * 1e6:.1f} µs")
+    print(f"reproduce: .venv/bin/python benchmarks/phases.py --rows {rows}")
+
+
+if __name__ == "__main__":
+    main()
