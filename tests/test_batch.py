@@ -265,6 +265,7 @@ def test_a_worker_that_dies_stops_the_batch_and_it_resumes(
     """A worker process killed midway (as the out-of-memory killer would) stops the batch with a clear
     error instead of hanging; the same command with --resume then gives the uninterrupted output."""
     import os
+    import time
 
     import clearance.batch as batch
 
@@ -275,6 +276,7 @@ def test_a_worker_that_dies_stops_the_batch_and_it_resumes(
 
     def dies_on_doomed(job: BatchJob, header: object, raws: list[tuple[int, list[str]]]) -> object:
         if any(values[0] == "doomed" for _, values in raws):
+            time.sleep(1)  # the chunks it screened before reach the parent, as they would in a long run
             os._exit(9)  # the forked worker inherits this stand-in and dies on that row
         return screened(job, header, raws)  # type: ignore[arg-type]
 

@@ -7,8 +7,9 @@
   matched name, list), score, the measures on the hit with their states, and the data versions.
 * A bad row (no name, an impossible date, an unknown kind, a control character, undecodable bytes,
   broken JSON) goes to the rejects file with its line number and reason; the batch goes on.
-* Rows are screened in chunks by `workers` processes (each builds its own engine once); chunks are
-  written in input order, and after each one a progress record is replaced atomically. A batch killed
+* Rows are screened in chunks by `workers` processes, which share the engine built once (forked) and
+  each read the input and screen their share of every chunk, split by name; chunks are written in
+  input order, and after each one a progress record is replaced atomically. A batch killed
   halfway resumes (`resume=True`) from the last chunk written and produces the same output as a run
   that was never interrupted.
 """
@@ -21,14 +22,15 @@ import io
 import json
 import os
 import time
-from collections import Counter, deque
+import traceback
+import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from multiprocessing import get_context
 from pathlib import Path
+from queue import Empty, Full
 from typing import Any
 
 from clearance.engine import Engine, Result, parse_as_of
@@ -613,15 +615,12 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
         )
     writer = _Writer(job, progress)
     done = progress["rows_done"] if progress else 0
-    source = Source(job.input, job.input_format())
-    for _ in range(done):
-        next(source.raws, None)
     global _ENGINE
     if job.workers <= 1 or os.name == "posix":  # with fork, workers share this engine copy-on-write
         _ENGINE = Engine.default(lists=list(job.lists), home=job.home)
         _ENGINE.index.prepare()
     start = time.perf_counter()
-    for chunk, size in _map(job, source.header, _chunks(source.raws, job.chunk_size)):
+    for chunk, size in _map(job, done):
         writer.write(chunk)
         done += size
         summary.rows += chunk.rows
@@ -645,61 +644,128 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
     return summary
 
 
-AHEAD = 8  # chunks handed to the workers before the oldest one is written
+def _source_after(job: BatchJob, done: int) -> Source:
+    """The input, its first `done` rows (written by an earlier run) skipped."""
+    source = Source(job.input, job.input_format())
+    for _ in range(done):
+        next(source.raws, None)
+    return source
 
 
-def _map(job: BatchJob, header: Sequence[str], chunks: Iterator[list[Raw]]) -> Iterator[tuple[Chunk, int]]:
-    """Screen chunks, yielding them in input order. With several workers, each chunk's rows are split
-    among them by name, so that each name always goes to the same worker and is screened once there,
-    however often it recurs. A worker that dies stops the batch with a clear error, never a hang."""
-    if job.workers <= 1:
-        for raws in chunks:
-            yield _screen_chunk(job, header, raws), len(raws)
+def _map(job: BatchJob, done: int) -> Iterator[tuple[Chunk, int]]:
+    """Screen the rows after the first `done`, yielding chunks in input order with their sizes as read."""
+    if job.workers > 1:
+        yield from _in_workers(job, done)
         return
-    pools = [_worker(job) for _ in range(job.workers)]
+    source = _source_after(job, done)
+    for raws in _chunks(source.raws, job.chunk_size):
+        yield _screen_chunk(job, source.header, raws), len(raws)
+
+
+AHEAD = 16  # chunks a worker may screen before the parent has written them (evens out uneven shares)
+WAIT = 0.5  # seconds between checks that a silent worker is still alive
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """What a worker sends instead of a chunk when it cannot go on."""
+
+    error: ClearanceError
+
+
+def _in_workers(job: BatchJob, done: int) -> Iterator[tuple[Chunk, int]]:
+    """Every worker reads the input itself and screens its share of each chunk: the rows whose name
+    hashes to it, so that a recurring name is screened once, by one worker. The parent only merges the
+    shares in input order and writes; it neither reads nor sends rows, which kept a core busy. A worker
+    that dies stops the batch with a clear error, never a hang."""
+    context: Any = get_context("fork" if os.name == "posix" else "spawn")
+    queues = [context.Queue(AHEAD) for _ in range(job.workers)]
+    workers = [
+        context.Process(target=_share, args=(job, done, i, queue, os.getpid()), daemon=True)
+        for i, queue in enumerate(queues)
+    ]
+    for worker in workers:
+        worker.start()
     try:
-        pending: deque[tuple[int, list[tuple[list[int], Future[Chunk]]]]] = deque()
-        for raws in chunks:
-            parts = _split(job, header, raws, len(pools))
-            pending.append((len(raws), [
-                (positions, pool.submit(_screen_chunk, job, header, part))
-                for pool, (positions, part) in zip(pools, parts, strict=True)
-            ]))  # fmt: skip
-            if len(pending) > AHEAD:
-                yield _collect(*pending.popleft())
-        while pending:
-            yield _collect(*pending.popleft())
+        while True:
+            shares = [_receive(queue, worker) for queue, worker in zip(queues, workers, strict=True)]
+            first = shares[0]
+            if first is None:
+                return  # the workers have read the whole input
+            parts = [(share[1], share[2]) for share in shares if share is not None]
+            yield Chunk.merged(first[0], parts), first[0]
     finally:
-        for pool in pools:
-            pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.kill()  # a finished worker is unaffected; one still screening is not needed
+            worker.join()
+        for queue in queues:
+            queue.close()
 
 
-def _worker(job: BatchJob) -> ProcessPoolExecutor:
-    """One worker process: forked from this one where the system can (it shares the engine built in
-    `run`), else started afresh to build its own."""
-    if os.name == "posix":
-        return ProcessPoolExecutor(1, mp_context=get_context("fork"))
-    return ProcessPoolExecutor(
-        1, mp_context=get_context("spawn"), initializer=_init_worker, initargs=(list(job.lists), job.home)
-    )
+Share = (
+    tuple[int, list[int], Chunk] | None
+)  # a chunk's size, the positions of the worker's rows, them screened
 
 
-def _collect(size: int, parts: list[tuple[list[int], Future[Chunk]]]) -> tuple[Chunk, int]:
+def _share(job: BatchJob, done: int, worker: int, queue: Any, parent: int) -> None:
+    """A worker process: screen this worker's share of every chunk and send it, then None."""
     try:
-        return Chunk.merged(size, [(positions, future.result()) for positions, future in parts]), size
-    except BrokenProcessPool:
-        raise ClearanceError(
-            "a worker process died (killed, or out of memory); every chunk before it is written: "
-            "run the same command again with --resume"
-        ) from None
+        if _ENGINE is None:  # started afresh (no fork): build its own engine
+            _init_worker(job.lists, job.home)
+        source = _source_after(job, done)
+        chunks = _chunks(source.raws, job.chunk_size)
+        while True:
+            with young_collections_only():  # reading too makes objects the collector need not chase
+                raws = next(chunks, None)
+                if raws is None:
+                    break
+                positions, own = _own(job, source.header, raws, worker)
+                share = (len(raws), positions, _screened(job, source.header, own))
+            _send(queue, share, parent)
+        _send(queue, None, parent)
+    except ClearanceError as exc:
+        _send(queue, _Failure(ClearanceError(str(exc))), parent)
+    except Exception:  # a bug: its traceback must reach the user, not die with the worker
+        _send(queue, _Failure(ClearanceError(f"a worker failed:\n{traceback.format_exc()}")), parent)
 
 
-def _split(
-    job: BatchJob, header: Sequence[str], raws: list[Raw], ways: int
-) -> list[tuple[list[int], list[Raw]]]:
-    """The rows of a chunk in `ways` parts by name, each part with its rows' positions."""
-    parts: list[tuple[list[int], list[Raw]]] = [([], []) for _ in range(ways)]
-    fmt = job.input_format()
+def _send(queue: Any, message: Share | _Failure, parent: int) -> None:
+    """Put a message on the queue, waiting while it is full, unless the parent is gone."""
+    while True:
+        try:
+            queue.put(message, timeout=WAIT)
+            return
+        except Full:
+            if os.getppid() != parent:
+                os._exit(1)  # nobody will read it: do not linger
+
+
+def _receive(queue: Any, worker: Any) -> Share:
+    while True:
+        try:
+            message = queue.get(timeout=WAIT)
+        except Empty:
+            if worker.exitcode is None:
+                continue  # still screening
+            try:
+                message = queue.get(timeout=WAIT)  # what it sent just before it ended
+            except Empty:
+                raise ClearanceError(
+                    "a worker process died (killed, or out of memory); every chunk before it is "
+                    "written: run the same command again with --resume"
+                ) from None
+        if isinstance(message, _Failure):
+            raise message.error
+        result: Share = message
+        return result
+
+
+def _own(job: BatchJob, header: Sequence[str], raws: list[Raw], worker: int) -> tuple[list[int], list[Raw]]:
+    """The rows of a chunk that fall to `worker`, with their positions. The hash of the name is one that
+    every process computes alike (Python's own `hash` differs between processes that were not forked)."""
+    positions: list[int] = []
+    own: list[Raw] = []
+    fmt, ways = job.input_format(), job.workers
     column = header.index(job.name_col) if job.name_col in header else None
     for position, raw in enumerate(raws):
         value = raw[1]
@@ -709,10 +775,10 @@ def _split(
             name = _json_name(value, job.name_col)
         else:
             name = value.get(job.name_col)
-        positions, part = parts[hash(name) % ways]
-        positions.append(position)
-        part.append(raw)
-    return parts
+        if zlib.crc32(str(name).encode("utf-8", "surrogateescape")) % ways == worker:
+            positions.append(position)
+            own.append(raw)
+    return positions, own
 
 
 def _json_name(line: bytes, column: str) -> Any:
