@@ -305,9 +305,6 @@ class _Arrays:
         )
 
 
-_NOTHING: Any = object()  # a remembered lookup that found no candidates
-
-
 class Index:
     """Names and identifiers of a set of entities, filed for candidate lookup."""
 
@@ -333,7 +330,7 @@ class Index:
         self._token_cache: dict[tuple[str, bool], tuple[frozenset[int], int]] = {}
         self._hangul_tokens: set[int] = set()  # tokens of names written in Korean script
         self._run_cache: dict[str, frozenset[str]] = {}
-        self._lookups: dict[tuple[tuple[str, ...], str, bool], Lookup] = {}
+        self._fruitless: dict[tuple[tuple[str, ...], str, bool], None] = {}  # queries without candidates
         self._token_names: dict[tuple[str, bool], frozenset[int]] = {}  # query token -> names matching it
         self._flat: _Arrays | None = None  # built on the first lookup, again after `add`
         with paused_gc():
@@ -342,7 +339,7 @@ class Index:
 
     def add(self, entity: Entity) -> None:
         self._flat = None  # what was built or remembered from the names so far no longer holds
-        for cache in (self._token_cache, self._run_cache, self._lookups, self._token_names):
+        for cache in (self._token_cache, self._run_cache, self._fruitless, self._token_names):
             cache.clear()
         seen: set[tuple[str, tuple[str, ...], str]] = set()
         person = entity.kind == "person"
@@ -482,13 +479,16 @@ class Index:
         and weak aliases equal to the whole query.
 
         Names written differently but alike once normalised ("Star Imports Ltd", "STAR IMPORTS S.A.")
-        share one lookup: the most recent are remembered (only their candidates, when there are none)."""
+        share what was found: that there is no candidate, for the most recent such names (most names).
+        A lookup with candidates is not kept: its tables are large, and the few names that have
+        candidates are remembered with their matches by the engine."""
         key = (form.tokens, form.han, form.hangul)
-        found = self._lookups.get(key)
-        if found is None:
-            found = self._lookup(form)
-            self._remember(self._lookups, key, found if found.candidates else _NOTHING)
-        return found if found is not _NOTHING else Lookup.empty(self, form)
+        if key in self._fruitless:
+            return Lookup.empty(self, form)
+        found = self._lookup(form)
+        if not found.candidates:
+            self._remember(self._fruitless, key, None)
+        return found
 
     def _lookup(self, form: NameForm) -> Lookup:
         lookup = Lookup(self, form)

@@ -298,7 +298,7 @@ def _weight(token: str) -> float:
     return GENERIC_WEIGHT if token in GENERIC else 1.0
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def name_form(name: str) -> NameForm:
     """The comparison form of one name (cached: list names and repeated queries normalise once)."""
     raw = _join_phrases(tokenize(name))
