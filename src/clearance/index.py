@@ -172,6 +172,7 @@ class IndexedName:
 
 
 CACHE_SIZE = 100_000  # query tokens whose matching listed tokens and runs are remembered
+_NONE: frozenset[int] = frozenset()  # one empty set shared by every run that meets no listed word
 SMALL_GATHER = 48  # up to this many names gathered, the name-side bound loops; beyond, it is vectorised
 
 
@@ -204,7 +205,7 @@ class Lookup:
             (
                 index.token_matches(piece, form.hangul)
                 if len(positions) == 1
-                else index.run_matches([form.tokens[i] for i in positions])
+                else index.run_matches(form.tokens[positions[0] : positions[-1] + 1])
             )
             if len(piece) > 1
             else frozenset()
@@ -330,6 +331,7 @@ class Index:
         self._token_cache: dict[tuple[str, bool], tuple[frozenset[int], int]] = {}
         self._hangul_tokens: set[int] = set()  # tokens of names written in Korean script
         self._run_cache: dict[str, frozenset[str]] = {}
+        self._joined_cache: dict[tuple[str, ...], frozenset[int]] = {}  # query runs -> listed tokens
         self._fruitless: dict[tuple[tuple[str, ...], str, bool], None] = {}  # queries without candidates
         self._token_names: dict[tuple[str, bool], frozenset[int]] = {}  # query token -> names matching it
         self._flat: _Arrays | None = None  # built on the first lookup, again after `add`
@@ -339,7 +341,13 @@ class Index:
 
     def add(self, entity: Entity) -> None:
         self._flat = None  # what was built or remembered from the names so far no longer holds
-        for cache in (self._token_cache, self._run_cache, self._fruitless, self._token_names):
+        for cache in (
+            self._token_cache,
+            self._run_cache,
+            self._joined_cache,
+            self._fruitless,
+            self._token_names,
+        ):
             cache.clear()
         seen: set[tuple[str, tuple[str, ...], str]] = set()
         person = entity.kind == "person"
@@ -406,13 +414,18 @@ class Index:
             self._remember(self._token_cache, (token, hangul), found)
         return found
 
-    def run_matches(self, tokens: Sequence[str]) -> frozenset[int]:
+    def run_matches(self, tokens: tuple[str, ...]) -> frozenset[int]:
         """Listed tokens the scorer could pair with a run of the query's tokens joined: by spelling,
-        given-name group, number or consonants only. Runs are nearly all new: nothing is remembered."""
-        keyed = [tid for key in joined_keys(tokens) for tid in self._keys.get(key, ())]
-        if not keyed:
-            return frozenset()
-        return frozenset(self._verified("".join(tokens), sorted(set(keyed)), False, False))
+        given-name group, number or consonants only. Remembered: runs recur (a given name with a middle
+        name, the words of company names), more than half of them in a payment file."""
+        found = self._joined_cache.get(tokens)
+        if found is None:
+            keyed = {tid for key in joined_keys(tokens) for tid in self._keys.get(key, ())}
+            found = (
+                frozenset(self._verified("".join(tokens), sorted(keyed), False, False)) if keyed else _NONE
+            )
+            self._remember(self._joined_cache, tokens, found)
+        return found
 
     def _verified(self, piece: str, tids: list[int], typos: bool, hangul: bool) -> Iterable[int]:
         """The keyed tokens the scorer really pairs with the piece. Edit distances are computed in one
