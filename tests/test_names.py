@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
-from hypothesis import given
+from anyascii import anyascii
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.names import name_form, tokenize
+from clearance.names import _ZERO_WIDTH, fold, name_form, to_latin, tokenize
 
 
 @pytest.mark.parametrize(
@@ -74,3 +77,10 @@ def test_normalisation_gives_ascii_tokens_with_a_weight_each(text: str) -> None:
     assert all(t.isascii() and t.isalnum() and t == t.lower() for t in form.tokens)
     assert len(form.weights) == len(form.tokens)
     assert all(w > 0 for w in form.weights)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_takes_a_short_path_to_the_same_forms(text: str) -> None:
+    assert fold(text) == unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).casefold()
+    assert to_latin(text) == anyascii(text)

@@ -148,6 +148,8 @@ class NameForm:
 
 def fold(text: str) -> str:
     """NFKC, no zero-width characters, case folded: the form every comparison starts from."""
+    if text.isascii():  # most names: NFKC and the zero-width characters leave ASCII as it is
+        return text.lower()
     return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).casefold()
 
 
@@ -175,6 +177,8 @@ def _greek(text: str) -> str:
 
 def to_latin(text: str) -> str:
     """Transliterate to ASCII: pinyin syllables for Chinese characters, anyascii for the rest."""
+    if text.isascii():
+        return text
     if "υ" in text or "ύ" in text:
         text = _greek(text)
     if has_hangul(text):
@@ -211,7 +215,11 @@ def _han_core(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Latin tokens of a name before legal forms and weights: punctuation splits, abbreviation dots go."""
-    latin = to_latin(fold(text)).lower()
+    return _tokens(fold(text))
+
+
+def _tokens(folded: str) -> list[str]:
+    latin = to_latin(folded).lower()
     latin = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), latin)
     latin = latin.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("`", "")
     return [_ABBREVIATIONS.get(t, t) for t in _NON_ALNUM.split(latin) if t]
@@ -301,7 +309,8 @@ def _weight(token: str) -> float:
 @lru_cache(maxsize=16384)
 def name_form(name: str) -> NameForm:
     """The comparison form of one name (cached: list names and repeated queries normalise once)."""
-    raw = _join_phrases(tokenize(name))
+    folded = fold(name)
+    raw = _join_phrases(_tokens(folded))
     tokens, legal = _strip_legal(raw)
     if not tokens:  # a name made only of legal-form words ("Limited Company") keeps its words
         tokens, legal = raw, []
@@ -311,6 +320,6 @@ def name_form(name: str) -> NameForm:
         tokens=tuple(kept),
         weights=tuple(_weight(t) for t in kept),
         legal_forms=tuple(legal),
-        han=_han_core(fold(name)),
+        han=_han_core(folded) if not folded.isascii() else "",
         hangul=has_hangul(name),
     )
