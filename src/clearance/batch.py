@@ -36,7 +36,7 @@ from typing import Any
 from clearance.engine import Engine, Result, parse_as_of
 from clearance.errors import ClearanceError, InputError
 from clearance.model import severity
-from clearance.perf import young_collections_only
+from clearance.perf import Recent, young_collections_only
 
 FORMATS = ("csv", "jsonl", "parquet")
 OUTPUT_COLUMNS = (
@@ -415,8 +415,10 @@ class Decided:
         return {"row_id": row_id, "line": line, **dict(zip(OUTPUT_COLUMNS[2:], self.values, strict=True))}
 
 
-DECIDED_CACHE_SIZE = 100_000
-_DECIDED: dict[tuple[str, str, Any, str], Decided] = {}
+# Decisions a worker remembers: enough for the distinct parties of a few million payments (each about
+# half a kilobyte); beyond, the older half is forgotten and those names are screened again when they recur.
+DECIDED_CACHE_SIZE = 250_000
+_DECIDED: Recent[tuple[str, str, Any, str], Decided] = Recent(DECIDED_CACHE_SIZE)
 _DECIDED_BY: list[Engine | None] = [None]
 
 
@@ -438,13 +440,11 @@ def _decided(job: BatchJob, engine: Engine, fields: dict[str, Any], default_as_o
     decided = remembered.get(key)
     if decided is None:
         decided = Decided(_columns(engine.screen(name, kind=kind, as_of=as_of, activity=activity)))
-        if len(remembered) >= DECIDED_CACHE_SIZE:
-            remembered.clear()
-        remembered[key] = decided
+        remembered.remember(key, decided)
     return decided
 
 
-def _remembered(engine: Engine) -> dict[tuple[str, str, Any, str], Decided]:
+def _remembered(engine: Engine) -> Recent[tuple[str, str, Any, str], Decided]:
     """The decisions remembered in this process, which hold for one engine (its data and thresholds)."""
     if _DECIDED_BY[0] is not engine:
         _DECIDED.clear()

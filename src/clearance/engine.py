@@ -32,7 +32,7 @@ from clearance.errors import InputError
 from clearance.index import Index, IndexedName, Lookup
 from clearance.model import ACTIVITIES, Entity, ListInfo, Listing, Measure, most_severe, severity
 from clearance.names import NameForm, fold, has_han, name_form
-from clearance.perf import settle_heap
+from clearance.perf import Recent, settle_heap
 from clearance.scoring import DEFAULT_THRESHOLDS, Comparison, Thresholds, compare_forms
 from clearance.timeline import EntityState, entity_state
 
@@ -206,7 +206,9 @@ class Engine:
         self.thresholds = thresholds
         self.index = Index(dataset.entities)
         self.entities = {e.id: e for e in dataset.entities}
-        self._matches: dict[tuple[str, str], Sequence[tuple[IndexedName, Comparison]]] = {}
+        self._matches: Recent[tuple[str, str], Sequence[tuple[IndexedName, Comparison]]] = Recent(
+            MATCH_CACHE_SIZE
+        )
         settle_heap()
 
     @classmethod
@@ -329,9 +331,7 @@ class Engine:
             lookup = self.index.lookup(form)
             candidates = [self.index.names[i] for i in lookup.candidates]
             found = self.score_candidates(form, candidates, kind, lookup) or ()  # most names: one empty tuple
-            if len(self._matches) >= MATCH_CACHE_SIZE:
-                self._matches.pop(next(iter(self._matches)))  # the oldest entry
-            self._matches[key] = found
+            self._matches.remember(key, found)
         return found
 
     def score_candidates(

@@ -41,7 +41,7 @@ from rapidfuzz.process import cdist
 
 from clearance.model import Entity, Identifier, Name
 from clearance.names import NameForm, name_form, number_value
-from clearance.perf import paused_gc
+from clearance.perf import Recent, paused_gc
 from clearance.scoring import (
     _GIVEN,
     _SYLLABLE,
@@ -328,12 +328,13 @@ class Index:
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
         self._person: list[bool] = []
         self._has_initial: list[bool] = []
-        self._token_cache: dict[tuple[str, bool], tuple[frozenset[int], int]] = {}
+        self._token_cache: Recent[tuple[str, bool], tuple[frozenset[int], int]] = Recent(CACHE_SIZE)
         self._hangul_tokens: set[int] = set()  # tokens of names written in Korean script
-        self._run_cache: dict[str, frozenset[str]] = {}
-        self._joined_cache: dict[tuple[str, ...], frozenset[int]] = {}  # query runs -> listed tokens
-        self._fruitless: dict[tuple[tuple[str, ...], str, bool], None] = {}  # queries without candidates
-        self._token_names: dict[tuple[str, bool], frozenset[int]] = {}  # query token -> names matching it
+        self._run_cache: Recent[str, frozenset[str]] = Recent(CACHE_SIZE)
+        self._joined_cache: Recent[tuple[str, ...], frozenset[int]] = Recent(CACHE_SIZE)  # runs' tokens
+        # the queries without candidates; per query token, the names matching it
+        self._fruitless: Recent[tuple[tuple[str, ...], str, bool], None] = Recent(CACHE_SIZE)
+        self._token_names: Recent[tuple[str, bool], frozenset[int]] = Recent(CACHE_SIZE)
         self._flat: _Arrays | None = None  # built on the first lookup, again after `add`
         with paused_gc():
             for entity in entities:
@@ -411,7 +412,7 @@ class Index:
             keyed = {tid for key in query_keys(token) for tid in self._keys.get(key, ())}
             tids = frozenset(self._verified(token, sorted(keyed), True, hangul))
             found = (tids, sum(len(self._names_of[tid]) for tid in tids))
-            self._remember(self._token_cache, (token, hangul), found)
+            self._token_cache.remember((token, hangul), found)
         return found
 
     def run_matches(self, tokens: tuple[str, ...]) -> frozenset[int]:
@@ -424,7 +425,7 @@ class Index:
             found = (
                 frozenset(self._verified("".join(tokens), sorted(keyed), False, False)) if keyed else _NONE
             )
-            self._remember(self._joined_cache, tokens, found)
+            self._joined_cache.remember(tokens, found)
         return found
 
     def _verified(self, piece: str, tids: list[int], typos: bool, hangul: bool) -> Iterable[int]:
@@ -455,14 +456,8 @@ class Index:
                 for joined in self._runs_under(key)
                 if token_similarity(token, joined, False, True, True, False) > 0
             )
-            self._remember(self._run_cache, token, found)
+            self._run_cache.remember(token, found)
         return found
-
-    @staticmethod
-    def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-        if len(cache) >= CACHE_SIZE:
-            cache.clear()  # a new working set: cheaper than keeping the order of use
-        cache[key] = value
 
     def _runs_under(self, key: str) -> set[str]:
         if key[0] not in (_ABJAD, _VOWELLED):
@@ -500,7 +495,7 @@ class Index:
             return Lookup.empty(self, form)
         found = self._lookup(form)
         if not found.candidates:
-            self._remember(self._fruitless, key, None)
+            self._fruitless.remember(key, None)
         return found
 
     def _lookup(self, form: NameForm) -> Lookup:
@@ -551,7 +546,7 @@ class Index:
         found = self._token_names.get(key)
         if found is None:
             found = frozenset().union(*(self._names_of[tid] for tid in lookup.matches[i]))
-            self._remember(self._token_names, key, found)
+            self._token_names.remember(key, found)
         return found
 
     def _names_matching(

@@ -5,6 +5,10 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @contextmanager
@@ -44,3 +48,24 @@ def young_collections_only() -> Iterator[None]:
         gc.collect(1)
         if enabled:
             gc.enable()
+
+
+class Recent(dict[K, V]):
+    """A dict of at most `size` entries that keeps the most recent: when it is full, the older half is
+    dropped in one pass. Forgetting everything at once would make a long batch screen its recurring
+    names again and again; dropping the oldest entry at each insertion costs a scan over the slots of
+    those dropped before."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: K, value: V) -> V:
+        if key in self:
+            del self[key]  # it is recent again
+        elif len(self) >= self.size:
+            newer = list(self.items())[len(self) - self.size // 2 :]
+            self.clear()
+            self.update(newer)
+        self[key] = value
+        return value
