@@ -130,6 +130,22 @@ def test_two_workers_give_the_same_output_as_one(tmp_path: Path, fmt: str) -> No
     assert one.rejected == 3
 
 
+def test_workers_started_afresh_build_their_own_engine_and_split_rows_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where processes cannot be forked (Windows), workers are spawned: each builds its engine, and
+    rows still go to exactly one worker each, by a hash of the name that every process computes alike."""
+    import clearance.batch as batch
+
+    rows = [*_many(60), ("bad", "", "2021-03-01")]
+    src = _write_csv(tmp_path / "in.csv", rows)
+    one = run(_job(tmp_path, src, "one.csv", chunk_size=20, workers=1))
+    monkeypatch.setattr(batch, "START_METHOD", "spawn")
+    two = run(_job(tmp_path, src, "two.csv", chunk_size=20, workers=2))
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    assert (one.rows, one.rejected, one.decisions) == (two.rows, two.rejected, two.decisions)
+
+
 def test_jsonl_and_parquet(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     lines = [json.dumps({"id": i, "payee": n, "date": d}) for i, n, d in ROWS[:2]] + ["{broken", "[1, 2]"]

@@ -616,7 +616,7 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
     writer = _Writer(job, progress)
     done = progress["rows_done"] if progress else 0
     global _ENGINE
-    if job.workers <= 1 or os.name == "posix":  # with fork, workers share this engine copy-on-write
+    if job.workers <= 1 or START_METHOD == "fork":  # forked workers share this engine copy-on-write
         _ENGINE = Engine.default(lists=list(job.lists), home=job.home)
         _ENGINE.index.prepare()
     start = time.perf_counter()
@@ -662,6 +662,9 @@ def _map(job: BatchJob, done: int) -> Iterator[tuple[Chunk, int]]:
         yield _screen_chunk(job, source.header, raws), len(raws)
 
 
+# Workers are forked where the system can: they then share the engine the parent built. Started afresh
+# (spawn), each builds its own.
+START_METHOD = "fork" if os.name == "posix" else "spawn"
 AHEAD = 16  # chunks a worker may screen before the parent has written them (evens out uneven shares)
 WAIT = 0.5  # seconds between checks that a silent worker is still alive
 
@@ -678,7 +681,7 @@ def _in_workers(job: BatchJob, done: int) -> Iterator[tuple[Chunk, int]]:
     hashes to it, so that a recurring name is screened once, by one worker. The parent only merges the
     shares in input order and writes; it neither reads nor sends rows, which kept a core busy. A worker
     that dies stops the batch with a clear error, never a hang."""
-    context: Any = get_context("fork" if os.name == "posix" else "spawn")
+    context: Any = get_context(START_METHOD)
     queues = [context.Queue(AHEAD) for _ in range(job.workers)]
     workers = [
         context.Process(target=_share, args=(job, done, i, queue, os.getpid()), daemon=True)
