@@ -36,7 +36,7 @@ from typing import Any
 from clearance.engine import Engine, Result, parse_as_of
 from clearance.errors import ClearanceError, InputError
 from clearance.model import severity
-from clearance.perf import Recent, young_collections_only
+from clearance.perf import Recent, quiet_heap
 
 FORMATS = ("csv", "jsonl", "parquet")
 OUTPUT_COLUMNS = (
@@ -249,7 +249,7 @@ class Chunk:
 
 def _screen_chunk(job: BatchJob, header: Sequence[str], raws: Sequence[Raw]) -> Chunk:
     """Decode and screen rows: their outputs and rejects, in input order."""
-    with young_collections_only():
+    with quiet_heap():
         return _screened(job, header, raws)
 
 
@@ -392,10 +392,8 @@ class Decided:
     @property
     def csv(self) -> str:
         """The columns as the end of a CSV line, with its newline."""
-        if self._csv is None:
-            buf = io.StringIO()
-            csv.writer(buf, lineterminator="\n").writerow(self.values)
-            self._csv = buf.getvalue()
+        if self._csv is None:  # as the csv module writes them, without its writer's set-up per row
+            self._csv = ",".join(_csv_field(v) if isinstance(v, str) else str(v) for v in self.values) + "\n"
         return self._csv
 
     @property
@@ -718,7 +716,7 @@ def _share(job: BatchJob, done: int, worker: int, queue: Any, parent: int) -> No
         source = _source_after(job, done)
         chunks = _chunks(source.raws, job.chunk_size)
         while True:
-            with young_collections_only():  # reading too makes objects the collector need not chase
+            with quiet_heap():  # reading too makes objects that the collector need not chase
                 raws = next(chunks, None)
                 if raws is None:
                     break
