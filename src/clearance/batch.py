@@ -703,9 +703,9 @@ def _in_workers(job: BatchJob, done: int) -> Iterator[tuple[Chunk, int]]:
             queue.close()
 
 
-Share = (
-    tuple[int, list[int], Chunk] | None
-)  # a chunk's size, the positions of the worker's rows, them screened
+# what a worker sends for each chunk: its size, the positions of the worker's rows, those rows screened;
+# None once the input is read
+Share = tuple[int, list[int], Chunk] | None
 
 
 def _share(job: BatchJob, done: int, worker: int, queue: Any, parent: int) -> None:
@@ -725,7 +725,7 @@ def _share(job: BatchJob, done: int, worker: int, queue: Any, parent: int) -> No
             _send(queue, share, parent)
         _send(queue, None, parent)
     except ClearanceError as exc:
-        _send(queue, _Failure(ClearanceError(str(exc))), parent)
+        _send(queue, _Failure(exc), parent)  # its kind too (a bad input is exit 2)
     except Exception:  # a bug: its traceback must reach the user, not die with the worker
         _send(queue, _Failure(ClearanceError(f"a worker failed:\n{traceback.format_exc()}")), parent)
 
