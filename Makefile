@@ -34,7 +34,7 @@ $(BASELINES)/.installed: benchmarks/baselines/requirements.txt
 	touch $@
 
 demo: install
-	$(BIN)/python -m clearance.demo
+	$(BIN)/python -m clearance.faces.demo
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -20,8 +20,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from clearance import Engine
-from clearance.names import name_form
-from clearance.scoring import compare_forms
+from clearance.matching.normalise import name_form
+from clearance.matching.scorer import compare_forms
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LISTS = [DATA / "ofac-sdn-2021", DATA / "ofac-consolidated-2025", DATA / "other"]

@@ -31,7 +31,7 @@ SOURCES = [
 def one(path: str) -> None:
     """Child process: read one source and print its figures as JSON."""
     start = time.perf_counter()
-    from clearance.lists import read
+    from clearance.datasets.lists import read
 
     datas = read([path])
     elapsed = time.perf_counter() - start

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from batch import workload
 from latency import DATA, LISTS
 
-import clearance.batch as batch
-import clearance.engine as engine_module
+import clearance.faces.batch.run as batch
+import clearance.screening.engine as engine_module
 from clearance import Engine
-from clearance.index import Index, Lookup
+from clearance.matching.index import Index, Lookup
 
 PHASES = [
     (Lookup, "__init__", "lookup tables (the query's words and runs against the vocabulary)"),

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from clearance import Engine
-from clearance.evaluation import calibration, pairs, report, screening
+from clearance.faces.evaluation import calibration, pairs, report, screening
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 

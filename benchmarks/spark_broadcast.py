@@ -4,7 +4,7 @@
 
 Builds the engine over all of ../shared/data, pickles both candidates, and times how long a fresh Python
 process (as a new Spark worker is) takes to have a ready engine from each: medians of 5 processes, each
-pickle loaded with the collector paused, as PySpark loads a broadcast. `clearance.spark` broadcasts the
+pickle loaded with the collector paused, as PySpark loads a broadcast. `clearance.faces.spark` broadcasts the
 faster one; its module doc quotes these figures.
 """
 
@@ -65,7 +65,7 @@ def measure_load(lists: Sequence[str | Path], home: Path | None = None, rounds: 
 
 def _load(file: str) -> tuple[float, float]:
     """In a fresh process: seconds to unpickle a broadcast candidate, and to build the engine from it."""
-    import clearance.textscan  # noqa: F401  (imported before timing: a worker imports it once too)
+    import clearance.matching.text  # noqa: F401  (imported before timing: a worker imports it once too)
 
     start = time.perf_counter()
     gc.disable()

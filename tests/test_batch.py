@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance import Engine
-from clearance.batch import BatchJob, Summary, read_rows, run
-from clearance.cli import app
 from clearance.errors import ClearanceError
+from clearance.faces.batch.run import BatchJob, Summary, read_rows, run
+from clearance.faces.cli.app import app
 from conftest import PARTY_ROWS as ROWS
 
 
@@ -135,7 +135,7 @@ def test_workers_started_afresh_build_their_own_engine_and_split_rows_alike(
 ) -> None:
     """Where processes cannot be forked (Windows), workers are spawned: each builds its engine, and
     rows still go to exactly one worker each, by a hash of the name that every process computes alike."""
-    import clearance.batch as batch
+    import clearance.faces.batch.run as batch
 
     rows = [*_many(60), ("bad", "", "2021-03-01")]
     src = _write_csv(tmp_path / "in.csv", rows)
@@ -283,7 +283,7 @@ def test_a_worker_that_dies_stops_the_batch_and_it_resumes(
     import os
     import time
 
-    import clearance.batch as batch
+    import clearance.faces.batch.run as batch
 
     rows = [*_many(60), ("doomed", "Kill Me Now Ltd", "2021-03-01"), *_many(60)]
     src = _write_csv(tmp_path / "in.csv", rows)

@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from clearance.cli import app
+from clearance.faces.cli.app import app
 
 runner = CliRunner()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from clearance import DataError
-from clearance.dataset import builtin, parse
+from clearance.datasets.builtin import builtin, parse
 
 MEASURE = """
 measures:

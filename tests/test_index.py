@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance import Engine
-from clearance.index import Index, Lookup
-from clearance.model import Entity
-from clearance.names import name_form
-from clearance.scoring import compare_forms
+from clearance.domain.model import Entity
+from clearance.matching.index import Index, Lookup
+from clearance.matching.normalise import name_form
+from clearance.matching.scorer import compare_forms
 
 
 def _perturb(rng: random.Random, name: str) -> str:

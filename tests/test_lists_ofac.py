@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clearance.lists import ofac_csv, ofac_programs, ofac_remarks, ofac_xml
-from clearance.lists.base import ListData
-from clearance.model import Entity
+from clearance.datasets.lists import ofac_csv, ofac_programs, ofac_remarks, ofac_xml
+from clearance.datasets.lists.base import ListData
+from clearance.domain.model import Entity
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SDN = DATA / "ofac-sdn-2021"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from clearance.lists import csl, dpl, eu_xml, ftm, uk_csv, un_xml
-from clearance.lists.base import ListData
-from clearance.model import Entity
+from clearance.datasets.lists import csl, dpl, eu_xml, ftm, uk_csv, un_xml
+from clearance.datasets.lists.base import ListData
+from clearance.domain.model import Entity
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CSL_CSV = SHARED / "other" / "csl-sample-2019.csv"

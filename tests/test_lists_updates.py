@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance import Engine
-from clearance.cli import app
-from clearance.lists import ImportFailed, read
-from clearance.lists.snapshots import active, history
-from clearance.lists.updates import UpdateFailed, diff, import_files, update
+from clearance.datasets.lists import ImportFailed, read
+from clearance.datasets.lists.snapshots import active, history
+from clearance.datasets.lists.updates import UpdateFailed, diff, import_files, update
+from clearance.faces.cli.app import app
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from anyascii import anyascii
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.names import _ZERO_WIDTH, fold, name_form, to_latin, tokenize
+from clearance.matching.normalise import _ZERO_WIDTH, fold, name_form, to_latin, tokenize
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-import clearance.batch as batch
+import clearance.faces.batch.run as batch
 from clearance import Engine
-from clearance.batch import BatchJob, Source
 from clearance.errors import ClearanceError
+from clearance.faces.batch.run import BatchJob, Source
 from clearance.perf import Recent, quiet_heap
 
 

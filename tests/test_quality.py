@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clearance import Engine
-from clearance.evaluation import pairs, precision_recall, screening
+from clearance.faces.evaluation import pairs, precision_recall, screening
 
 DATA = Path(__file__).parent / "data"
 

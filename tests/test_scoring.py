@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.names import name_form
-from clearance.scoring import _abjad, compare, run_skeleton, skeleton, token_similarity
+from clearance.matching.normalise import name_form
+from clearance.matching.scorer import _abjad, compare, run_skeleton, skeleton, token_similarity
 
 SAME = [
     ("Tencent Holdings Ltd.", "TENCENT HOLDINGS", "organization"),

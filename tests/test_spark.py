@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from clearance.batch import BatchJob, run
+from clearance.faces.batch.run import BatchJob, run
 from conftest import PARTY_ROWS
 
 ROWS = [
@@ -66,9 +66,9 @@ def _assert_same(
 def _on_spark(
     src: Path, lists: list[Path], home: Path, before_collect: Callable[[], object] = lambda: None
 ) -> dict[str, dict[str, Any]]:
-    """The rows of a CSV screened by `clearance.spark.screen` in local mode, by row id; `before_collect`
+    """The rows of a CSV screened by `clearance.faces.spark.screen` in local mode, by row id; `before_collect`
     runs after `screen` returns and before any worker screens."""
-    from clearance.spark import screen, session
+    from clearance.faces.spark import screen, session
 
     spark = session("local[2]")
     try:
@@ -108,7 +108,7 @@ def test_each_worker_process_loads_the_engine_once() -> None:
 
     from pyspark.sql import functions as F
 
-    from clearance.spark import screen, session
+    from clearance.faces.spark import screen, session
 
     names = ["Tencent Holdings Ltd", "Mary Johnson Bakery", "CamScanner", "John Smith"]
     spark = session("local[1]")
@@ -191,7 +191,7 @@ def test_cli_batch_on_spark(tmp_path: Path) -> None:
 
     from typer.testing import CliRunner
 
-    from clearance.cli import app
+    from clearance.faces.cli.app import app
 
     src = tmp_path / "in.csv"
     with src.open("w", newline="", encoding="utf-8") as f:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from clearance import Engine
-from clearance.textscan import words
+from clearance.matching.text import words
 
 
 def test_remittance_text_reports_each_listed_name_with_its_span(engine: Engine) -> None:

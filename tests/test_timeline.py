@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clearance import Engine
-from clearance.model import Coverage
-from clearance.timeline import entity_state, state_on
+from clearance.domain.model import Coverage
+from clearance.domain.timeline import entity_state, state_on
 
 NY = ZoneInfo("America/New_York")
 
@@ -59,7 +59,7 @@ def test_entity_dates_narrow_the_measure(engine: Engine) -> None:
 
 
 def test_injunction_holds_until_lifted() -> None:
-    from clearance.dataset import parse_measure
+    from clearance.datasets.builtin import parse_measure
 
     m = parse_measure(
         {

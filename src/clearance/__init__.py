@@ -9,9 +9,9 @@ The public façade; everything else is an implementation module.
 
 __version__ = "0.1.0"
 
-from clearance.engine import Engine, Hit, Result
 from clearance.errors import ClearanceError, DataError, InputError
-from clearance.scoring import Comparison, Thresholds, compare
+from clearance.matching.scorer import Comparison, Thresholds, compare
+from clearance.screening.engine import Engine, Hit, Result
 
 __all__ = [
     "ClearanceError",

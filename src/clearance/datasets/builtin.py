@@ -1,0 +1,254 @@
+"""The built-in measures and entities (package data in `clearance/data/*.yaml`), read into the model.
+
+The YAML files are written for people (their README explains the vocabulary); this module checks them
+strictly, so that a typo in an event type or a dangling entity id fails loudly with the file and item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from clearance.domain.model import (
+    BASES,
+    CERTAINTIES,
+    ENTITY_KINDS,
+    EVENT_TYPES,
+    NAME_TYPES,
+    RELATION_TYPES,
+    RESTRICTIONS,
+    Coverage,
+    Entity,
+    Event,
+    Identifier,
+    ListInfo,
+    Measure,
+    Name,
+    Relation,
+)
+from clearance.domain.timeline import start_of
+from clearance.errors import DataError
+
+BUILTIN_LIST = ListInfo(id="builtin", title="clearance built-in measures")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Measures by id, entities, the lists they come from, and a version for each source."""
+
+    measures: Mapping[str, Measure]
+    entities: tuple[Entity, ...]
+    lists: Mapping[str, ListInfo]
+    versions: Mapping[str, str]
+
+    def merged(
+        self, entities: Sequence[Entity], lists: Mapping[str, ListInfo], versions: Mapping[str, str]
+    ) -> Dataset:
+        """This dataset with more entities, lists and versions (from list files or snapshots)."""
+        return Dataset(
+            measures=self.measures,
+            entities=self.entities + tuple(entities),
+            lists={**self.lists, **lists},
+            versions={**self.versions, **versions},
+        )
+
+
+def _require(item: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in item or item[key] in (None, ""):
+        raise DataError(f"{where}: missing '{key}'")
+    return item[key]
+
+
+def _check(value: str, allowed: Sequence[str], what: str, where: str) -> str:
+    if value not in allowed:
+        raise DataError(f"{where}: unknown {what} '{value}' (one of: {', '.join(allowed)})")
+    return value
+
+
+def _moment(value: Any, zone: str, where: str) -> tuple[datetime, bool]:
+    """A date (00:00 in the zone, untimed) or an ISO datetime with offset (timed)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        return start_of(value, zone), False
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise DataError(f"{where}: '{value}' is not a date or ISO datetime") from exc
+        if len(str(value)) == 10:
+            return start_of(moment.date(), zone), False
+    if moment.tzinfo is None:
+        raise DataError(f"{where}: datetime '{value}' needs a UTC offset")
+    return moment, True
+
+
+def _day(value: Any, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise DataError(f"{where}: '{value}' is not a date (YYYY-MM-DD)") from exc
+
+
+def parse_measure(item: Mapping[str, Any], where: str) -> Measure:
+    mid = _require(item, "id", where)
+    where = f"{where} ({mid})"
+    zone = item.get("timezone", "America/New_York")
+    events = []
+    for n, ev in enumerate(item.get("events") or []):
+        ew = f"{where} event {n + 1}"
+        at, timed = _moment(_require(ev, "at", ew), zone, ew)
+        events.append(
+            Event(
+                type=_check(_require(ev, "type", ew), EVENT_TYPES, "event type", ew),
+                at=at,
+                timed=timed,
+                citation=ev.get("citation"),
+                certainty=_check(ev.get("certainty", "verified"), CERTAINTIES, "certainty", ew),
+                note=ev.get("note"),
+                by=ev.get("by"),
+            )
+        )
+    restricts = frozenset(_check(r, RESTRICTIONS, "restriction", where) for r in item.get("restricts") or [])
+    return Measure(
+        id=mid,
+        short=item.get("short", mid),
+        title=_require(item, "title", where),
+        authority=item.get("authority", ""),
+        citation=_require(item, "citation", where),
+        url=item.get("url"),
+        timezone=zone,
+        restricts=restricts,
+        scope=str(item.get("scope", "")).strip(),
+        needs_implementation=bool(item.get("needs_implementation", False)),
+        events=tuple(sorted(events, key=lambda e: e.at)),
+    )
+
+
+def parse_entity(item: Mapping[str, Any], where: str, measures: Mapping[str, Measure]) -> Entity:
+    eid = _require(item, "id", where)
+    where = f"{where} ({eid})"
+    names = tuple(
+        Name(
+            value=str(_require(n, "name", where)),
+            type=_check(n.get("type", "strong"), NAME_TYPES, "name type", where),
+            lang=n.get("lang"),
+            citation=n.get("citation"),
+        )
+        for n in item.get("names") or []
+    )
+    identifiers = tuple(
+        Identifier(
+            scheme=str(_require(i, "scheme", where)).lower(),
+            value=str(_require(i, "value", where)),
+            citation=i.get("citation"),
+            certainty=_check(i.get("certainty", "verified"), CERTAINTIES, "certainty", where),
+        )
+        for i in item.get("identifiers") or []
+    )
+    relations = tuple(
+        Relation(
+            type=_check(_require(r, "type", where), RELATION_TYPES, "relation", where),
+            target=_require(r, "target", where),
+            citation=r.get("citation"),
+            certainty=_check(r.get("certainty", "verified"), CERTAINTIES, "certainty", where),
+        )
+        for r in item.get("relations") or []
+    )
+    coverages = []
+    for c in item.get("measures") or []:
+        mid = _require(c, "measure", where)
+        if mid not in measures:
+            raise DataError(f"{where}: unknown measure '{mid}'")
+        zone = measures[mid].timezone
+        effective = c.get("effective")
+        coverages.append(
+            Coverage(
+                measure=mid,
+                basis=_check(c.get("basis", "named"), BASES, "basis", where),
+                via=tuple(c.get("via") or ()),
+                listed=_day(c.get("listed"), where),
+                effective=_moment(effective, zone, where)[0] if effective else None,
+                divest_by=_day(c.get("divest_by"), where),
+                citation=c.get("citation"),
+                certainty=_check(c.get("certainty", "verified"), CERTAINTIES, "certainty", where),
+            )
+        )
+    return Entity(
+        id=eid,
+        kind=_check(_require(item, "kind", where), ENTITY_KINDS, "entity kind", where),
+        name=str(_require(item, "name", where)),
+        names=names,
+        identifiers=identifiers,
+        countries=tuple(str(c).lower() for c in item.get("countries") or ()),
+        relations=relations,
+        measures=tuple(coverages),
+        lists=tuple(item.get("lists") or (BUILTIN_LIST.id,)),
+        notes=item.get("notes"),
+    )
+
+
+def _check_references(entities: Sequence[Entity], measures: Mapping[str, Measure]) -> None:
+    ids = {e.id for e in entities}
+    if len(ids) != len(entities):
+        seen: set[str] = set()
+        dup = next(e.id for e in entities if e.id in seen or seen.add(e.id))  # type: ignore[func-returns-value]
+        raise DataError(f"entities.yaml: entity id '{dup}' appears twice")
+    for e in entities:
+        for r in e.relations:
+            if r.target not in ids:
+                raise DataError(f"entities.yaml ({e.id}): relation to unknown entity '{r.target}'")
+        for c in e.measures:
+            for step in c.via:
+                if step not in ids:
+                    raise DataError(f"entities.yaml ({e.id}): path through unknown entity '{step}'")
+    for m in measures.values():
+        for ev in m.events:
+            if ev.by and ev.by not in measures:
+                raise DataError(f"measures.yaml ({m.id}): event by unknown measure '{ev.by}'")
+
+
+def load_yaml(text: str, name: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DataError(f"{name}: not valid YAML: {exc}") from exc
+
+
+def parse(measures_text: str, entities_text: str) -> Dataset:
+    mdoc = load_yaml(measures_text, "measures.yaml") or {}
+    edoc = load_yaml(entities_text, "entities.yaml") or {}
+    measures = {}
+    for n, item in enumerate(mdoc.get("measures") or []):
+        m = parse_measure(item, f"measures.yaml item {n + 1}")
+        measures[m.id] = m
+    entities = tuple(
+        parse_entity(item, f"entities.yaml item {n + 1}", measures)
+        for n, item in enumerate(edoc.get("entities") or [])
+    )
+    _check_references(entities, measures)
+    digest = hashlib.sha256((measures_text + "\0" + entities_text).encode()).hexdigest()[:12]
+    return Dataset(
+        measures=measures,
+        entities=entities,
+        lists={BUILTIN_LIST.id: BUILTIN_LIST},
+        versions={BUILTIN_LIST.id: f"builtin-{digest}"},
+    )
+
+
+def builtin() -> Dataset:
+    """The measures and entities shipped with clearance."""
+    data = resources.files("clearance.datasets") / "data"
+    return parse((data / "measures.yaml").read_text("utf-8"), (data / "entities.yaml").read_text("utf-8"))
