@@ -24,21 +24,26 @@ from batch import workload
 from latency import DATA, LISTS
 
 import clearance.faces.batch.run as batch
-import clearance.screening.engine as engine_module
-from clearance import Engine
-from clearance.matching.index import Index, Lookup
+import clearance.matching.matcher as matcher_module
+from clearance import Engine, load_dataset
+from clearance.matching.index import Index
+from clearance.matching.lookup import Lookup
+from clearance.matching.matcher import Matcher
+from clearance.matching.vocabulary import Vocabulary
+from clearance.perf import settle_heap
+from clearance.screening.decide import Decider
 
 PHASES = [
     (Lookup, "__init__", "lookup tables (the query's words and runs against the vocabulary)"),
-    (Index, "run_matches", "  of which the runs of the query's words, joined (within the line above)"),
+    (Vocabulary, "run_matches", "  of which the runs of the query's words, joined (within the line above)"),
     (Index, "_prefix", "prefix filter"),
     (Index, "_gather", "gathering names"),
     (Index, "_essential", "essential words"),
     (Index, "_names_matching", "names matching each essential word"),
     (Index, "_name_side", "names' own side bound"),
     (Index, "_matched", "both sides' bound"),
-    (Engine, "score_candidates", "scoring candidates"),
-    (Engine, "make_hit", "decisions on hits"),
+    (Matcher, "score", "scoring candidates"),
+    (Decider, "hit", "decisions on hits"),
 ]
 
 
@@ -55,14 +60,15 @@ def timed(spent: Counter[str], label: str, function: Callable[..., Any]) -> Call
 
 def main() -> None:
     rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 200_000
-    engine = Engine.default(lists=LISTS, home=DATA / "no-home")
-    engine.index.prepare()
+    engine = Engine(load_dataset(lists=LISTS, home=DATA / "no-home"))
+    settle_heap()  # as the batch does once its engine is built
+    engine.prepare()
     data, _ = workload(engine, rows)
     names = list(dict.fromkeys(name for _, name in data))
     spent: Counter[str] = Counter()
     for owner, attribute, label in PHASES:
         setattr(owner, attribute, timed(spent, label, getattr(owner, attribute)))
-    engine_module.name_form = timed(spent, "normalisation (name_form)", engine_module.name_form)  # type: ignore[assignment]
+    matcher_module.name_form = timed(spent, "normalisation (name_form)", matcher_module.name_form)  # type: ignore[assignment]
     start = time.perf_counter()
     for name in names:
         engine.screen(name, as_of="2021-03-01")

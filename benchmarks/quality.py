@@ -13,14 +13,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from clearance import Engine
+from clearance import Engine, load_dataset
 from clearance.faces.evaluation import calibration, pairs, report, screening
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 def main() -> None:
-    engine = Engine.default()
+    engine = Engine(load_dataset())
     pc, perr, scored = pairs(engine, DATA / "name_pairs.csv")
     sc, serr = screening(engine, DATA / "screening_cases.csv")
     print(report("name pairs (compare)", pc))

@@ -24,21 +24,22 @@ from typing import Any
 
 from latency import DATA
 
-from clearance import Engine
+from clearance import Engine, load_dataset
 
 LISTS = [DATA / "ofac-sdn-2021", DATA / "ofac-consolidated-2025", DATA / "other"]
 
 
 def measure_load(lists: Sequence[str | Path], home: Path | None = None, rounds: int = 5) -> dict[str, Any]:
     """Seconds until a fresh Python process has a ready engine, for each way of broadcasting it: the
-    pickled `Engine` (index included), or the pickled `Dataset` and thresholds with the index rebuilt.
+    pickled `Engine` (index included), or the pickled `Dataset` and scorer configuration with the index
+    rebuilt.
     Medians over `rounds` fresh processes (a new Spark worker has cold caches too), each pickle loaded
     with the collector paused, as PySpark loads a broadcast."""
-    engine = Engine.default(lists=list(lists), home=home)
-    report: dict[str, Any] = {"entities": len(engine.dataset.entities), "names": len(engine.index)}
+    engine = Engine(load_dataset(lists=list(lists), home=home))
+    report: dict[str, Any] = {"entities": len(engine.dataset.entities), "names": len(engine.matcher.index)}
     with tempfile.TemporaryDirectory() as tmp:
         files = {"engine": Path(tmp, "engine.pkl"), "dataset": Path(tmp, "dataset.pkl")}
-        for what, value in (("engine", engine), ("dataset", (engine.dataset, engine.thresholds))):
+        for what, value in (("engine", engine), ("dataset", (engine.dataset, engine.config))):
             start = time.perf_counter()
             files[what].write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
             report[what] = {
@@ -73,7 +74,7 @@ def _load(file: str) -> tuple[float, float]:
         value = pickle.load(f)
     gc.enable()
     loaded = time.perf_counter()
-    engine = value if isinstance(value, Engine) else Engine(*value)
+    engine = value if isinstance(value, Engine) else Engine(value[0], config=value[1])
     assert isinstance(engine, Engine)
     return loaded - start, time.perf_counter() - loaded
 

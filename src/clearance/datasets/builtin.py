@@ -10,19 +10,14 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
+from clearance.domain.enums import Basis, Certainty, EventType, Kind, NameType, RelationType, Restriction
 from clearance.domain.model import (
-    BASES,
-    CERTAINTIES,
-    ENTITY_KINDS,
-    EVENT_TYPES,
-    NAME_TYPES,
-    RELATION_TYPES,
-    RESTRICTIONS,
     Coverage,
     Entity,
     Event,
@@ -34,6 +29,8 @@ from clearance.domain.model import (
 )
 from clearance.domain.timeline import start_of
 from clearance.errors import DataError
+
+E = TypeVar("E", bound=StrEnum)
 
 BUILTIN_LIST = ListInfo(id="builtin", title="clearance built-in measures")
 
@@ -65,10 +62,12 @@ def _require(item: Mapping[str, Any], key: str, where: str) -> Any:
     return item[key]
 
 
-def _check(value: str, allowed: Sequence[str], what: str, where: str) -> str:
-    if value not in allowed:
-        raise DataError(f"{where}: unknown {what} '{value}' (one of: {', '.join(allowed)})")
-    return value
+def _check(value: object, allowed: type[E], what: str, where: str) -> E:
+    try:
+        return allowed(str(value))
+    except ValueError:
+        words = ", ".join(member.value for member in allowed)
+        raise DataError(f"{where}: unknown {what} '{value}' (one of: {words})") from None
 
 
 def _moment(value: Any, zone: str, where: str) -> tuple[datetime, bool]:
@@ -112,16 +111,16 @@ def parse_measure(item: Mapping[str, Any], where: str) -> Measure:
         at, timed = _moment(_require(ev, "at", ew), zone, ew)
         events.append(
             Event(
-                type=_check(_require(ev, "type", ew), EVENT_TYPES, "event type", ew),
+                type=_check(_require(ev, "type", ew), EventType, "event type", ew),
                 at=at,
                 timed=timed,
                 citation=ev.get("citation"),
-                certainty=_check(ev.get("certainty", "verified"), CERTAINTIES, "certainty", ew),
+                certainty=_check(ev.get("certainty", "verified"), Certainty, "certainty", ew),
                 note=ev.get("note"),
                 by=ev.get("by"),
             )
         )
-    restricts = frozenset(_check(r, RESTRICTIONS, "restriction", where) for r in item.get("restricts") or [])
+    restricts = frozenset(_check(r, Restriction, "restriction", where) for r in item.get("restricts") or [])
     return Measure(
         id=mid,
         short=item.get("short", mid),
@@ -143,7 +142,7 @@ def parse_entity(item: Mapping[str, Any], where: str, measures: Mapping[str, Mea
     names = tuple(
         Name(
             value=str(_require(n, "name", where)),
-            type=_check(n.get("type", "strong"), NAME_TYPES, "name type", where),
+            type=_check(n.get("type", "strong"), NameType, "name type", where),
             lang=n.get("lang"),
             citation=n.get("citation"),
         )
@@ -154,16 +153,16 @@ def parse_entity(item: Mapping[str, Any], where: str, measures: Mapping[str, Mea
             scheme=str(_require(i, "scheme", where)).lower(),
             value=str(_require(i, "value", where)),
             citation=i.get("citation"),
-            certainty=_check(i.get("certainty", "verified"), CERTAINTIES, "certainty", where),
+            certainty=_check(i.get("certainty", "verified"), Certainty, "certainty", where),
         )
         for i in item.get("identifiers") or []
     )
     relations = tuple(
         Relation(
-            type=_check(_require(r, "type", where), RELATION_TYPES, "relation", where),
+            type=_check(_require(r, "type", where), RelationType, "relation", where),
             target=_require(r, "target", where),
             citation=r.get("citation"),
-            certainty=_check(r.get("certainty", "verified"), CERTAINTIES, "certainty", where),
+            certainty=_check(r.get("certainty", "verified"), Certainty, "certainty", where),
         )
         for r in item.get("relations") or []
     )
@@ -177,18 +176,18 @@ def parse_entity(item: Mapping[str, Any], where: str, measures: Mapping[str, Mea
         coverages.append(
             Coverage(
                 measure=mid,
-                basis=_check(c.get("basis", "named"), BASES, "basis", where),
+                basis=_check(c.get("basis", "named"), Basis, "basis", where),
                 via=tuple(c.get("via") or ()),
                 listed=_day(c.get("listed"), where),
                 effective=_moment(effective, zone, where)[0] if effective else None,
                 divest_by=_day(c.get("divest_by"), where),
                 citation=c.get("citation"),
-                certainty=_check(c.get("certainty", "verified"), CERTAINTIES, "certainty", where),
+                certainty=_check(c.get("certainty", "verified"), Certainty, "certainty", where),
             )
         )
     return Entity(
         id=eid,
-        kind=_check(_require(item, "kind", where), ENTITY_KINDS, "entity kind", where),
+        kind=_check(_require(item, "kind", where), Kind, "entity kind", where),
         name=str(_require(item, "name", where)),
         names=names,
         identifiers=identifiers,

@@ -8,43 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-ENTITY_KINDS = ("organization", "person", "app", "security", "vessel", "aircraft")
-NAME_TYPES = ("strong", "weak")
-RELATION_TYPES = ("develops", "controls", "subsidiary_of", "owns", "linked_to", "feature_of")
-# Why an entity falls under a measure: named in it, or linked to something named (hosts: an app that
-# carries a named feature, as WeChat carries WeChat Pay).
-BASES = ("named", "develops", "controls", "subsidiary_of", "hosts", "listed")
-ACTIVITIES = ("any", "payment", "securities", "export", "app")
-RESTRICTIONS = ("all", "payment", "securities", "export", "app")
-EVENT_TYPES = (
-    "signed",
-    "published",
-    "effective",
-    "implemented",
-    "enjoined",
-    "injunction_lifted",
-    "amended",
-    "revoked",
-    "superseded",
+from clearance.domain.enums import (
+    Basis,
+    Certainty,
+    EventType,
+    Kind,
+    NameType,
+    RelationType,
+    Restriction,
+    State,
 )
-STATES = ("not_yet", "signed", "in_force", "enjoined", "revoked", "superseded")
-CERTAINTIES = ("verified", "secondary", "uncertain")
-DECISIONS = ("clear", "review", "block")
-
-
-def severity(decision: str) -> int:
-    """clear < review < block."""
-    return DECISIONS.index(decision)
-
-
-def most_severe(decisions: list[str] | tuple[str, ...]) -> str:
-    return max(decisions, key=severity, default="clear")
 
 
 @dataclass(frozen=True, slots=True)
 class Name:
     value: str
-    type: str = "strong"  # weak: a short or generic alias, matched only as the whole query
+    type: NameType = NameType.STRONG  # weak: a short or generic alias, matched only as the whole query
     lang: str | None = None
     citation: str | None = None
 
@@ -54,15 +33,15 @@ class Identifier:
     scheme: str  # android, ios, isin, lei, ticker, uscc, bic, company_number, ...
     value: str
     citation: str | None = None
-    certainty: str = "verified"
+    certainty: Certainty = Certainty.VERIFIED
 
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    type: str
+    type: RelationType
     target: str
     citation: str | None = None
-    certainty: str = "verified"
+    certainty: Certainty = Certainty.VERIFIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +49,13 @@ class Coverage:
     """Why an entity falls under a measure, with the entity's own dates where the measure gives them."""
 
     measure: str
-    basis: str = "named"
+    basis: Basis = Basis.NAMED
     via: tuple[str, ...] = ()
     listed: date | None = None
     effective: datetime | None = None
     divest_by: date | None = None
     citation: str | None = None
-    certainty: str = "verified"
+    certainty: Certainty = Certainty.VERIFIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +76,7 @@ class Listing:
 @dataclass(frozen=True, slots=True)
 class Entity:
     id: str
-    kind: str
+    kind: Kind
     name: str
     names: tuple[Name, ...] = ()
     identifiers: tuple[Identifier, ...] = ()
@@ -117,11 +96,11 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    type: str
+    type: EventType
     at: datetime  # timezone-aware
     timed: bool  # True when the law gives a time of day; False for a date (00:00 in the measure's zone)
     citation: str | None = None
-    certainty: str = "verified"
+    certainty: Certainty = Certainty.VERIFIED
     note: str | None = None
     by: str | None = None
 
@@ -146,9 +125,13 @@ class ListInfo:
 
     id: str
     title: str
-    restricts: frozenset[str] = frozenset({"all"})
+    restricts: frozenset[Restriction] = frozenset({Restriction.ALL})
     authority: str = ""
     url: str | None = None
+
+    def restricts_activity(self, activity: str) -> bool:
+        """Does the list restrict this activity? Under `any`, only a list that restricts all dealings."""
+        return Restriction.ALL in self.restricts or activity in self.restricts
 
 
 @dataclass(frozen=True)
@@ -160,26 +143,21 @@ class Measure:
     citation: str
     url: str | None
     timezone: str
-    restricts: frozenset[str]
+    restricts: frozenset[Restriction]
     scope: str
     needs_implementation: bool
     events: tuple[Event, ...] = field(default=())
 
-    def state_on(self, as_of: date | datetime) -> MeasureState:
-        from clearance.domain.timeline import state_on
-
-        return state_on(self, as_of)
-
     def restricts_activity(self, activity: str) -> bool:
         """Does the measure restrict this activity? Under `any`, only a ban on all dealings counts."""
-        return "all" in self.restricts or activity in self.restricts
+        return Restriction.ALL in self.restricts or activity in self.restricts
 
 
 @dataclass(frozen=True, slots=True)
 class MeasureState:
     """A measure's state at an instant, with the event behind it."""
 
-    state: str
+    state: State
     since: datetime | None
     event: Event | None
     implemented: bool

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from clearance.domain.enums import EventType, State
 from clearance.domain.model import Coverage, Event, Measure, MeasureState
 
 # What each event does to the state. Events absent here (published, amended) change nothing.
 _TRANSITIONS = {
-    "signed": "signed",
-    "effective": "in_force",
-    "enjoined": "enjoined",
-    "revoked": "revoked",
-    "superseded": "superseded",
+    EventType.SIGNED: State.SIGNED,
+    EventType.EFFECTIVE: State.IN_FORCE,
+    EventType.ENJOINED: State.ENJOINED,
+    EventType.REVOKED: State.REVOKED,
+    EventType.SUPERSEDED: State.SUPERSEDED,
 }
-_FINAL = frozenset({"revoked", "superseded"})
+_FINAL = frozenset({State.REVOKED, State.SUPERSEDED})
 
 
 def instant(as_of: date | datetime, zone: str) -> datetime:
@@ -42,28 +43,32 @@ def start_of(day: date, zone: str) -> datetime:
 
 def state_on(measure: Measure, as_of: date | datetime) -> MeasureState:
     at = instant(as_of, measure.timezone)
-    state, since, cause, implemented = "not_yet", None, None, False
+    state: State = State.NOT_YET
+    since: datetime | None = None
+    cause: Event | None = None
+    implemented = False
     for event in sorted(measure.events, key=lambda e: e.at):
         if event.at > at:
             break
-        if event.type == "implemented":
+        if event.type is EventType.IMPLEMENTED:
             implemented = True
             continue
         if state in _FINAL:
             continue
-        if event.type == "injunction_lifted" and state == "enjoined":
-            state, since, cause = ("in_force" if _took_effect(measure, event) else "signed"), event.at, event
+        if event.type is EventType.INJUNCTION_LIFTED and state is State.ENJOINED:
+            state = State.IN_FORCE if _took_effect(measure, event) else State.SIGNED
+            since, cause = event.at, event
             continue
         new = _TRANSITIONS.get(event.type)
         # An injunction holds until lifted: the effective date passing under it does not end it.
-        if new is None or (state == "enjoined" and new == "in_force"):
+        if new is None or (state is State.ENJOINED and new is State.IN_FORCE):
             continue
         state, since, cause = new, event.at, event
     return MeasureState(state=state, since=since, event=cause, implemented=implemented, instant=at)
 
 
 def _took_effect(measure: Measure, until: Event) -> bool:
-    return any(e.type == "effective" and e.at <= until.at for e in measure.events)
+    return any(e.type is EventType.EFFECTIVE and e.at <= until.at for e in measure.events)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +77,7 @@ class EntityState:
 
     measure: Measure
     coverage: Coverage
-    state: str
+    state: State
     since: datetime | None
     reason: str
     implemented: bool
@@ -86,20 +91,20 @@ def entity_state(measure: Measure, coverage: Coverage, as_of: date | datetime) -
     listed = coverage.listed
     if (
         listed is not None
-        and ms.state in ("signed", "in_force")
+        and ms.state in (State.SIGNED, State.IN_FORCE)
         and ms.instant < start_of(listed, measure.timezone)
     ):
-        state, since = "not_yet", None
+        state, since = State.NOT_YET, None
         reason = f"the entity is listed under {measure.short} only from {listed.isoformat()}"
-    elif coverage.effective is not None and ms.state == "in_force" and ms.instant < coverage.effective:
-        state = "signed"
+    elif coverage.effective is not None and ms.state is State.IN_FORCE and ms.instant < coverage.effective:
+        state = State.SIGNED
         since = ms.since
         reason = (
             f"the entity is listed under {measure.short}"
             + (f" since {listed.isoformat()}" if listed else "")
             + f"; the prohibitions reach it from {_fmt(coverage.effective)}"
         )
-    elif coverage.effective is not None and ms.state == "in_force":
+    elif coverage.effective is not None and ms.state is State.IN_FORCE:
         since = max(coverage.effective, ms.since) if ms.since else coverage.effective
         reason = f"in force for this entity since {_fmt(since)}"
     return EntityState(measure, coverage, state, since, reason, ms.implemented, ms)
@@ -118,10 +123,11 @@ def _describe(ms: MeasureState) -> str:
     by = f" by {event.by}" if event.by else ""
     when = _fmt(event.at)
     words = {
-        "signed": f"signed on {when}, not yet in effect",
-        "in_force": f"in force since {when}",
-        "enjoined": f"enjoined on {when}",
-        "revoked": f"revoked on {when}{by}",
-        "superseded": f"superseded on {when}{by}",
+        State.SIGNED: f"signed on {when}, not yet in effect",
+        State.IN_FORCE: f"in force since {when}",
+        State.ENJOINED: f"enjoined on {when}",
+        State.REVOKED: f"revoked on {when}{by}",
+        State.SUPERSEDED: f"superseded on {when}{by}",
     }
-    return words[ms.state] + (f" ({event.citation})" if event.citation and ms.state != "in_force" else "")
+    cited = event.citation and ms.state is not State.IN_FORCE
+    return words[ms.state] + (f" ({event.citation})" if cited else "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from clearance import Engine
+from clearance import Engine, load_dataset
 
 DATES = ("2021-03-01", "2021-07-01")
 QUERIES = (
@@ -47,9 +47,10 @@ def _row(engine: Engine, query: str, kind: str, activity: str, as_of: str) -> tu
 
 def main() -> None:
     console = Console(width=160)
-    engine = Engine.default()
+    engine = Engine(load_dataset())
     console.print(
-        f"[bold]clearance[/] demo: {len(engine.index)} names of {len(engine.entities)} built-in entities, "
+        f"[bold]clearance[/] demo: {len(engine.matcher.index)} names of {len(engine.entities)} built-in "
+        "entities, "
         f"{len(engine.measures)} measures ({', '.join(engine.dataset.versions.values())})\n"
     )
     for as_of in DATES:

@@ -10,7 +10,6 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from clearance.matching.scorer import compare
 from clearance.screening.engine import Engine
 
 
@@ -20,8 +19,8 @@ def pairs(engine: Engine, path: Path) -> tuple[Counter[str], list[str], list[tup
     errors, scored = [], []
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            kind = row["kind"] if row["kind"] in ("person", "organization") else "any"
-            cmp = compare(row["left"], row["right"], kind, engine.thresholds)
+            kind = row["kind"] if row["kind"] in ("person", "organization") else "party"
+            cmp = engine.compare(row["left"], row["right"], kind=kind)
             truth = row["match"] == "1"
             scored.append((cmp.score, truth))
             outcome = ("t" if cmp.match == truth else "f") + ("p" if cmp.match else "n")

@@ -50,6 +50,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from clearance.datasets.loading import load_dataset
 from clearance.errors import ClearanceError
 from clearance.faces.batch.run import OUTPUT_COLUMNS, BatchJob, screen_row
 from clearance.screening.engine import Engine
@@ -164,7 +165,7 @@ def screen_job(df: Any, job: BatchJob) -> Any:
     """Screen a DataFrame with the settings of a batch job (its input and output are not used). The
     engine is built here, on the driver, and broadcast; the DataFrame returned is lazy as usual."""
     functions = _require_pyspark().functions
-    engine = Engine.default(lists=list(job.lists), home=job.home)
+    engine = Engine(load_dataset(lists=job.lists, home=job.home))
     as_of = job.as_of.isoformat() if isinstance(job.as_of, date | datetime) else job.as_of
     job = replace(job, as_of=as_of, lists=(), home=None)  # the workers get the engine, not the paths
     if job.id_col is None:  # Spark has no line numbers: give each row an id to join the decision back

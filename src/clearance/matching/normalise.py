@@ -27,6 +27,8 @@ from typing import Any
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
+from clearance.datasets.words import entries, words
+
 GENERIC_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.3
 STOPWORD_WEIGHT = 0.1
@@ -38,44 +40,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}|\b[a-z]\.(?=\s*[a-z]\.)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
-# Legal forms, written as token sequences after steps 1-4. The first group may stand anywhere in a name;
-# the second only at its start or end, because the same letters are ordinary words or initials elsewhere.
-_LEGAL_ANYWHERE = """
-limited; ltd; ltda; inc; incorporated; corp; corporation; llc; l l c; llp; lllp; plc; pte; pty; pvt;
-private limited; public limited company; limited liability company; limited liability partnership;
-limited company; holding company limited;
-gmbh; mbh; gesellschaft mit beschrankter haftung; aktiengesellschaft; kgaa; gmbh and co kg;
-ooo; zao; oao; pao; ojsc; cjsc; pjsc; jsc; tov; pat; ltd sti; sti;
-joint stock company; open joint stock company; closed joint stock company; public joint stock company;
-obshchestvo s ogranichennoy otvetstvennostyu; obshchestvo s ogranichennoi otvetstvennostiu;
-aktsionernoe obshchestvo; publichnoe aktsionernoe obshchestvo; zakrytoe aktsionernoe obshchestvo;
-otkrytoe aktsionernoe obshchestvo;
-sarl; sas; sasu; eurl; societe anonyme; societe a responsabilite limitee; societe par actions simplifiee;
-sa de cv; s de rl; s de rl de cv; sapi de cv; sab de cv; sociedad anonima; sociedade anonima;
-sociedad limitada; sociedad de responsabilidad limitada; srl; spa; societa per azioni;
-bv; besloten vennootschap; naamloze vennootschap; oyj; aps; asa;
-anonim sirketi; limited sirketi; sp z oo; spolka z ograniczona odpowiedzialnoscia; spolka akcyjna; sro;
-s a rl; s a r l; limitada; spol s r o; s r o; aktiebolaget; aktiebolag;
-sdn bhd; sendirian berhad; bhd; berhad; tbk; persero; kft; zrt;
-fze; fzco; fzc; sia; as oy;
-kabushiki kaisha; kabushikigaisha; godo kaisha; yugen kaisha; jusikhoesa; chusikhoesa; jusighoesa;
-you xian gong si; youxian gongsi; youxiangongsi; gu fen you xian gong si; gufen youxian gongsi;
-you xian ze ren gong si; youxian zeren gongsi
-"""
-_LEGAL_EDGE = """
-co; company; the; and; sa; ag; kg; se; nv; as; ab; oy; ao; tov; sl; sc; ug; ev; e v; lp; kk; gk; pt; cv;
-ltd co; co ltd; pte ltd; uab; ad; doo; d o o; oao; spa; sas; mv; mt; m v; m t; ss; fv; mts; spol s ro;
-gong si; gongsi; establishment; est
-"""
-# Words so common in company names that they say little about which company is meant.
-_GENERIC = """
-holding holdings group international national global worldwide trading trade company
-enterprise enterprises industries industry industrial technology technologies information services
-service solutions systems software investment investments development management resources products
-general united new commercial import export imports exports logistics partners consulting
-corporation co konggu jituan keji youxian
-"""
-_STOPWORDS = frozenset("the and of und et y e de del la le les du des da der die das".split())
+# Legal forms (datasets/words/legal_forms_*.txt): the first list may stand anywhere in a name; the second
+# only at its start or end, because the same letters are ordinary words or initials elsewhere.
+_STOPWORDS = words("stopwords")
 
 _NUMBERS = {
     w: str(i)
@@ -99,31 +66,19 @@ def number_value(token: str) -> str | None:
 
 
 # Abbreviations that registries and lists use for ordinary words ("SEMICONDUCTOR MFG INTL CORP").
-_ABBREVIATION_GROUPS = """
-manufacturing mfg mfrs manufacturers; international intl int; national natl; holdings hldgs; holding hldg;
-group grp; services svcs; service svc; management mgmt; trading trdg; brothers bros;
-association associated assn assoc; university univ; institute inst; department dept;
-industries ind inds indus; technology tech; science sci; chemical chem chemicals; pharmaceutical pharm
-pharma pharmaceuticals; engineering engg eng; systems sys; telecommunications telecom; development dev;
-investment invt inv invest investments; compagnie cie; company cy; saint st ste; fort ft;
-corporation corp; incorporated inc; limited ltd; brothers bro; general gen; electric elec; export exp
-"""
-_ABBREVIATIONS = {
-    word: group.split()[0] for group in _ABBREVIATION_GROUPS.split(";") for word in group.split()[1:]
-}
+_ABBREVIATIONS = {short: entry[0] for entry in entries("abbreviations") for short in entry[1:]}
 
 # Pinyin syllables of common Chinese company words, joined so that they weigh as one generic word.
 _PHRASES = {("kong", "gu"): "konggu", ("ji", "tuan"): "jituan", ("ke", "ji"): "keji"}
 
 
-def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
-    items = {tuple(p.split()) for p in text.replace("\n", " ").split(";") if p.strip()}
-    return tuple(sorted(items, key=len, reverse=True))
+def _longest_first(forms: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted(set(forms), key=len, reverse=True))
 
 
-LEGAL_ANYWHERE = _phrases(_LEGAL_ANYWHERE)
-LEGAL_EDGE = _phrases(_LEGAL_EDGE)
-GENERIC = frozenset(_GENERIC.split())
+LEGAL_ANYWHERE = _longest_first(entries("legal_forms_anywhere"))
+LEGAL_EDGE = _longest_first(entries("legal_forms_edge"))
+GENERIC = words("generic_words")
 
 
 @dataclass(frozen=True, slots=True)

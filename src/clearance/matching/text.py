@@ -12,15 +12,12 @@ make them part of some other name ("QQ Fresh Foods").
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import TYPE_CHECKING
 
-from clearance.matching.index import Index, IndexedName
+from clearance.matching.index import Index
+from clearance.matching.lookup import IndexedName
+from clearance.matching.matcher import Match, Matcher
 from clearance.matching.normalise import has_han, name_form
 from clearance.matching.scorer import Comparison
-
-if TYPE_CHECKING:
-    from clearance.screening.engine import Engine, Hit
 
 MAX_WINDOW = 10
 _WORD = re.compile(r"[\w.\-']+", re.UNICODE)
@@ -59,8 +56,8 @@ class _Triggers:
     """Per scan: which listed names each distinct word could belong to, and at which of their positions
     (words repeat a lot in documents)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.index = engine.index
+    def __init__(self, index: Index) -> None:
+        self.index = index
         self.cache: dict[str, dict[int, set[int]]] = {}
 
     def __call__(self, word: str) -> dict[int, set[int]]:
@@ -80,11 +77,13 @@ def _near(index: Index, name: int, around: int, hits: list[dict[int, set[int]]])
     return index.coverage(name, matched) or index.names[name].name.type == "weak"
 
 
-def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> list[Hit]:
+def scan(matcher: Matcher, text: str) -> list[Match]:
+    """Every listed name or identifier in `text`, each with its span; overlapping spans resolved (see
+    `_best_spans`). Matches are in text order."""
     spans = words(text)
-    triggers = _Triggers(engine)
-    index = engine.index
-    found: list[tuple[float, int, int, Hit]] = []
+    index = matcher.index
+    triggers = _Triggers(index)
+    found: list[tuple[float, int, int, Match]] = []
     seen: dict[tuple[str, tuple[int, ...]], list[tuple[IndexedName, Comparison]]] = {}
     # each word alone, or run together with the next one or two ("Ali Pay" ~ "Alipay")
     hits: list[dict[int, set[int]]] = []
@@ -98,18 +97,7 @@ def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> li
         word = text[start:end]
         for entity, ident in index.by_identifier(word):
             why = f"identifier {ident.scheme} {ident.value} appears in the text"
-            hit = engine.make_hit(
-                entity,
-                f"{ident.scheme}: {ident.value}",
-                1.0,
-                False,
-                True,
-                as_of,
-                activity,
-                why,
-                (start, end, word),
-            )
-            found.append((2.0, start, end, hit))
+            found.append((2.0, start, end, Match.of_identifier(entity, ident, why, (start, end, word))))
         cands = [index.names[n] for n in hits[pos] if _near(index, n, pos, hits)]
         if not cands:
             continue
@@ -124,7 +112,7 @@ def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> li
                 key = (window, tuple(id(c) for c in cands))
                 scored = seen.get(key)
                 if scored is None:  # documents repeat their phrases: score each window once
-                    scored = seen[key] = engine.score_candidates(form, cands)
+                    scored = seen[key] = matcher.score(form, cands)
                 for cand, cmp in scored:
                     weak = cand.name.type == "weak"
                     if weak and (
@@ -133,30 +121,19 @@ def scan(engine: Engine, text: str, as_of: date | datetime, activity: str) -> li
                     ):
                         continue
                     why = f"'{window}' in the text; " + cmp.explanation
-                    hit = engine.make_hit(
-                        cand.entity,
-                        cand.name.value,
-                        cmp.score,
-                        weak,
-                        False,
-                        as_of,
-                        activity,
-                        why,
-                        (s, e, window),
-                    )
-                    found.append((cmp.score, s, e, hit))
+                    found.append((cmp.score, s, e, Match.of_name(cand, cmp, why, (s, e, window))))
     return _best_spans(found)
 
 
 _BUCKET = 256  # characters: kept spans are filed by the stretches of text they cover
 
 
-def _best_spans(found: list[tuple[float, int, int, Hit]]) -> list[Hit]:
+def _best_spans(found: list[tuple[float, int, int, Match]]) -> list[Match]:
     """Highest-scoring, then longest, spans first; a span overlapping a kept one for the same entity goes,
     and so does one overlapping a better-scoring span of another entity. Kept spans are filed by stretch
     of text, so a document with thousands of hits is not compared with all of them each time."""
-    kept: list[tuple[int, int, Hit]] = []
-    buckets: dict[int, list[tuple[int, int, Hit]]] = {}
+    kept: list[tuple[int, int, Match]] = []
+    buckets: dict[int, list[tuple[int, int, Match]]] = {}
     for score, s, e, hit in sorted(found, key=lambda f: (-f[0], -(f[2] - f[1]), f[1])):
         near = [k for b in range(s // _BUCKET, e // _BUCKET + 1) for k in buckets.get(b, ())]
         if any(h.entity.id == hit.entity.id and s < ke and ks < e for ks, ke, h in near):

@@ -19,6 +19,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from clearance.datasets.lists.base import ListData, Problem, lines
+from clearance.domain.enums import Kind, NameType
 from clearance.domain.model import Coverage, Entity, Identifier, Listing, Name, Relation
 
 # ----------------------------------------------------------------------------------------------- text
@@ -264,7 +265,7 @@ class Draft:
 
     def __init__(self, eid: str, kind: str, name: str) -> None:
         self.id = eid
-        self.kind = kind
+        self.kind = Kind(kind)
         self.name = text(name)
         self.names: dict[str, Name] = {}
         self.identifiers: dict[tuple[str, str], Identifier] = {}
@@ -286,7 +287,7 @@ class Draft:
             return
         old = self.names.get(key)
         if old is None or (old.type == "weak" and type == "strong"):
-            self.names[key] = Name(value, type, lang or (old.lang if old else None), citation)
+            self.names[key] = Name(value, NameType(type), lang or (old.lang if old else None), citation)
 
     def add_identifier(self, scheme: str, value: str, citation: str | None = None) -> None:
         value = text(value)

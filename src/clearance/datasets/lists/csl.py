@@ -41,6 +41,7 @@ from clearance.datasets.lists.common import (
     split_list,
     text,
 )
+from clearance.domain.enums import Basis, Restriction
 from clearance.domain.model import Coverage, ListInfo, Listing
 
 SOURCE = "csl"
@@ -52,12 +53,12 @@ SOURCE = "csl"
 class _Source:
     title: str
     authority: str
-    restricts: frozenset[str]
+    restricts: frozenset[Restriction]
     url: str | None = None
 
 
-_EXPORT = frozenset({"export"})
-_ALL = frozenset({"all"})
+_EXPORT = frozenset({Restriction.EXPORT})
+_ALL = frozenset({Restriction.ALL})
 
 # What each source list restricts, and why. An export list blocks an export on a strong match and asks for
 # review for anything else; a sanctions list blocks every dealing.
@@ -104,7 +105,7 @@ SOURCES: dict[str, _Source] = {
     "ssi": _Source(
         "Sectoral Sanctions Identifications List",
         "U.S. Department of the Treasury, Office of Foreign Assets Control (EO 13662 directives)",
-        frozenset({"securities", "export"}),
+        frozenset({Restriction.SECURITIES, Restriction.EXPORT}),
     ),
     # EO 13608: US persons may not deal in goods, services or technology with a foreign sanctions evader
     # (no blocking, but every transaction with them is barred).
@@ -126,21 +127,21 @@ SOURCES: dict[str, _Source] = {
         "List of Foreign Financial Institutions Subject to Correspondent Account or Payable-Through "
         "Account Sanctions (CAPTA)",
         "U.S. Department of the Treasury, Office of Foreign Assets Control",
-        frozenset({"payment"}),
+        frozenset({Restriction.PAYMENT}),
     ),
     # EO 13959 as amended by EO 14032: purchases and sales of publicly traded securities of listed
     # Chinese military-industrial complex companies.
     "cmic": _Source(
         "Non-SDN Chinese Military-Industrial Complex Companies List",
         "U.S. Department of the Treasury, Office of Foreign Assets Control (EO 13959, EO 14032)",
-        frozenset({"securities"}),
+        frozenset({Restriction.SECURITIES}),
     ),
     # Menu-based sanctions (CAATSA sec. 235, UFSA, EO 14024 directives): chosen measures, mostly bars on
     # banking transactions and on new debt or equity.
     "mbs": _Source(
         "Non-SDN Menu-Based Sanctions List",
         "U.S. Department of the Treasury, Office of Foreign Assets Control",
-        frozenset({"payment", "securities"}),
+        frozenset({Restriction.PAYMENT, Restriction.SECURITIES}),
     ),
     # Nonproliferation statutes (INKSNA, EO 12938, CBW Act ...): measures are mainly no US government
     # procurement or assistance and no export licences for controlled items.
@@ -241,7 +242,7 @@ class _Reader:
         programs = tuple(p for p in split_list(row.get("programs"), ";") if p)
         draft.add_listing(Listing(info.id, number or None, programs, listed, expires, notice))
         if key == "el":
-            draft.add_coverage(Coverage("us-bis-entity-list", "named", listed=listed, citation=notice))
+            draft.add_coverage(Coverage("us-bis-entity-list", Basis.NAMED, listed=listed, citation=notice))
 
         for alias in split_list(row.get("alt_names"), ";"):
             # BIS ends a run of aliases with "; and ...".

@@ -31,13 +31,14 @@ from clearance.datasets.lists.common import (
     parse_date,
     text,
 )
+from clearance.domain.enums import NameType, Restriction
 from clearance.domain.model import ListInfo, Listing, Name
 
 SOURCE = "bis-dpl"
 LIST = ListInfo(
     SOURCE,
     "Denied Persons List",
-    frozenset({"export"}),
+    frozenset({Restriction.EXPORT}),
     "U.S. Department of Commerce, Bureau of Industry and Security (15 CFR Parts 764, 766)",
     "https://www.bis.gov/dpl",
 )
@@ -66,7 +67,9 @@ def clean_name(raw: str) -> tuple[str, list[Name], str]:
         return name, [], kind
     if kind == "organization":
         for part in inner:
-            aliases.append(Name(part, "weak" if len(part) <= 5 and " " not in part else "strong"))
+            aliases.append(
+                Name(part, NameType.WEAK if len(part) <= 5 and " " not in part else NameType.STRONG)
+            )
         return base or name, aliases, kind
     tokens = base.split()
     if len(tokens) <= 1:

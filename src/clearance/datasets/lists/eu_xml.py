@@ -25,13 +25,14 @@ from pathlib import Path
 
 from clearance.datasets.lists.base import ListData, Problem, entity_id
 from clearance.datasets.lists.common import Draft, parse_date, read_xml, text
+from clearance.domain.enums import Restriction
 from clearance.domain.model import Entity, ListInfo, Listing
 
 SOURCE = "eu-fsf"
 LIST = ListInfo(
     SOURCE,
     "EU Consolidated Financial Sanctions List",
-    frozenset({"all"}),
+    frozenset({Restriction.ALL}),
     "European Union, Council of the EU (restrictive measures under Art. 29 TEU and Art. 215 TFEU)",
     "https://data.europa.eu/data/datasets/consolidated-list-of-persons-groups-and-entities-subject-to-eu-financial-sanctions",
 )

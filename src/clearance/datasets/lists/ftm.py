@@ -32,6 +32,7 @@ from typing import Any
 
 from clearance.datasets.lists.base import ListData, Problem, decode, entity_id
 from clearance.datasets.lists.common import Draft, parse_date, text
+from clearance.domain.enums import RelationType, Restriction
 from clearance.domain.model import ListInfo, Listing, Relation
 
 SOURCE = "opensanctions"
@@ -275,7 +276,7 @@ class FtmReader:
                 data.lists[lid] = ListInfo(
                     lid,
                     title,
-                    frozenset({cls}),
+                    frozenset({Restriction(cls)}),
                     "OpenSanctions (aggregated from the official sources)",
                     f"https://www.opensanctions.org/datasets/{ds}/",
                 )
@@ -314,7 +315,7 @@ class FtmReader:
                             Problem(where, number, f"{schema} to unknown entity '{missing}': dropped")
                         )
                         continue
-                    a.add_relation(Relation(rel, b.id, self.citation(schema, props)))
+                    a.add_relation(Relation(RelationType(rel), b.id, self.citation(schema, props)))
         data.entities = [d.build() for d in state.drafts.values()]
 
     @staticmethod

@@ -24,6 +24,7 @@ from pathlib import Path
 from clearance.datasets.lists import ofac_programs as programs_
 from clearance.datasets.lists.base import ListData, Problem, entity_id, lines
 from clearance.datasets.lists.ofac_remarks import Remarks, parse_item, parse_remarks
+from clearance.domain.enums import Kind, NameType, RelationType
 from clearance.domain.model import Entity, Listing, Name, Relation
 from clearance.perf import paused_gc
 
@@ -111,7 +112,8 @@ def build_entities(entries: Sequence[OfacEntry], source: str, problems: list[Pro
     entities: list[Entity] = []
     for entry, (eid, citation, remarks) in zip(entries, parsed, strict=True):
         names = [
-            Name(alias, "weak" if weak else "strong", citation=citation) for _, alias, weak in entry.aliases
+            Name(alias, NameType.WEAK if weak else NameType.STRONG, citation=citation)
+            for _, alias, weak in entry.aliases
         ]
         names.extend(remarks.names)
         relations: list[Relation] = []
@@ -125,7 +127,7 @@ def build_entities(entries: Sequence[OfacEntry], source: str, problems: list[Pro
                     by_alias = _alias_index(entries, parsed)
                 targets = by_alias.get(k)
             if targets and len(set(targets)) == 1 and targets[0] != eid:
-                relations.append(Relation("linked_to", targets[0], citation))
+                relations.append(Relation(RelationType.LINKED_TO, targets[0], citation))
             else:
                 details.append(("linked_to", linked))
         lists = programs_.entry_lists(source, entry.programs)
@@ -143,7 +145,7 @@ def build_entities(entries: Sequence[OfacEntry], source: str, problems: list[Pro
         entities.append(
             Entity(
                 id=eid,
-                kind=entry.kind,
+                kind=Kind(entry.kind),
                 name=entry.name,
                 names=_dedupe_names(entry.name, names),
                 identifiers=identifiers,

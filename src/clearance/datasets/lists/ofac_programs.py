@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from clearance.datasets.lists.ofac_remarks import Remarks
+from clearance.domain.enums import Basis, Restriction
 from clearance.domain.model import Coverage, ListInfo
 
 SDN_SOURCE = "ofac-sdn"
@@ -42,7 +43,7 @@ _AUTHORITY = "US Treasury, Office of Foreign Assets Control (OFAC)"
 SDN_LIST = ListInfo(
     "ofac-sdn",
     "OFAC Specially Designated Nationals and Blocked Persons List (SDN)",
-    frozenset({"all"}),
+    frozenset({Restriction.ALL}),
     _AUTHORITY,
     "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists",
 )
@@ -54,21 +55,21 @@ CONSOLIDATED_LISTS: dict[str, ListInfo] = {
         ListInfo(
             "ofac-ssi",
             "OFAC Sectoral Sanctions Identifications List (SSI)",
-            frozenset({"securities", "payment"}),
+            frozenset({Restriction.SECURITIES, Restriction.PAYMENT}),
             _AUTHORITY + "; EO 13662 Directives 1-4",
             f"{_NONSDN}/sectoral-sanctions-identifications-ssi-list",
         ),
         ListInfo(
             "ofac-ns-cmic",
             "OFAC Non-SDN Chinese Military-Industrial Complex Companies List (NS-CMIC)",
-            frozenset({"securities"}),
+            frozenset({Restriction.SECURITIES}),
             _AUTHORITY + "; EO 13959 as amended by EO 14032",
             f"{_NONSDN}/non-sdn-chinese-military-industrial-complex-companies-list",
         ),
         ListInfo(
             "ofac-nsmbs",
             "OFAC Non-SDN Menu-Based Sanctions List (NS-MBS)",
-            frozenset({"securities", "payment", "export"}),
+            frozenset({Restriction.SECURITIES, Restriction.PAYMENT, Restriction.EXPORT}),
             _AUTHORITY + "; CAATSA sec. 235 (EO 13849), EO 14024 directives, EO 14014, EO 14059",
             f"{_NONSDN}/non-sdn-menu-based-sanctions-list-ns-mbs-list",
         ),
@@ -76,7 +77,7 @@ CONSOLIDATED_LISTS: dict[str, ListInfo] = {
             "ofac-capta",
             "OFAC List of Foreign Financial Institutions Subject to Correspondent Account or Payable-Through"
             " Account Sanctions (CAPTA)",
-            frozenset({"payment"}),
+            frozenset({Restriction.PAYMENT}),
             _AUTHORITY + "; 31 CFR 561.201",
             f"{_NONSDN}/list-of-foreign-financial-institutions-subject-to-correspondent-account-or-payable"
             "-through-account-sanctions-capta-list",
@@ -84,21 +85,21 @@ CONSOLIDATED_LISTS: dict[str, ListInfo] = {
         ListInfo(
             "ofac-fse",
             "OFAC Foreign Sanctions Evaders List (FSE)",
-            frozenset({"all"}),
+            frozenset({Restriction.ALL}),
             _AUTHORITY + "; EO 13608",
             f"{_NONSDN}/foreign-sanctions-evaders-fse-list",
         ),
         ListInfo(
             "ofac-ns-plc",
             "OFAC Non-SDN Palestinian Legislative Council List (NS-PLC)",
-            frozenset({"all"}),
+            frozenset({Restriction.ALL}),
             _AUTHORITY + "; 31 CFR 594",
             f"{_NONSDN}/non-sdn-palestinian-legislative-council-ns-plc-list",
         ),
         ListInfo(
             "ofac-nonsdn-other",
             "OFAC consolidated non-SDN list (program not mapped to a list)",
-            frozenset({"all"}),
+            frozenset({Restriction.ALL}),
             _AUTHORITY,
             "https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists",
         ),
@@ -173,7 +174,7 @@ def cmic_coverage(
         out.append(
             Coverage(
                 measure=measure,
-                basis="named",
+                basis=Basis.NAMED,
                 listed=remarks.cmic_listed,
                 effective=remarks.cmic_effective_at,
                 divest_by=remarks.cmic_divest_by,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from clearance.domain.enums import NameType
 from clearance.domain.model import Identifier, Name
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -233,9 +234,9 @@ def parse_item(item: str, out: Remarks, citation: str | None = None) -> None:
     if kind == "name":
         name, quoted = _unquote(value)
         if name:
-            out.names.append(Name(name, "weak" if quoted else "strong", citation=citation))
+            out.names.append(Name(name, NameType.WEAK if quoted else NameType.STRONG, citation=citation))
     elif kind == "issuer":
-        out.names.append(Name(value, "strong", citation=citation))
+        out.names.append(Name(value, NameType.STRONG, citation=citation))
         out.details.append((key, value))
     elif kind == "linked":
         out.linked_to.append(value)

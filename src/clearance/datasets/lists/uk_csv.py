@@ -27,13 +27,14 @@ from pathlib import Path
 
 from clearance.datasets.lists.base import ListData, Problem, entity_id, lines, strip_bom
 from clearance.datasets.lists.common import Draft, csv_records, parse_date, text
+from clearance.domain.enums import Restriction
 from clearance.domain.model import ListInfo, Listing
 
 SOURCE = "uk-ofsi"
 LIST = ListInfo(
     SOURCE,
     "UK Consolidated List of Asset Freeze Targets",
-    frozenset({"all"}),
+    frozenset({Restriction.ALL}),
     "HM Treasury, Office of Financial Sanctions Implementation "
     "(Sanctions and Anti-Money Laundering Act 2018)",
     "https://www.gov.uk/government/publications/financial-sanctions-consolidated-list-of-targets",

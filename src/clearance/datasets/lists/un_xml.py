@@ -21,13 +21,14 @@ from pathlib import Path
 
 from clearance.datasets.lists.base import ListData, Problem, entity_id
 from clearance.datasets.lists.common import Draft, parse_date, read_xml, text
+from clearance.domain.enums import Restriction
 from clearance.domain.model import Entity, ListInfo, Listing
 
 SOURCE = "un-sc"
 LIST = ListInfo(
     SOURCE,
     "UN Security Council Consolidated List",
-    frozenset({"all"}),
+    frozenset({Restriction.ALL}),
     "United Nations Security Council (sanctions committees under Chapter VII of the UN Charter)",
     "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list",
 )

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from clearance.datasets.lists import DEFAULT_MAX_LOSS, ImportFailed, content_hash, detect, read
 from clearance.datasets.lists.base import ListData
 from clearance.datasets.lists.download import SOURCES, DownloadFailed, fetch_source
+from clearance.datasets.lists.reading import DEFAULT_MAX_LOSS, ImportFailed, content_hash, detect, read
 from clearance.datasets.lists.snapshots import Snapshot, active, history, store
 from clearance.domain.model import Entity
 

@@ -33,10 +33,13 @@ from pathlib import Path
 from queue import Empty, Full
 from typing import Any
 
-from clearance.domain.model import severity
+from clearance.datasets.loading import load_dataset
+from clearance.domain.enums import Decision
 from clearance.errors import ClearanceError, InputError
-from clearance.perf import Recent, quiet_heap
-from clearance.screening.engine import Engine, Result, parse_as_of
+from clearance.perf import Recent, quiet_heap, settle_heap
+from clearance.screening.engine import Engine
+from clearance.screening.results import Result
+from clearance.screening.validate import parse_as_of
 
 FORMATS = ("csv", "jsonl", "parquet")
 OUTPUT_COLUMNS = (
@@ -93,7 +96,7 @@ class Summary:
 
     @property
     def worst(self) -> str:
-        return max(self.decisions, key=severity) if self.decisions else "clear"
+        return Decision.most_severe([Decision(d) for d in self.decisions])
 
     def to_dict(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -211,7 +214,8 @@ _ENGINE: Engine | None = None
 
 def _init_worker(lists: Sequence[Path], home: Path | None) -> None:
     global _ENGINE
-    _ENGINE = Engine.default(lists=list(lists), home=home)
+    _ENGINE = Engine(load_dataset(lists=lists, home=home))
+    settle_heap()
 
 
 @dataclass
@@ -615,8 +619,9 @@ def run(job: BatchJob, on_chunk: Callable[[Summary], None] | None = None) -> Sum
     done = progress["rows_done"] if progress else 0
     global _ENGINE
     if job.workers <= 1 or START_METHOD == "fork":  # forked workers share this engine copy-on-write
-        _ENGINE = Engine.default(lists=list(job.lists), home=job.home)
-        _ENGINE.index.prepare()
+        _ENGINE = Engine(load_dataset(lists=job.lists, home=job.home))
+        _ENGINE.prepare()
+        settle_heap()
     start = time.perf_counter()
     for chunk, size in _map(job, done):
         writer.write(chunk)

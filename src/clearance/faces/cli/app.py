@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -16,13 +15,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from clearance import __version__
-from clearance.domain.model import ACTIVITIES
+from clearance.datasets.loading import load_dataset
+from clearance.domain.enums import Activity, QueryKind
 from clearance.errors import ClearanceError
 from clearance.faces.cli.lists import app as lists_app
-from clearance.matching.scorer import Thresholds
-from clearance.screening.engine import QUERY_KINDS, Engine, Result, parse_as_of
+from clearance.matching.config import ScorerConfig
+from clearance.screening.documents import entity_document, measure_document
+from clearance.screening.engine import Engine
+from clearance.screening.results import Result
+from clearance.screening.validate import day_of, parse_as_of
 from clearance.settings import home
+from clearance.version import __version__
 
 app = typer.Typer(
     name="clearance",
@@ -69,13 +72,11 @@ def _fail(message: str) -> NoReturn:
 
 
 def _engine(review: float = 0.80, strong: float = 0.90, lists_as_of: str | None = None) -> Engine:
-    if not 0 < review <= strong <= 1:
-        _fail("thresholds must satisfy 0 < review <= strong <= 1")
-    day = None
-    if lists_as_of:
-        parsed = parse_as_of(lists_as_of)
-        day = parsed.date() if isinstance(parsed, datetime) else parsed
-    return Engine.default(thresholds=Thresholds(review=review, strong=strong), lists_as_of=day)
+    """The engine a command screens with: built-in data and the active snapshots (or those current on
+    `lists_as_of`). Raises `InputError` for thresholds outside 0 < review <= strong <= 1."""
+    config = ScorerConfig(review=review, strong=strong)
+    day = day_of(parse_as_of(lists_as_of)) if lists_as_of else None
+    return Engine(load_dataset(lists_as_of=day), config=config)
 
 
 def _dump(doc: Any) -> None:
@@ -88,13 +89,13 @@ def screen(
     kind: Annotated[
         str,
         typer.Option(
-            help=f"What the query is: {', '.join(QUERY_KINDS)}. 'text' finds every listed name in it."
+            help=f"What the query is: {', '.join(QueryKind)}. 'text' finds every listed name in it."
         ),
     ] = "party",
     activity: Annotated[
         str,
         typer.Option(
-            help=f"What you are about to do: {', '.join(ACTIVITIES)}. A measure blocks only the "
+            help=f"What you are about to do: {', '.join(Activity)}. A measure blocks only the "
             "activities it restricts; with 'any', only a ban on all dealings blocks."
         ),
     ] = "any",
@@ -155,7 +156,7 @@ def measures(as_of: AsOf = None, as_json: AsJson = False) -> None:
         engine = _engine()
     except ClearanceError as exc:
         _fail(str(exc))
-    docs = [_measure_doc(engine, mid, moment) for mid in engine.measures]
+    docs = [measure_document(m, moment) for m in engine.measures.values()]
     if as_json:
         _dump({"as_of": moment.isoformat(), "measures": docs})
         return
@@ -169,27 +170,6 @@ def measures(as_of: AsOf = None, as_json: AsJson = False) -> None:
             out.print(f"  {ev['at']:<25} {ev['type']:<18} {ev['citation'] or ''}", highlight=False)
 
 
-def _measure_doc(engine: Engine, mid: str, moment: date | datetime) -> dict[str, Any]:
-    m = engine.measures[mid]
-    st = m.state_on(moment)
-    return {
-        "id": m.id,
-        "short": m.short,
-        "title": m.title,
-        "authority": m.authority,
-        "citation": m.citation,
-        "url": m.url,
-        "state": st.state,
-        "since": st.since.isoformat() if st.since else None,
-        "implemented": st.implemented,
-        "needs_implementation": m.needs_implementation,
-        "restricts": sorted(m.restricts),
-        "scope": m.scope,
-        "timezone": m.timezone,
-        "events": [e.to_dict() for e in m.events],
-    }
-
-
 @app.command()
 def entity(
     entity_id: Annotated[str, typer.Argument(help="An entity id, as printed by screen --json.")],
@@ -200,31 +180,7 @@ def entity(
         e = _engine().entity(entity_id)
     except ClearanceError as exc:
         _fail(str(exc))
-    doc: dict[str, Any] = {
-        "id": e.id,
-        "kind": e.kind,
-        "name": e.name,
-        "names": [{"name": n.value, "type": n.type, "lang": n.lang, "citation": n.citation} for n in e.names],
-        "identifiers": [
-            {"scheme": i.scheme, "value": i.value, "citation": i.citation} for i in e.identifiers
-        ],
-        "countries": list(e.countries),
-        "relations": [{"type": r.type, "target": r.target, "citation": r.citation} for r in e.relations],
-        "measures": [
-            {
-                "measure": c.measure,
-                "basis": c.basis,
-                "via": list(c.via),
-                "citation": c.citation,
-                "listed": c.listed.isoformat() if c.listed else None,
-                "effective": c.effective.isoformat() if c.effective else None,
-                "divest_by": c.divest_by.isoformat() if c.divest_by else None,
-            }
-            for c in e.measures
-        ],
-        "lists": list(e.lists),
-        "notes": e.notes,
-    }
+    doc = entity_document(e)
     if as_json:
         _dump(doc)
         return
@@ -242,7 +198,13 @@ def entity(
 def compare(
     left: str,
     right: str,
-    kind: Annotated[str, typer.Option(help="person, organization, vessel or any.")] = "any",
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="How to read the names: party (any name), person (a person's rules: initials, middle "
+            "names count half), organization or app."
+        ),
+    ] = "party",
     as_json: AsJson = False,
 ) -> None:
     """Two names side by side with the scorer that screening uses: the score, match or not, and why."""

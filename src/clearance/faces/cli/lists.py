@@ -132,7 +132,7 @@ def diff(
     as_json: AsJson = False,
 ) -> None:
     """Entries added, removed and changed between two versions of a list, by list."""
-    from clearance.datasets.lists import read
+    from clearance.datasets.lists.reading import read
     from clearance.datasets.lists.snapshots import find
     from clearance.datasets.lists.updates import diff as run_diff
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from clearance.faces.batch.run import BatchJob, run
-from conftest import PARTY_ROWS
+from fixtures import PARTY_ROWS
 
 ROWS = [
     *PARTY_ROWS[:5],
@@ -127,7 +127,7 @@ def test_each_worker_process_loads_the_engine_once() -> None:
 
             import pyarrow as pa
 
-            from clearance import spark as module
+            from clearance.faces import spark as module
 
             for _ in batches:
                 pass
@@ -171,8 +171,8 @@ class _Broadcast:
 
 
 def test_a_worker_loads_each_broadcast_engine_once_and_only_with_the_drivers_code(engine: Any) -> None:
-    from clearance import spark
     from clearance.errors import ClearanceError
+    from clearance.faces import spark
 
     broadcast = _Broadcast(engine)
     with pytest.raises(ClearanceError, match="other clearance code"):

@@ -13,11 +13,13 @@ import pytest
 from clearance.datasets.lists import ofac_csv, ofac_programs, ofac_remarks, ofac_xml
 from clearance.datasets.lists.base import ListData
 from clearance.domain.model import Entity
+from fixtures import DATA as FIXTURES
+from fixtures import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = SHARED_DATA
 SDN = DATA / "ofac-sdn-2021"
 CONS = DATA / "ofac-consolidated-2025"
-SAMPLE = Path(__file__).resolve().parent / "data" / "lists" / "ofac_sdn_sample.xml"
+SAMPLE = FIXTURES / "lists" / "ofac_sdn_sample.xml"
 
 
 def _data_rows(path: Path) -> int:

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from clearance import Engine
-from clearance.datasets.lists import ImportFailed, read
+from clearance import Engine, load_dataset
+from clearance.datasets.lists.reading import ImportFailed, read
 from clearance.datasets.lists.snapshots import active, history
 from clearance.datasets.lists.updates import UpdateFailed, diff, import_files, update
 from clearance.faces.cli.app import app
+from fixtures import DATA as FIXTURES
 
 runner = CliRunner()
 
@@ -68,7 +69,7 @@ def test_import_keeps_the_files_and_makes_them_active(tmp_path: Path, shared_dat
 
 def test_engine_default_screens_against_active_snapshots(tmp_path: Path, shared_data: Path) -> None:
     import_files([shared_data / "ofac-sdn-2021"], tmp_path)
-    engine = Engine.default(home=tmp_path)
+    engine = Engine(load_dataset(home=tmp_path))
     result = engine.screen("BANCO NACIONAL DE CUBA", as_of="2021-07-01")
     assert result.decision == "block"
     assert result.data_versions["ofac-sdn"] == active(tmp_path)[0].id
@@ -76,8 +77,8 @@ def test_engine_default_screens_against_active_snapshots(tmp_path: Path, shared_
 
 
 def test_engine_default_takes_list_files_of_any_format(shared_data: Path, tmp_path: Path) -> None:
-    engine = Engine.default(
-        lists=[shared_data / "ofac-consolidated-2025", shared_data / "other"], home=tmp_path
+    engine = Engine(
+        load_dataset(lists=[shared_data / "ofac-consolidated-2025", shared_data / "other"], home=tmp_path)
     )
     smic = engine.screen(
         "Semiconductor Manufacturing International Corporation", as_of="2022-03-01", activity="securities"
@@ -162,7 +163,7 @@ def test_cli_lists_import_show_and_errors(tmp_path: Path, shared_data: Path) -> 
 
 
 def test_an_expired_denial_order_no_longer_hits(shared_data: Path, tmp_path: Path) -> None:
-    engine = Engine.default(lists=[shared_data / "other" / "bis-dpl-2019.txt"], home=tmp_path)
+    engine = Engine(load_dataset(lists=[shared_data / "other" / "bis-dpl-2019.txt"], home=tmp_path))
     during = engine.screen("Aaron Robert Henderson", as_of="2015-01-01", activity="export")
     assert during.decision == "block"
     assert during.hits[0].entity.listings[0].expires is not None
@@ -194,9 +195,9 @@ def test_screening_against_the_lists_as_they_stood(shared_data: Path, tmp_path: 
     manifest.write_text(_json.dumps(doc))
     from datetime import date
 
-    now = Engine.default(home=tmp_path / "home")
+    now = Engine(load_dataset(home=tmp_path / "home"))
     assert now.screen("BANCO NACIONAL DE CUBA", as_of="2021-07-01").decision == "clear"
-    then = Engine.default(home=tmp_path / "home", lists_as_of=date(2021, 7, 2))
+    then = Engine(load_dataset(home=tmp_path / "home", lists_as_of=date(2021, 7, 2)))
     result = then.screen("BANCO NACIONAL DE CUBA", as_of="2021-07-01")
     assert result.decision == "block"
     assert result.data_versions["ofac-sdn"] == first.id
@@ -205,6 +206,6 @@ def test_screening_against_the_lists_as_they_stood(shared_data: Path, tmp_path: 
 def test_ofac_xml_is_preferred_over_the_csv_of_the_same_list(shared_data: Path, tmp_path: Path) -> None:
     folder = tmp_path / "both"
     shutil.copytree(shared_data / "ofac-sdn-2021", folder)
-    shutil.copy(Path(__file__).parent / "data" / "lists" / "ofac_sdn_sample.xml", folder / "sdn.xml")
+    shutil.copy(FIXTURES / "lists" / "ofac_sdn_sample.xml", folder / "sdn.xml")
     sources = read([folder])
     assert [(d.source, d.format) for d in sources] == [("ofac-sdn", "ofac-xml")]

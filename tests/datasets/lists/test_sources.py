@@ -14,13 +14,15 @@ import pytest
 from clearance.datasets.lists import csl, dpl, eu_xml, ftm, uk_csv, un_xml
 from clearance.datasets.lists.base import ListData
 from clearance.domain.model import Entity
+from fixtures import DATA as FIXTURES
+from fixtures import SHARED_DATA
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = SHARED_DATA
 CSL_CSV = SHARED / "other" / "csl-sample-2019.csv"
 DPL_TXT = SHARED / "other" / "bis-dpl-2019.txt"
 UN_XML = SHARED / "other" / "un-consolidated-2026.xml"
 OFAC_SDN = SHARED / "ofac-sdn-2021" / "sdn.csv"
-SAMPLES = Path(__file__).resolve().parent / "data" / "lists"
+SAMPLES = FIXTURES / "lists"
 CSL_JSON = SAMPLES / "csl_sample.json"
 EU_XML = SAMPLES / "eu_fsf_sample.xml"
 UK_CSV = SAMPLES / "uk_conlist_sample.csv"

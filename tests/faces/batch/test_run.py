@@ -13,7 +13,7 @@ from clearance import Engine
 from clearance.errors import ClearanceError
 from clearance.faces.batch.run import BatchJob, Summary, read_rows, run
 from clearance.faces.cli.app import app
-from conftest import PARTY_ROWS as ROWS
+from fixtures import PARTY_ROWS as ROWS
 
 
 def _write_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:

@@ -4,8 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clearance.domain.enums import NameRules
 from clearance.matching.normalise import name_form
-from clearance.matching.scorer import _abjad, compare, run_skeleton, skeleton, token_similarity
+from clearance.matching.scorer import compare
+from clearance.matching.tokens import abjad, run_skeleton, skeleton, token_similarity
 
 SAME = [
     ("Tencent Holdings Ltd.", "TENCENT HOLDINGS", "organization"),
@@ -47,13 +49,13 @@ DIFFERENT = [
 
 @pytest.mark.parametrize(("a", "b", "kind"), SAME)
 def test_variants_of_one_name_match(a: str, b: str, kind: str) -> None:
-    cmp = compare(a, b, kind)
+    cmp = compare(a, b, rules=NameRules.of(kind))
     assert cmp.match, cmp.explanation
 
 
 @pytest.mark.parametrize(("a", "b", "kind"), DIFFERENT)
 def test_look_alikes_do_not_match(a: str, b: str, kind: str) -> None:
-    cmp = compare(a, b, kind)
+    cmp = compare(a, b, rules=NameRules.of(kind))
     assert not cmp.match, cmp.explanation
 
 
@@ -101,4 +103,4 @@ def test_a_name_matches_itself(a: str) -> None:
 def test_a_runs_consonants_from_its_words_equal_the_joined_strings(tokens: list[str]) -> None:
     """Digraphs across words (s|h, c|k), a final h, repeats across words, vowels counted per word."""
     joined = "".join(tokens)
-    assert run_skeleton(tokens) == (skeleton(joined), _abjad(joined))
+    assert run_skeleton(tokens) == (skeleton(joined), abjad(joined))

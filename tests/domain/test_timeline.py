@@ -31,7 +31,7 @@ NY = ZoneInfo("America/New_York")
     ],
 )
 def test_state_on_follows_the_life_cycle(engine: Engine, measure: str, day: date, state: str) -> None:
-    assert engine.measures[measure].state_on(day).state == state
+    assert state_on(engine.measures[measure], day).state == state
 
 
 def test_events_timed_within_the_day_keep_their_time(engine: Engine) -> None:
@@ -45,7 +45,7 @@ def test_events_timed_within_the_day_keep_their_time(engine: Engine) -> None:
 
 
 def test_the_state_names_its_event_and_citation(engine: Engine) -> None:
-    st = engine.measures["us-eo-13971"].state_on(date(2021, 7, 1))
+    st = state_on(engine.measures["us-eo-13971"], date(2021, 7, 1))
     assert st.event is not None and st.event.by == "us-eo-14034"
     assert st.event.citation and "14034" in st.event.citation
 
@@ -76,5 +76,5 @@ def test_injunction_holds_until_lifted() -> None:
         },
         "test",
     )
-    assert m.state_on(date(2020, 2, 15)).state == "enjoined"
-    assert m.state_on(date(2020, 3, 1)).state == "in_force"
+    assert state_on(m, date(2020, 2, 15)).state == "enjoined"
+    assert state_on(m, date(2020, 3, 1)).state == "in_force"

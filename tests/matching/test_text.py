@@ -22,7 +22,7 @@ def test_chinese_text_without_spaces(engine: Engine) -> None:
 def test_package_ids_in_text(engine: Engine) -> None:
     r = engine.screen("device 77 has com.eg.android.AlipayGphone installed", kind="text", as_of="2021-03-01")
     assert [h.entity.id for h in r.hits] == ["app-alipay"]
-    assert r.hits[0].by_identifier
+    assert r.hits[0].by == "identifier"
 
 
 def test_weak_alias_inside_another_name_is_not_a_hit(engine: Engine) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from clearance import Engine
 from clearance.faces.evaluation import pairs, precision_recall, screening
-
-DATA = Path(__file__).parent / "data"
+from fixtures import DATA
 
 
 def test_name_pairs_precision_and_recall(engine: Engine) -> None:

@@ -84,7 +84,7 @@ def test_developer_hits_carry_the_path_to_the_app(engine: Engine) -> None:
 def test_a_package_id_finds_the_app_and_the_feature_inside(engine: Engine) -> None:
     r = engine.screen("com.tencent.mm", kind="app", as_of="2021-03-01", activity="app")
     hit = r.hits[0]
-    assert hit.entity.id == "app-wechat" and hit.by_identifier
+    assert hit.entity.id == "app-wechat" and hit.by == "identifier"
     assert {f.state.measure.id for f in hit.findings} == {"us-eo-13943", "us-eo-13971"}
     assert r.decision == "review"
 

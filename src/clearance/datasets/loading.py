@@ -1,0 +1,93 @@
+"""A `Dataset` to screen against: the built-in measures and entities, the active list snapshots under
+CLEARANCE_HOME, and any list files given, merged. This is where files are read; the engine reads none.
+
+    engine = Engine(load_dataset(lists=["../shared/data/ofac-sdn-2021"]))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from clearance.datasets.builtin import Dataset, builtin
+from clearance.datasets.lists.base import ListData
+from clearance.datasets.lists.reading import read, version_of
+from clearance.datasets.lists.updates import load_active
+from clearance.domain.model import Entity
+from clearance.settings import home as default_home
+
+# identifiers that name one legal person world-wide: a list entry sharing one with a built-in entity is
+# that entity
+_MERGE_SCHEMES = frozenset({"isin", "lei", "uscc", "bic", "imo"})
+
+
+def load_dataset(
+    *,
+    lists: Iterable[str | Path] = (),
+    home: Path | None = None,
+    lists_as_of: date | None = None,
+) -> Dataset:
+    """The built-in data, the active snapshots under `home` (default: CLEARANCE_HOME), and the list files
+    or folders in `lists` (any supported format, detected from content), merged. `lists_as_of` takes,
+    for each source, the snapshot that was current on that day instead of the active one (for audit).
+
+    Raises `DataError` for built-in data that does not check, `ImportFailed` for a list file that cannot
+    be read or loses too many rows."""
+    datas, versions = load_active(home or default_home(), lists_as_of)
+    for data in read(lists):
+        datas.append(data)
+        versions[data.source] = f"file-{version_of(data.files)}"
+    return merge(builtin(), datas, versions)
+
+
+def merge(dataset: Dataset, sources: Sequence[ListData], versions: dict[str, str] | None = None) -> Dataset:
+    """Add list entities to a dataset. An entry that shares a global identifier (ISIN, LEI, USCC, BIC, IMO)
+    with a built-in entity joins it: one entity, its lists, names, identifiers, listings and measures
+    together, so that a hit says both "EO 14032 names it" and "OFAC lists it as entry 30951"."""
+    base = list(dataset.entities)
+    by_id = {e.id: pos for pos, e in enumerate(base)}
+    by_identifier: dict[tuple[str, str], int] = {}
+
+    def file_identifiers(pos: int) -> None:
+        for ident in base[pos].identifiers:
+            if ident.scheme in _MERGE_SCHEMES:
+                by_identifier.setdefault((ident.scheme, ident.value.upper()), pos)
+
+    for pos in range(len(base)):
+        file_identifiers(pos)
+    lists = {}
+    for data in sources:
+        lists.update(data.lists)
+        for entity in data.entities:
+            # the same entry (OFAC's ent_num on the SDN and a non-SDN list) or the same legal person
+            found = by_id.get(entity.id)
+            if found is None:
+                keys = ((i.scheme, i.value.upper()) for i in entity.identifiers)
+                found = next((by_identifier[k] for k in keys if k in by_identifier), None)
+            if found is None:
+                by_id[entity.id] = found = len(base)
+                base.append(entity)
+            else:
+                base[found] = _join(base[found], entity)
+            file_identifiers(found)
+    versions = versions or {d.source: version_of(d.files) for d in sources}
+    return Dataset(dataset.measures, (), dataset.lists, dataset.versions).merged(base, lists, versions)
+
+
+def _join(main: Entity, other: Entity) -> Entity:
+    names = {n.value for n in main.all_names()}
+    idents = {(i.scheme, i.value) for i in main.identifiers}
+    measures = {c.measure for c in main.measures}
+    return replace(
+        main,
+        names=main.names + tuple(n for n in other.all_names() if n.value not in names),
+        identifiers=main.identifiers
+        + tuple(i for i in other.identifiers if (i.scheme, i.value) not in idents),
+        lists=main.lists + tuple(lid for lid in other.lists if lid not in main.lists),
+        listings=main.listings + other.listings,
+        measures=main.measures + tuple(c for c in other.measures if c.measure not in measures),
+        relations=main.relations + tuple(r for r in other.relations if r not in main.relations),
+        details=main.details + other.details,
+    )

@@ -1,0 +1,132 @@
+"""The keys under which the candidate index files listed tokens, and looks query tokens up.
+
+A listed token is filed under the key of every way the scorer can match it (`matching.tokens`): itself;
+its deletion neighbourhood up to the edits the scorer allows for its length (as in SymSpell: two words
+within k edits share a word with at most k letters deleted from each); its consonant skeleton (against
+names written without vowels); its romanised spelling; its given-name group; its number value; its
+Korean syllable key; its vowel frame. A run of two to four adjacent tokens of a name is filed as one
+joined string, since the scorer matches a run only when it equals a token of the other name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from clearance.matching.normalise import number_value
+from clearance.matching.scorer import pieces
+from clearance.matching.tokens import (
+    VOWEL_FRAME_MIN,
+    abjad,
+    allowed_edits,
+    given_group,
+    is_syllable,
+    korean_key,
+    romanised,
+    run_skeleton,
+    skeleton,
+    vowel_frame,
+)
+
+_ID_CLEAN = re.compile(r"[\s\-]+")
+
+
+def identifier_key(value: str) -> str:
+    """Identifiers compare exactly after case folding and removing spaces and hyphens."""
+    return _ID_CLEAN.sub("", value).casefold()
+
+
+def _deletions(token: str, depth: int) -> set[str]:
+    """Every string made by deleting up to `depth` letters (depth 0, 1 or 2)."""
+    if depth == 0:
+        return set()
+    first = {token[:i] + token[i + 1 :] for i in range(len(token))}
+    if depth == 1:
+        return first
+    return first | {d[:i] + d[i + 1 :] for d in first for i in range(len(d))}
+
+
+# Keys are plain strings for a token's own spelling, its romanised spelling and its deletion neighbourhood
+# (one namespace: a romanised spelling is just another spelling), and prefixed by a character no token
+# holds for the rest: "\x01" given-name group, "\x02" number, "\x03" Korean syllable, "\x04"/"\x05"
+# consonant skeleton of a word written without / with vowels, "\x06" vowel frame (vowels blanked).
+_GROUP, _NUMBER, _KOREAN, ABJAD, VOWELLED, _FRAME = "\x01", "\x02", "\x03", "\x04", "\x05", "\x06"
+
+
+@lru_cache(maxsize=65536)
+def query_keys(token: str, *, typos: bool = True) -> tuple[str, ...]:
+    """The keys a query token is looked up under: with typos, against listed tokens; without, against
+    joined runs of listed names (the scorer then allows no romanisation or Korean variants either)."""
+    if typos:
+        keys = _variant_keys(token) | _deletions(token, allowed_edits(len(token))) | _frame_key(token)
+    else:
+        keys = _exact_keys(token)
+    return tuple(keys | _across_writing(token, skeleton(token), abjad(token)))
+
+
+def joined_keys(tokens: Sequence[str]) -> set[str]:
+    """The keys a run of the query's tokens, joined, is looked up under among listed tokens."""
+    joined = "".join(tokens)
+    return _exact_keys(joined) | _across_writing(joined, *run_skeleton(tokens))
+
+
+def _across_writing(piece: str, consonants: str, unvowelled: bool) -> set[str]:
+    """Consonants meet the other kind of writing: vowelled words for a piece written without vowels,
+    and back."""
+    if len(consonants) >= 2 and (unvowelled or len(piece) >= 4):
+        return {(VOWELLED if unvowelled else ABJAD) + consonants}
+    return set()
+
+
+def vocabulary_keys(token: str) -> set[str]:
+    """The keys a listed token is filed under (its runs: `run_keys`)."""
+    return (
+        _variant_keys(token)
+        | _deletions(token, allowed_edits(len(token)))
+        | skeleton_key(token)
+        | _frame_key(token)
+    )
+
+
+def _frame_key(token: str) -> set[str]:
+    return {_FRAME + vowel_frame(token)} if len(token) >= VOWEL_FRAME_MIN else set()
+
+
+def skeleton_key(piece: str) -> set[str]:
+    sk = skeleton(piece)
+    return {(ABJAD if abjad(piece) else VOWELLED) + sk} if len(sk) >= 2 else set()
+
+
+def _exact_keys(piece: str) -> set[str]:
+    """The piece itself, its given-name group and its number value: what even a joined run meets."""
+    keys = {piece}
+    group = given_group(piece)
+    if group is not None:
+        keys.add(f"{_GROUP}{group}")
+    number = number_value(piece)
+    if number is not None:
+        keys.add(_NUMBER + number)
+    return keys
+
+
+def _variant_keys(token: str) -> set[str]:
+    keys = _exact_keys(token)
+    if len(token) >= 4:
+        keys.add(romanised(token))
+    if len(token) <= 6 and is_syllable(token):
+        keys.add(_KOREAN + korean_key(token))
+    return keys
+
+
+def runs(tokens: tuple[str, ...]) -> list[tuple[str, tuple[int, ...]]]:
+    """Runs of two to four adjacent tokens, joined, with the positions they cover (the scorer's pieces
+    other than single tokens)."""
+    return [piece for piece in pieces(tokens) if len(piece[1]) > 1]
+
+
+def run_keys(joined: str) -> set[str]:
+    """A joined run pairs with a token as written, as a given-name variant, by number, or by its
+    consonants against a name written without vowels (those keys: `Vocabulary.run_skeletons`); never with a
+    typo (see token_similarity)."""
+    return _exact_keys(joined)

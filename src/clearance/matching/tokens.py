@@ -1,0 +1,265 @@
+"""Token rules: when two words of two names are the same word for screening, and how alike they are.
+
+A pair of tokens scores 1.0 when equal or the same number (three ~ 3 ~ III), 0.95 for given-name
+variants (Bill ~ William, `datasets/words/given_names.txt`), 0.9 for an initial (J ~ John, persons
+only), a romanisation variant (Fyodorov ~ Fedorov), a Korean syllable in another romanisation
+(jeong ~ jong), or the same consonants against a name written without vowels (mhmd ~ Mohammed);
+1 - 0.75 * changes / length for the vowels of a long word (Hezbollah ~ Hizballah); 1 - edits / length
+for a typo within the allowed edits (none under 4 letters, one up to 9, two from 10; a vowel swapped for
+another costs 1.5). Which of those rules apply to a pair is said by `Rules`.
+
+The candidate index files every listed token under the keys these rules match by (`matching.keys`), so
+a rule added here needs its key there: `tests/matching/test_index.py` fails otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import IntFlag
+from functools import lru_cache
+from itertools import pairwise
+from operator import methodcaller
+
+from rapidfuzz.distance import OSA
+
+from clearance.datasets.words import entries
+from clearance.matching.normalise import number_value
+
+
+class Rules(IntFlag):
+    """Which token rules apply to a pair; no flag is the general case (two Latin-script words).
+
+    PERSON: both are words of a person's name (initials pair with words, feminine and masculine forms
+    differ). HAN: a side is written in Chinese characters, whose pinyin is exact: no variants. KOREAN:
+    one side is written in Hangul, so romanised syllables compare by sound. JOINED: a side is a run of
+    words joined ("cam scanner" ~ "camscanner"): equal words, given-name variants, numbers and
+    consonant skeletons only, no typos and no romanisation rules."""
+
+    NONE = 0
+    PERSON = 1
+    HAN = 2
+    KOREAN = 4
+    JOINED = 8
+
+
+_VOWELS = frozenset("aeiouy")
+MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
+MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
+
+
+def _given_name_index() -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, group in enumerate(entries("given_names")):
+        for name in group:
+            index.setdefault(name, i)
+    return index
+
+
+_GIVEN = _given_name_index()
+
+
+def given_group(token: str) -> int | None:
+    """The given-name group of a token (Bill and William share one), or None."""
+    return _GIVEN.get(token)
+
+
+_DIGRAPHS = {"kh": "h", "ph": "f", "gh": "k", "ck": "k", "dh": "z", "th": "t", "sh": "s", "ch": "s"}
+_DIGRAPH = re.compile("|".join(_DIGRAPHS))
+_REPEATS = re.compile(r"(.)\1+")
+_FIRST = methodcaller("group", 1)
+_CONSONANTS = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "ks", **dict.fromkeys("aeiouyw", None)})
+
+
+def _digraph(m: re.Match[str]) -> str:
+    return _DIGRAPHS[m.group()]
+
+
+@lru_cache(maxsize=262144)
+def skeleton(token: str) -> str:
+    """Consonants only, without repeats: how abjad scripts (Arabic, Hebrew, Persian) write a name.
+
+    Vowels, w and y (written as long vowels in Arabic) and a final h go; digraphs become one letter:
+    mohammed, muhammad, mhmd -> mhmd; youssef, ywsf -> sf; fatima, ftmh -> ftm."""
+    return _collapsed(_letters_of(token))
+
+
+def _letters_of(token: str) -> str:
+    """The first steps of `skeleton`: digraphs to one letter, vowels out."""
+    t = token
+    if "h" in t or "ck" in t:  # every digraph but ck ends in h: most words need no substitution
+        t = _DIGRAPH.sub(_digraph, t)
+    return t.translate(_CONSONANTS)
+
+
+def _collapsed(letters: str) -> str:
+    """The last steps of `skeleton`: a final h out, repeats collapsed."""
+    if letters.endswith("h") and len(letters) > 2:
+        letters = letters[:-1]
+    return _REPEATS.sub(_FIRST, letters)
+
+
+_letters = lru_cache(maxsize=65536)(_letters_of)
+
+
+@lru_cache(maxsize=65536)
+def _vowels(token: str) -> int:
+    return len(token) - len(token.translate(_NO_VOWELS))
+
+
+def run_skeleton(tokens: Sequence[str]) -> tuple[str, bool]:
+    """`skeleton` and `_abjad` of tokens joined into one, from each token's remembered letters: runs of
+    a query's words are nearly all new, the words are not. Where a digraph straddles two words, the
+    joined string is worked out whole."""
+    joined = "".join(tokens)
+    abjad = len(joined) >= 2 and sum(map(_vowels, tokens)) * 4 <= len(joined)
+    if any(a[-1] + b[0] in _DIGRAPHS for a, b in pairwise(tokens)):
+        return _collapsed(_letters_of(joined)), abjad
+    return _collapsed("".join(map(_letters, tokens))), abjad
+
+
+# Usual romanisation variants, one spelling each (applied in one pass, longest first).
+_ROMANISATION = {
+    "dzh": "j", "zh": "j", "kh": "h", "ph": "f", "gh": "k", "q": "k", "ck": "k", "iy": "y", "ii": "y",
+    "yo": "e", "ye": "e", "ou": "u", "oo": "u", "ee": "i", "oe": "oi", "ya": "ia", "oy": "oi", "ay": "ai",
+}  # fmt: skip
+_ROMAN = re.compile("|".join(sorted(_ROMANISATION, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=262144)
+def romanised(token: str) -> str:
+    """One spelling for usual romanisation variants: Fyodorov / Fedorov, Evgeniy / Yevgeny, Sony / Soni."""
+    t = _ROMAN.sub(_romanise, token) if _ROMAN.search(token) else token
+    return t[:-1] + "i" if t.endswith("y") else t
+
+
+def _romanise(m: re.Match[str]) -> str:
+    return _ROMANISATION[m.group()]
+
+
+def _gender_variant(a: str, b: str) -> bool:
+    """Maria / Mario, Daniel / Daniela, Michel / Michelle, Pavel / Pavla: different people, not typos.
+
+    Same consonants, one name ending in the feminine -a or -e and the other not."""
+    if a[-1] == b[-1] or not ({a[-1], b[-1]} & {"a", "e"}):
+        return False
+    return skeleton(a) == skeleton(b)
+
+
+VOWEL_FRAME_MIN = 7
+_VOWEL_FRAME = str.maketrans(dict.fromkeys("aeiouy", "*"))
+
+
+def vowel_frame(token: str) -> str:
+    """The word with its vowels blanked: hezbollah, hizballah -> h*zb*ll*h."""
+    return token.translate(_VOWEL_FRAME)
+
+
+def _vowel_swap(a: str, b: str) -> bool:
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0][0] in _VOWELS and diff[0][1] in _VOWELS
+
+
+def allowed_edits(length: int) -> int:
+    """Typos tolerated in a token of this length: short words must be exact."""
+    if length < 4:
+        return 0
+    return 1 if length <= 9 else 2
+
+
+_NO_VOWELS: dict[int, None] = str.maketrans(dict.fromkeys("aeiou", None))
+
+
+@lru_cache(maxsize=262144)
+def abjad(token: str) -> bool:
+    """Written (almost) without vowel letters, as Arabic, Hebrew, Persian and Indic names come out of
+    transliteration: mhmd, mstfa, srma."""
+    vowels = len(token) - len(token.translate(_NO_VOWELS))
+    return len(token) >= 2 and vowels * 4 <= len(token)
+
+
+# Korean surnames: the Revised Romanization that transliteration gives, and the spellings people use.
+# Korean surnames: Revised Romanization -> the usual spelling (datasets/words/korean_surnames.txt).
+_KOREAN_SURNAMES = {variant: usual for variant, usual in entries("korean_surnames")}
+_KOREAN_FOLD = (
+    ("eo", "o"),
+    ("eu", "u"),
+    ("ae", "e"),
+    ("oo", "u"),
+    ("ch", "j"),
+    ("g", "k"),
+    ("b", "p"),
+    ("d", "t"),
+    ("r", "l"),
+    ("w", ""),
+    ("y", ""),
+)
+
+
+_SYLLABLE = re.compile(r"^[^aeiouwy]*[aeiouwy]+[^aeiouwy]*$")  # one vowel group: one Korean syllable
+
+
+def is_syllable(token: str) -> bool:
+    """One vowel group: a token that may be one romanised Korean syllable."""
+    return _SYLLABLE.match(token) is not None
+
+
+@lru_cache(maxsize=65536)
+def korean_key(token: str) -> str:
+    """One spelling for a romanised Korean syllable: Revised Romanization and McCune-Reischauer meet
+    (jeong ~ jong ~ jung, eun ~ un, gim ~ kim)."""
+    t = _KOREAN_SURNAMES.get(token, token)
+    for a, b in _KOREAN_FOLD:
+        t = t.replace(a, b)
+    consonants = "".join(ch for ch in t if ch not in "aeiou")
+    return consonants or t
+
+
+@lru_cache(maxsize=262144)
+def token_similarity(a: str, b: str, rules: Rules = Rules.NONE) -> float:
+    """Similarity of two tokens in [0, 1] under `rules`; 0 means "not the same word"."""
+    person = Rules.PERSON in rules
+    typos = Rules.JOINED not in rules
+    if a == b:
+        return 1.0
+    if (
+        Rules.KOREAN in rules
+        and typos
+        and _SYLLABLE.match(a)
+        and _SYLLABLE.match(b)
+        and korean_key(a) == korean_key(b)
+    ):
+        return 0.9
+    na, nb = number_value(a), number_value(b)
+    if na is not None or nb is not None:
+        return 1.0 if na == nb else 0.0
+    ga, gb = _GIVEN.get(a), _GIVEN.get(b)
+    if ga is not None and ga == gb:
+        return 0.95
+    if person and (len(a) == 1 or len(b) == 1):
+        return 0.9 if a[0] == b[0] else 0.0  # an initial stands for the name it begins
+    if Rules.HAN in rules:
+        return 0.0
+    if typos and len(a) >= 4 and len(b) >= 4 and romanised(a) == romanised(b):
+        return 0.9
+    if person and not abjad(a) and not abjad(b) and _gender_variant(a, b):
+        return 0.0
+    if typos and len(a) == len(b) >= VOWEL_FRAME_MIN and vowel_frame(a) == vowel_frame(b):
+        # transliterations differ in their vowels (Hezbollah / Hizballah, Hussein / Hussain)
+        diffs = sum(x != y for x, y in zip(a, b, strict=True))
+        if diffs <= 2:
+            return 1.0 - 0.75 * diffs / len(a)
+    shortest = min(len(a), len(b))
+    edits = OSA.distance(a, b, score_cutoff=allowed_edits(shortest)) if typos else shortest + 1
+    if edits <= allowed_edits(shortest) and a[0] == b[0]:
+        # one vowel swapped for another in the same place is more often another name (Bayer / Bauer,
+        # Patel / Patil) than a slip of the hand: it costs one and a half edits
+        cost = edits + (0.5 if edits == 1 and len(a) == len(b) and _vowel_swap(a, b) else 0.0)
+        return 1.0 - cost / max(len(a), len(b))
+    # one side written without vowels (Arabic, Hebrew, Persian): compare consonants
+    vowelled = b if abjad(a) else a
+    if abjad(a) != abjad(b) and min(len(a), len(b)) >= 3 and len(vowelled) >= 4:
+        ka, kb = skeleton(a), skeleton(b)
+        if len(ka) >= 2 and ka == kb:
+            return 0.9
+    return 0.0

@@ -1,0 +1,117 @@
+"""What screening returns: a `Result` per query, a `Hit` per matched entity, a `MeasureFinding` per
+measure on the hit; each with `to_dict`, the document every face (CLI `--json`, batch, service) shows.
+
+The keys of these documents are a contract (CONVENTIONS.md, "Decisions"; `../shared/checks/contract.sh`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from clearance.domain.enums import Activity, Decision, QueryKind
+from clearance.domain.model import Entity
+from clearance.domain.timeline import EntityState
+from clearance.matching.config import ScorerConfig
+from clearance.matching.matcher import MatchedBy
+
+
+@dataclass(frozen=True)
+class MeasureFinding:
+    """One measure on one hit: its state on the date for this entity, and what it does to the decision
+    (`effect`: clear means context only), with the reason in words."""
+
+    state: EntityState
+    effect: Decision
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        m, cov = self.state.measure, self.state.coverage
+        event = self.state.measure_state.event
+        return {
+            "id": m.id,
+            "short": m.short,
+            "title": m.title,
+            "state": self.state.state,
+            "since": self.state.since.isoformat() if self.state.since else None,
+            "citation": m.citation,
+            "effect": self.effect,
+            "reason": self.reason,
+            "restricts": sorted(m.restricts),
+            "basis": cov.basis,
+            "via": list(cov.via),
+            "listed": cov.listed.isoformat() if cov.listed else None,
+            "effective": cov.effective.isoformat() if cov.effective else None,
+            "divest_by": cov.divest_by.isoformat() if cov.divest_by else None,
+            "coverage_citation": cov.citation,
+            "certainty": cov.certainty,
+            "event": event.to_dict() if event else None,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A listed entity the query matched, decided: `score` in [0, 1], `path` the steps (from, relation,
+    to, to_name) from the entity to the one a measure names, `span` (start, end, text) for free text."""
+
+    entity: Entity
+    matched_name: str
+    score: float
+    by: MatchedBy
+    decision: Decision
+    findings: tuple[MeasureFinding, ...]
+    path: tuple[dict[str, str], ...]
+    explanation: str
+    list_names: tuple[str, ...]
+    span: tuple[int, int, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "entity_id": self.entity.id,
+            "name": self.entity.name,
+            "matched_name": self.matched_name,
+            "aliases": [n.value for n in self.entity.names],
+            "score": self.score,
+            "kind": self.entity.kind,
+            "decision": self.decision,
+            "lists": list(self.list_names),
+            "measures": [f.to_dict() for f in self.findings],
+            "path": list(self.path),
+            "explanation": self.explanation,
+            "match": self.by,
+        }
+        if self.span is not None:
+            out["span"] = {"start": self.span[0], "end": self.span[1], "text": self.span[2]}
+        return out
+
+
+@dataclass(frozen=True)
+class Result:
+    """The decision on one query, as of a date and for an activity, with every hit and what produced it
+    (engine version, data versions, thresholds)."""
+
+    query: str
+    kind: QueryKind
+    as_of: date | datetime
+    activity: Activity
+    decision: Decision
+    hits: tuple[Hit, ...]
+    engine_version: str
+    data_versions: dict[str, str]
+    config: ScorerConfig
+    reasons: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "kind": self.kind,
+            "as_of": self.as_of.isoformat(),
+            "activity": self.activity,
+            "decision": self.decision,
+            "reasons": list(self.reasons),
+            "hits": [h.to_dict() for h in self.hits],
+            "engine_version": self.engine_version,
+            "data_versions": dict(self.data_versions),
+            "thresholds": self.config.thresholds(),
+        }
