@@ -23,9 +23,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from batch import workload
 from latency import DATA, LISTS
 
-import clearance.faces.batch.run as batch
 import clearance.matching.matcher as matcher_module
 from clearance import Engine, load_dataset
+from clearance.faces.batch import BatchJob
+from clearance.faces.batch.screen import WorkerState
 from clearance.matching.index import Index
 from clearance.matching.lookup import Lookup
 from clearance.matching.matcher import Matcher
@@ -79,15 +80,15 @@ def main() -> None:
         print(f"  {seconds / len(names) * 1e6:6.1f} µs  {seconds / total:4.0%}  {label}")
 
     # rows whose decision is remembered, screened as a batch chunk is (CSV in, CSV out)
-    batch._ENGINE = engine
-    job = batch.BatchJob(input=Path("rows.csv"), output=Path("out.csv"), id_col="id", as_of="2021-03-01")
+    state = WorkerState(engine)
+    job = BatchJob(input=Path("rows.csv"), output=Path("out.csv"), id_col="id", as_of="2021-03-01")
     raws = [(line, [row_id, name]) for line, (row_id, name) in enumerate(data, start=2)]
     chunks = [raws[i : i + 5000] for i in range(0, len(raws), 5000)]
     for chunk in chunks:
-        batch._screen_chunk(job, ("id", "name"), chunk)
+        state.screen_chunk(job, ("id", "name"), chunk)
     start = time.perf_counter()
     for chunk in chunks:
-        batch._screen_chunk(job, ("id", "name"), chunk)
+        state.screen_chunk(job, ("id", "name"), chunk)
     print(f"a row whose decision is remembered: {(time.perf_counter() - start) / len(raws) * 1e6:.1f} µs")
     print(f"reproduce: .venv/bin/python benchmarks/phases.py --rows {rows}")
 

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import gc
-import io
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-import clearance.faces.batch.run as batch
 from clearance import Engine
 from clearance.errors import ClearanceError
-from clearance.faces.batch.run import BatchJob, Source
+from clearance.faces.batch import BatchJob
+from clearance.faces.batch.rows import Source
+from clearance.faces.batch.screen import WorkerState
 from clearance.perf import Recent, quiet_heap
 
 
@@ -51,21 +50,13 @@ def test_screening_leaves_no_cyclic_garbage(engine: Engine, tmp_path: Path) -> N
     gc.unfreeze()  # garbage left by earlier tests, frozen or not, is collected first
     gc.collect()
     with quiet_heap():
-        batch._ENGINE = engine
+        state = WorkerState(engine)
         for text in ["Tencent", "Mao Tse-tung", "SMIC", "", "x" * 300, "Alipay to QQ Wallet"]:
             for kind in ("party", "person", "text"):
                 with contextlib.suppress(ClearanceError):
                     engine.screen(text, kind=kind, as_of="2021-03-01")
-        chunk = batch._screened(job, header, raws)
+        chunk = state.screen(job, header, raws)
         assert chunk.rows == 3 and len(chunk.rejects) == 4
-        del chunk
+        del chunk, state
     gc.unfreeze()  # let the collector see everything made above again
     assert gc.collect() == 0
-
-
-@given(st.lists(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False)), min_size=2, max_size=14))
-def test_decided_rows_read_back_as_their_values(values: list[object]) -> None:
-    """A decision's CSV columns, written without the csv module's writer, read back with its reader."""
-    line = batch.Decided(tuple(values)).csv
-    assert line.endswith("\n")
-    assert next(csv.reader(io.StringIO(line, newline=""))) == [str(v) for v in values]

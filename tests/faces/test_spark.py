@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 
-from clearance.faces.batch.run import BatchJob, run
-from fixtures import PARTY_ROWS
+from clearance.faces.batch import BatchJob, run
+from fixtures import DATA, PARTY_ROWS
+
+# an excerpt of the real OFAC SDN files (tests/data/lists/README.md), with BANCO NACIONAL DE CUBA
+SDN = DATA / "lists" / "ofac-sdn-2021"
 
 ROWS = [
     *PARTY_ROWS[:5],
@@ -81,19 +84,17 @@ def _on_spark(
 
 
 @pytest.mark.slow
-def test_spark_and_local_batch_agree(tmp_path: Path, shared_data: Path) -> None:
-
-    lists = [shared_data / "ofac-sdn-2021"]
+def test_spark_and_local_batch_agree(tmp_path: Path) -> None:
+    lists = [SDN]
     src, local, rejected = _local_batch(tmp_path, lists)
     _assert_same(_on_spark(src, lists, tmp_path / "home"), local, rejected)
 
 
 @pytest.mark.slow
-def test_workers_do_not_read_the_list_files(tmp_path: Path, shared_data: Path) -> None:
+def test_workers_do_not_read_the_list_files(tmp_path: Path) -> None:
     """The list is read on the driver when `screen` is called; it is gone before any worker runs."""
-
     lists = [tmp_path / "lists" / "sdn"]
-    shutil.copytree(shared_data / "ofac-sdn-2021", lists[0])
+    shutil.copytree(SDN, lists[0])
     src, local, rejected = _local_batch(tmp_path, lists)
     rows = _on_spark(src, lists, tmp_path / "home", lambda: shutil.rmtree(tmp_path / "lists"))
     assert not lists[0].exists()
@@ -135,8 +136,8 @@ def test_each_worker_process_loads_the_engine_once() -> None:
                 [
                     {
                         "pid": os.getpid(),
-                        "loads": json.dumps(module.ENGINE_LOADS),
-                        "partitions": json.dumps(module.PARTITIONS),
+                        "loads": json.dumps(module.WORKER.loads),
+                        "partitions": json.dumps(module.WORKER.partitions),
                     }
                 ]
             )
@@ -177,10 +178,10 @@ def test_a_worker_loads_each_broadcast_engine_once_and_only_with_the_drivers_cod
     broadcast = _Broadcast(engine)
     with pytest.raises(ClearanceError, match="other clearance code"):
         spark._engine("test-key", "another-version", broadcast)
-    assert broadcast.reads == 0 and spark.ENGINE_LOADS["test-key"] == 0
+    assert broadcast.reads == 0 and spark.WORKER.loads["test-key"] == 0
     for _ in range(3):
         assert spark._engine("test-key", spark.CODE_VERSION, broadcast) is engine
-    assert broadcast.reads == 1 and spark.ENGINE_LOADS["test-key"] == 1
+    assert broadcast.reads == 1 and spark.WORKER.loads["test-key"] == 1
     other = _Broadcast(engine)
     assert spark._engine("other-key", spark.CODE_VERSION, other) is engine and other.reads == 1
 

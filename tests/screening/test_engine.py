@@ -163,3 +163,24 @@ def test_compare_is_the_screening_scorer(engine: Engine) -> None:
     cmp = engine.compare("OOO Romashka", "Limited Liability Company Romashka", kind="organization")
     assert cmp.match and cmp.score == 1.0
     assert "ooo" in cmp.explanation
+
+
+def test_building_an_engine_leaves_the_process_as_it_was() -> None:
+    """No frozen heap, no paused collector: a service or a test may build several engines."""
+    import gc
+
+    from clearance import Engine, ScorerConfig, load_dataset
+
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    strict = Engine(load_dataset(), config=ScorerConfig(review=0.95, strong=0.95))
+    lenient = Engine(load_dataset(), config=ScorerConfig(review=0.6, strong=0.9))
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)
+    # two engines in one process keep their own thresholds and remembered matches
+    assert lenient.screen("Tencent Music", as_of="2021-03-01").decision == "review"
+    assert strict.screen("Tencent Music", as_of="2021-03-01").decision == "clear"
+    assert strict.screen("Tencnet Holdings", as_of="2021-03-01").decision == "clear"
+    assert lenient.screen("Tencnet Holdings", as_of="2021-03-01").decision == "review"
+    assert lenient.screen("Tencnet Holdings", as_of="2021-03-01").to_dict()["thresholds"] == {
+        "review": 0.6,
+        "strong": 0.9,
+    }

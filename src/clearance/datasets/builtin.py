@@ -1,4 +1,4 @@
-"""The built-in measures and entities (package data in `clearance/data/*.yaml`), read into the model.
+"""The built-in measures and entities (package data in `clearance/datasets/data/*.yaml`), read into the model.
 
 The YAML files are written for people (their README explains the vocabulary); this module checks them
 strictly, so that a typo in an event type or a dangling entity id fails loudly with the file and item.

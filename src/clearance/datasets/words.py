@@ -19,6 +19,9 @@ LISTS = (
     "korean_surnames",
     "legal_forms_anywhere",
     "legal_forms_edge",
+    "legal_forms_han",
+    "number_words",
+    "pinyin_phrases",
     "stopwords",
 )
 

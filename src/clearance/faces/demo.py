@@ -9,7 +9,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from clearance import Engine, load_dataset
+from clearance.datasets.loading import load_dataset
+from clearance.screening.engine import Engine
 
 DATES = ("2021-03-01", "2021-07-01")
 QUERIES = (

@@ -28,7 +28,7 @@ paused as PySpark loads a broadcast; Python 3.11 on a 2-core machine, clearance 
 The larger broadcast and the extra time on the driver are paid once per `screen` call; the saving, on
 every Python worker. The price of shipping an index's inner state is that the workers must run the
 same clearance code as the driver: each checks a digest of the package's source (`CODE_VERSION`)
-before loading and fails with a clear error otherwise. `tests/test_spark.py` checks that decisions
+before loading and fails with a clear error otherwise. `tests/faces/test_spark.py` checks that decisions
 equal the local batch's, also when the list files are deleted before the Spark job runs, and that each
 worker process loads the engine once however many partitions it screens.
 
@@ -52,20 +52,28 @@ from typing import Any
 
 from clearance.datasets.loading import load_dataset
 from clearance.errors import ClearanceError
-from clearance.faces.batch.run import OUTPUT_COLUMNS, BatchJob, screen_row
+from clearance.faces.batch import OUTPUT_COLUMNS, BatchJob, DecisionCache, screen_row
 from clearance.screening.engine import Engine
 
 _TYPES = {"line": "long", "hits": "long", "score": "double"}
 SCHEMA = ", ".join(f"{c} {_TYPES.get(c, 'string')}" for c in (*OUTPUT_COLUMNS, "reject_reason"))
 
-# In each Python worker process, by broadcast (a key minted with it on the driver: PySpark gives a
-# broadcast no public id): the engine, held weakly so that it lives exactly as long as PySpark keeps the
-# broadcast's value in this process (until the driver drops the broadcast), not for the life of a reused
-# worker; how many times this process loaded it (once, unless Spark dropped and re-sent the broadcast);
-# and how many partitions it screened with it.
-_ENGINES: weakref.WeakValueDictionary[str, Engine] = weakref.WeakValueDictionary()
-ENGINE_LOADS: Counter[str] = Counter()
-PARTITIONS: Counter[str] = Counter()
+
+class WorkerEngines:
+    """In each Python worker process, by broadcast (a key minted with it on the driver: PySpark gives a
+    broadcast no public id): the engine, held weakly so that it lives exactly as long as PySpark keeps
+    the broadcast's value in this process (until the driver drops the broadcast), not for the life of a
+    reused worker; how many times this process loaded it (once, unless Spark dropped and re-sent the
+    broadcast); and how many partitions it screened with it. PySpark offers no per-process hook but the
+    module itself, so one instance lives at module level (`WORKER`)."""
+
+    def __init__(self) -> None:
+        self.engines: weakref.WeakValueDictionary[str, Engine] = weakref.WeakValueDictionary()
+        self.loads: Counter[str] = Counter()
+        self.partitions: Counter[str] = Counter()
+
+
+WORKER = WorkerEngines()
 
 
 def _code_version() -> str:
@@ -102,7 +110,7 @@ def _require_pyspark() -> Any:
     return pyspark.sql
 
 
-def session(master: str = "local[*]", app_name: str = "clearance") -> Any:
+def session(master: str = "local[*]", *, app_name: str = "clearance") -> Any:
     """A Spark session whose Python workers run this interpreter (so they can import clearance)."""
     sql = _require_pyspark()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -117,7 +125,7 @@ def session(master: str = "local[*]", app_name: str = "clearance") -> Any:
 
 def _engine(key: str, code: str, broadcast: Any) -> Engine:
     """In a worker: the broadcast engine, loaded on this process's first task and kept for the others."""
-    engine = _ENGINES.get(key)
+    engine = WORKER.engines.get(key)
     if engine is None:
         if code != CODE_VERSION:
             raise ClearanceError(
@@ -125,13 +133,14 @@ def _engine(key: str, code: str, broadcast: Any) -> Engine:
                 "install the same clearance on the driver and the executors"
             )
         engine = broadcast.value  # unpickled here, once per process, by PySpark
-        _ENGINES[key] = engine
-        ENGINE_LOADS[key] += 1
+        WORKER.engines[key] = engine
+        WORKER.loads[key] += 1
     return engine
 
 
 def screen(
     df: Any,
+    *,
     name_col: str = "name",
     kind_col: str | None = None,
     date_col: str | None = None,
@@ -189,11 +198,12 @@ def _screen_partition(
     types = {"string": pa.string(), "long": pa.int64(), "double": pa.float64()}
     schema = pa.schema([(c, types[_TYPES.get(c, "string")]) for c in (*OUTPUT_COLUMNS, "reject_reason")])
     engine = _engine(key, code, broadcast)
-    PARTITIONS[key] += 1
+    WORKER.partitions[key] += 1
+    decisions = DecisionCache(engine)  # a partition's recurring counterparties are screened once
     for batch in batches:
         out = []
         for fields in batch.to_pylist():
-            record, reject = screen_row(job, engine, 0, fields)
+            record, reject = screen_row(job, engine, 0, fields, decisions=decisions)
             out.append(record | {"reject_reason": None} if record else _rejected(reject or {}))
         for row in out:
             row["line"] = None  # Spark rows have ids, not lines
@@ -205,3 +215,22 @@ def _rejected(reject: dict[str, Any]) -> dict[str, Any]:
     row.update({"row_id": reject.get("row_id"), "line": reject.get("line"), "hits": 0, "score": 0.0})
     row["reject_reason"] = reject.get("reason")
     return row
+
+
+def screen_files(job: BatchJob, *, master: str = "local[*]") -> dict[str, int]:
+    """`clearance batch --engine spark`: read the job's input (CSV with a header, JSON lines or Parquet)
+    into Spark, screen it, write the decisions with `reject_reason` to `job.output` (a folder of parts,
+    replaced), and return the count of rows per decision, rejected rows under "rejected"."""
+    spark = session(master)
+    try:
+        fmt, out_fmt = job.input_format(), job.output_format()
+        reader = spark.read.option("header", True) if fmt == "csv" else spark.read
+        df = {"csv": reader.csv, "jsonl": reader.json, "parquet": reader.parquet}[fmt](str(job.input))
+        result = screen_job(df, job).select(*OUTPUT_COLUMNS, "reject_reason").cache()
+        writer = result.write.mode("overwrite")
+        write = {"csv": writer.option("header", True).csv, "jsonl": writer.json, "parquet": writer.parquet}
+        write[out_fmt](str(job.output))
+        rows = result.groupBy("decision").count().collect()
+        return {r["decision"] or "rejected": r["count"] for r in rows}
+    finally:
+        spark.stop()

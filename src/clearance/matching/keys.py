@@ -62,16 +62,17 @@ def query_keys(token: str, *, typos: bool = True) -> tuple[str, ...]:
         keys = _variant_keys(token) | _deletions(token, allowed_edits(len(token))) | _frame_key(token)
     else:
         keys = _exact_keys(token)
-    return tuple(keys | _across_writing(token, skeleton(token), abjad(token)))
+    return tuple(keys | _across_writing(token, skeleton(token), unvowelled=abjad(token)))
 
 
 def joined_keys(tokens: Sequence[str]) -> set[str]:
     """The keys a run of the query's tokens, joined, is looked up under among listed tokens."""
     joined = "".join(tokens)
-    return _exact_keys(joined) | _across_writing(joined, *run_skeleton(tokens))
+    consonants, unvowelled = run_skeleton(tokens)
+    return _exact_keys(joined) | _across_writing(joined, consonants, unvowelled=unvowelled)
 
 
-def _across_writing(piece: str, consonants: str, unvowelled: bool) -> set[str]:
+def _across_writing(piece: str, consonants: str, *, unvowelled: bool) -> set[str]:
     """Consonants meet the other kind of writing: vowelled words for a piece written without vowels,
     and back."""
     if len(consonants) >= 2 and (unvowelled or len(piece) >= 4):

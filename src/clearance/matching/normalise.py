@@ -44,16 +44,8 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # only at its start or end, because the same letters are ordinary words or initials elsewhere.
 _STOPWORDS = words("stopwords")
 
-_NUMBERS = {
-    w: str(i)
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten "
-        "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-_NUMBERS |= {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
-_NUMBERS |= {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
-_NUMBERS |= {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}  # not i, v, x
+# Words and Roman numerals for numbers (datasets/words/number_words.txt).
+_NUMBERS = {word: entry[0] for entry in entries("number_words") for word in entry[1:]}
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
@@ -69,7 +61,7 @@ def number_value(token: str) -> str | None:
 _ABBREVIATIONS = {short: entry[0] for entry in entries("abbreviations") for short in entry[1:]}
 
 # Pinyin syllables of common Chinese company words, joined so that they weigh as one generic word.
-_PHRASES = {("kong", "gu"): "konggu", ("ji", "tuan"): "jituan", ("ke", "ji"): "keji"}
+_PHRASES = {tuple(entry[1:]): entry[0] for entry in entries("pinyin_phrases")}
 
 
 def _longest_first(forms: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
@@ -148,7 +140,7 @@ def to_latin(text: str) -> str:
     return "".join(parts)
 
 
-_HAN_LEGAL = ("股份有限公司", "有限责任公司", "有限公司", "集团", "控股", "公司", "株式会社")
+_HAN_LEGAL = tuple(sorted((entry[0] for entry in entries("legal_forms_han")), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)

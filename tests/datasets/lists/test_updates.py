@@ -1,4 +1,9 @@
-"""Snapshots, imports, updates over HTTP (a local server, never the internet), and diffs."""
+"""Snapshots, imports, updates over HTTP (a local server, never the internet), and diffs.
+
+On excerpts of the real list files (tests/data/lists, cut from ../shared/data: see the README there). The
+tests marked `integration` import and screen the whole real files, and skip with a reason when
+../shared/data is absent.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,10 @@ from clearance.faces.cli.app import app
 from fixtures import DATA as FIXTURES
 
 runner = CliRunner()
+LISTS = FIXTURES / "lists"
+SDN = LISTS / "ofac-sdn-2021"  # excerpts of the real files, same layout as ../shared/data
+CONS = LISTS / "ofac-consolidated-2025"
+OTHER = LISTS / "other"
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -39,11 +48,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture()
-def server(shared_data: Path) -> Iterator[tuple[str, type[_Handler]]]:
+def server() -> Iterator[tuple[str, type[_Handler]]]:
     handler = type("Handler", (_Handler,), {"cut": False})
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(handler, directory=str(shared_data / "ofac-sdn-2021"))
-    )
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(SDN)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -53,33 +60,35 @@ def server(shared_data: Path) -> Iterator[tuple[str, type[_Handler]]]:
         httpd.server_close()
 
 
-def test_import_keeps_the_files_and_makes_them_active(tmp_path: Path, shared_data: Path) -> None:
-    imported = import_files([shared_data / "ofac-sdn-2021"], tmp_path)
+def _import_and_screen(folder: Path, home: Path, entities: int) -> None:
+    """Import an OFAC SDN folder, check the snapshot, and screen against it."""
+    imported = import_files([folder], home)
     assert [i.data.source for i in imported] == ["ofac-sdn"]
     snap = imported[0].snapshot
-    assert imported[0].created and snap.entities > 8000
+    assert imported[0].created and snap.entities == entities
     assert sorted(snap.files) == ["add.csv", "alt.csv", "sdn.csv", "sdn_comments.csv"]
-    assert (Path(snap.path) / "sdn.csv").read_bytes() == (
-        shared_data / "ofac-sdn-2021" / "sdn.csv"
-    ).read_bytes()
-    again = import_files([shared_data / "ofac-sdn-2021"], tmp_path)
+    assert (Path(snap.path) / "sdn.csv").read_bytes() == (folder / "sdn.csv").read_bytes()
+    again = import_files([folder], home)
     assert not again[0].created and again[0].snapshot.id == snap.id  # same content: nothing new
-    assert [s.id for s in active(tmp_path)] == [snap.id]
-
-
-def test_engine_default_screens_against_active_snapshots(tmp_path: Path, shared_data: Path) -> None:
-    import_files([shared_data / "ofac-sdn-2021"], tmp_path)
-    engine = Engine(load_dataset(home=tmp_path))
+    assert [s.id for s in active(home)] == [snap.id]
+    engine = Engine(load_dataset(home=home))
     result = engine.screen("BANCO NACIONAL DE CUBA", as_of="2021-07-01")
     assert result.decision == "block"
-    assert result.data_versions["ofac-sdn"] == active(tmp_path)[0].id
+    assert result.data_versions["ofac-sdn"] == snap.id
     assert "ofac-sdn" in result.hits[0].entity.lists
 
 
-def test_engine_default_takes_list_files_of_any_format(shared_data: Path, tmp_path: Path) -> None:
-    engine = Engine(
-        load_dataset(lists=[shared_data / "ofac-consolidated-2025", shared_data / "other"], home=tmp_path)
-    )
+def test_import_keeps_the_files_and_screens_against_the_active_snapshot(tmp_path: Path) -> None:
+    _import_and_screen(SDN, tmp_path, entities=161)
+
+
+@pytest.mark.integration
+def test_import_and_screen_the_whole_real_sdn_list(tmp_path: Path, shared_data: Path) -> None:
+    _import_and_screen(shared_data / "ofac-sdn-2021", tmp_path, entities=8976)
+
+
+def _smic_joins_the_builtin_entity(lists: list[Path], home: Path) -> None:
+    engine = Engine(load_dataset(lists=lists, home=home))
     smic = engine.screen(
         "Semiconductor Manufacturing International Corporation", as_of="2022-03-01", activity="securities"
     )
@@ -87,7 +96,16 @@ def test_engine_default_takes_list_files_of_any_format(shared_data: Path, tmp_pa
     assert top.entity.id == "org-smic"  # the OFAC entry joined the built-in entity through its ISINs
     assert "builtin" in top.entity.lists and len(top.entity.lists) > 1
     assert smic.decision == "block"
-    assert {"builtin", "ofac-consolidated"} <= set(smic.data_versions)
+    assert {"builtin", "ofac-consolidated", "csl", "bis-dpl", "un-sc"} <= set(smic.data_versions)
+
+
+def test_engine_default_takes_list_files_of_any_format(tmp_path: Path) -> None:
+    _smic_joins_the_builtin_entity([CONS, OTHER], tmp_path)
+
+
+@pytest.mark.integration
+def test_engine_on_the_whole_real_lists(shared_data: Path, tmp_path: Path) -> None:
+    _smic_joins_the_builtin_entity([shared_data / "ofac-consolidated-2025", shared_data / "other"], tmp_path)
 
 
 def test_an_update_cut_halfway_keeps_the_good_snapshot(
@@ -117,14 +135,33 @@ def test_a_wrong_checksum_fails_the_update(
     assert active(tmp_path) == []
 
 
-def test_a_file_losing_too_many_rows_fails_and_replaces_nothing(tmp_path: Path, shared_data: Path) -> None:
+def _loss_check(dpl: Path, tmp_path: Path) -> None:
+    """A DPL file with a few broken rows (under 5%) imports, reporting them; with more, nothing is
+    imported."""
+    lines = dpl.read_bytes().splitlines(keepends=True)
+    rows = len(lines) - 1
     broken = tmp_path / "in"
     broken.mkdir()
-    lines = (shared_data / "other" / "bis-dpl-2019.txt").read_bytes().splitlines(keepends=True)
-    (broken / "dpl.txt").write_bytes(b"".join(lines[:1] + [b'"only one field\n'] * 200 + lines[1:100]))
+    bad = b'"ONLY ONE FIELD"\n'  # a row with the wrong number of fields
+    few = rows // 40  # 2.5% of the rows
+    (broken / "dpl.txt").write_bytes(b"".join(lines[:1] + [bad] * few + lines[1:]))
+    (imported,) = import_files([broken / "dpl.txt"], tmp_path / "few")
+    assert imported.data.bad_rows == few and imported.data.rows == rows + few
+    assert len(imported.data.problems) == few
+    many = rows // 10 + 1  # over 9% of the rows
+    (broken / "dpl.txt").write_bytes(b"".join(lines[:1] + [bad] * many + lines[1:]))
     with pytest.raises(ImportFailed, match="could not be read"):
         import_files([broken / "dpl.txt"], tmp_path / "home")
     assert active(tmp_path / "home") == []
+
+
+def test_a_file_losing_too_many_rows_fails_and_replaces_nothing(tmp_path: Path) -> None:
+    _loss_check(OTHER / "bis-dpl-2019.txt", tmp_path)
+
+
+@pytest.mark.integration
+def test_the_whole_real_dpl_file_losing_too_many_rows_fails(tmp_path: Path, shared_data: Path) -> None:
+    _loss_check(shared_data / "other" / "bis-dpl-2019.txt", tmp_path)
 
 
 def test_unknown_formats_are_refused(tmp_path: Path) -> None:
@@ -134,8 +171,8 @@ def test_unknown_formats_are_refused(tmp_path: Path) -> None:
         read([junk])
 
 
-def test_diff_by_list(shared_data: Path, tmp_path: Path) -> None:
-    src = shared_data / "ofac-sdn-2021"
+def test_diff_by_list(tmp_path: Path) -> None:
+    src = SDN
     edited = tmp_path / "sdn"
     shutil.copytree(src, edited)
     rows = (edited / "sdn.csv").read_bytes().split(b"\r\n")
@@ -148,22 +185,20 @@ def test_diff_by_list(shared_data: Path, tmp_path: Path) -> None:
     assert not any(d.added for d in result.values())
 
 
-def test_cli_lists_import_show_and_errors(tmp_path: Path, shared_data: Path) -> None:
+def test_cli_lists_import_show_and_errors(tmp_path: Path) -> None:
     env = {"CLEARANCE_HOME": str(tmp_path)}
-    r = runner.invoke(
-        app, ["lists", "import", str(shared_data / "other" / "un-consolidated-2026.xml"), "--json"], env=env
-    )
+    r = runner.invoke(app, ["lists", "import", str(OTHER / "un-consolidated-2026.xml"), "--json"], env=env)
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert doc["imported"][0]["source"] == "un-sc" and doc["imported"][0]["entities"] > 500
+    assert doc["imported"][0]["source"] == "un-sc" and doc["imported"][0]["entities"] == 33
     shown = runner.invoke(app, ["lists", "show", "--json"], env=env)
     assert json.loads(shown.stdout)["snapshots"][0]["sha256"] == doc["imported"][0]["sha256"]
     missing = runner.invoke(app, ["lists", "import", str(tmp_path / "nope.csv")], env=env)
     assert missing.exit_code == 2 and "error:" in missing.output
 
 
-def test_an_expired_denial_order_no_longer_hits(shared_data: Path, tmp_path: Path) -> None:
-    engine = Engine(load_dataset(lists=[shared_data / "other" / "bis-dpl-2019.txt"], home=tmp_path))
+def test_an_expired_denial_order_no_longer_hits(tmp_path: Path) -> None:
+    engine = Engine(load_dataset(lists=[OTHER / "bis-dpl-2019.txt"], home=tmp_path))
     during = engine.screen("Aaron Robert Henderson", as_of="2015-01-01", activity="export")
     assert during.decision == "block"
     assert during.hits[0].entity.listings[0].expires is not None
@@ -178,11 +213,11 @@ def test_an_expired_denial_order_no_longer_hits(shared_data: Path, tmp_path: Pat
     )
 
 
-def test_screening_against_the_lists_as_they_stood(shared_data: Path, tmp_path: Path) -> None:
+def test_screening_against_the_lists_as_they_stood(tmp_path: Path) -> None:
     import json as _json
 
     src = tmp_path / "v1"
-    shutil.copytree(shared_data / "ofac-sdn-2021", src)
+    shutil.copytree(SDN, src)
     first = import_files([src], tmp_path / "home")[0].snapshot
     rows = (src / "sdn.csv").read_bytes().split(b"\r\n")
     (src / "sdn.csv").write_bytes(b"\r\n".join(r for r in rows if not r.startswith(b"306,")))
@@ -203,9 +238,9 @@ def test_screening_against_the_lists_as_they_stood(shared_data: Path, tmp_path: 
     assert result.data_versions["ofac-sdn"] == first.id
 
 
-def test_ofac_xml_is_preferred_over_the_csv_of_the_same_list(shared_data: Path, tmp_path: Path) -> None:
+def test_ofac_xml_is_preferred_over_the_csv_of_the_same_list(tmp_path: Path) -> None:
     folder = tmp_path / "both"
-    shutil.copytree(shared_data / "ofac-sdn-2021", folder)
-    shutil.copy(FIXTURES / "lists" / "ofac_sdn_sample.xml", folder / "sdn.xml")
+    shutil.copytree(SDN, folder)
+    shutil.copy(LISTS / "ofac_sdn_sample.xml", folder / "sdn.xml")
     sources = read([folder])
     assert [(d.source, d.format) for d in sources] == [("ofac-sdn", "ofac-xml")]

@@ -108,7 +108,7 @@ def _values(props: dict[str, Any], key: str) -> list[str]:
     return out
 
 
-def restriction(topics: list[str], target: bool) -> str | None:
+def restriction(topics: list[str], *, target: bool) -> str | None:
     """ "all", "export", or None (no listing) for an entity's topics."""
     if any(t == "sanction" or (t.startswith("sanction.") and t != "sanction.linked") for t in topics):
         return "all"
@@ -202,7 +202,7 @@ class FtmReader:
             state.drafts[fid] = entity
             state.datasets[fid] = datasets
             topics = _values(props, "topics")
-            cls = restriction(topics, obj.get("target") is True)
+            cls = restriction(topics, target=obj.get("target") is True)
             if cls:
                 state.classes[fid] = cls
         # other schemas (Address, Occupancy, Position ...) carry nothing the screening uses

@@ -252,13 +252,13 @@ def parse_item(item: str, out: Remarks, citation: str | None = None) -> None:
         else:
             out.cmic_divest_by = when
     elif kind == "id":
-        _identifier(label, key, value, keep, item, out, citation)
+        _identifier(label, key, value, item, out, citation, keep=keep)
     else:
         out.details.append((key, item if keep else value))
 
 
 def _identifier(
-    label: str, scheme: str, value: str, keep: bool, item: str, out: Remarks, citation: str | None
+    label: str, scheme: str, value: str, item: str, out: Remarks, citation: str | None, *, keep: bool
 ) -> None:
     if scheme == "imo":
         m = _IMO.search(value)

@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from clearance.datasets.lists.updates import Imported
 from clearance.errors import ClearanceError
 from clearance.settings import home
 
@@ -38,7 +39,7 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _report(imported: list, as_json: bool) -> None:  # type: ignore[type-arg]
+def _report(imported: list[Imported], *, as_json: bool) -> None:
     docs = []
     for item in imported:
         for problem in item.data.problems:
@@ -71,7 +72,7 @@ def import_(
         imported = import_files(paths, home(), fmt, max_loss)
     except ClearanceError as exc:
         _fail(str(exc))
-    _report(imported, as_json)
+    _report(imported, as_json=as_json)
 
 
 @app.command()
@@ -88,13 +89,13 @@ def update(
     try:
         imported = run_update(sources or [], home(), max_loss)
     except UpdateFailed as exc:
-        _report(exc.done, as_json)
+        _report(exc.done, as_json=as_json)
         for failure in exc.failures:
             typer.echo(f"error: {failure}", err=True)
         raise typer.Exit(2) from None
     except ClearanceError as exc:
         _fail(str(exc))
-    _report(imported, as_json)
+    _report(imported, as_json=as_json)
 
 
 @app.command()

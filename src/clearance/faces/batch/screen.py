@@ -1,0 +1,138 @@
+"""Screening a chunk of rows in one process: what the process holds (`WorkerState`: the engine and the
+decisions remembered for it), and each row decoded, decided and encoded for the output, or rejected."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from clearance.datasets.loading import load_dataset
+from clearance.errors import ClearanceError
+from clearance.faces.batch.decisions import Decided, DecisionCache, Key, reject_of, row_id_of
+from clearance.faces.batch.job import BatchJob
+from clearance.faces.batch.output import Chunk, csv_line
+from clearance.faces.batch.rows import Raw, parse_row
+from clearance.perf import quiet_heap, settle_heap
+from clearance.screening.engine import Engine
+from clearance.screening.validate import parse_as_of
+
+
+class WorkerState:
+    """What a screening process holds for a batch: the engine, and the decisions remembered for it.
+
+    Built once per run: in the parent, whose forked workers then share it (copy-on-write), or in a worker
+    started afresh (spawned), which builds its own."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.decisions = DecisionCache(engine)
+
+    @classmethod
+    def build(cls, job: BatchJob, *, prepare: bool) -> WorkerState:
+        """A state with the engine of the job's lists; `prepare` builds now what the engine otherwise
+        builds on first use (before forking, so that the workers share it). The heap is then settled."""
+        engine = Engine(load_dataset(lists=job.lists, home=job.home))
+        if prepare:
+            engine.prepare()
+        settle_heap()
+        return cls(engine)
+
+    def screen_chunk(self, job: BatchJob, header: Sequence[str], raws: Sequence[Raw]) -> Chunk:
+        """`screen`, with what the chunk leaves alive moved out of the collector's sight afterwards."""
+        with quiet_heap():
+            return self.screen(job, header, raws)
+
+    def screen(self, job: BatchJob, header: Sequence[str], raws: Sequence[Raw]) -> Chunk:
+        """Decode and screen rows: their outputs and rejects, in input order."""
+        engine, cache = self.engine, self.decisions
+        fmt_in, fmt = job.input_format(), job.output_format()
+        default_as_of = job.as_of if job.as_of not in (None, "") else parse_as_of(None).isoformat()
+        quick = _CsvColumns.of(job, header, default_as_of) if fmt_in == "csv" else None
+        chunk = Chunk()
+        outputs = chunk.outputs
+        decisions: dict[str, int] = {}
+        for raw in raws:
+            # a CSV row whose decision is remembered goes straight to its output (most rows of a payment file)
+            seen = quick.remembered(raw, cache.recent) if quick else None
+            if seen is not None:
+                line, row_id, decided = seen
+            else:
+                line, fields, problem = parse_row(fmt_in, header, raw)
+                row_id = row_id_of(job, line, fields)
+                if fields is None:
+                    chunk.rejects.append(reject_of(line, row_id, problem))
+                    outputs.append(None)
+                    continue
+                try:
+                    decided = cache.decide(job, fields, default_as_of)
+                except ClearanceError as exc:
+                    chunk.rejects.append(reject_of(line, row_id, str(exc), fields))
+                    outputs.append(None)
+                    continue
+            decision = decided.values[4]
+            decisions[decision] = decisions.get(decision, 0) + 1
+            if fmt == "csv":
+                outputs.append(csv_line((row_id, line), end=",") + decided.csv)
+            elif fmt == "jsonl":
+                row_json = json.dumps(row_id, ensure_ascii=False)
+                outputs.append(f'{{"row_id": {row_json}, "line": {line}, {decided.json}')
+            else:
+                outputs.append(decided.record(row_id, line))
+        chunk.decisions.update(decisions)
+        chunk.rows = sum(decisions.values())
+        if chunk.rows:
+            chunk.data_versions = dict(engine.dataset.versions)
+        return chunk
+
+
+@dataclass(frozen=True)
+class _CsvColumns:
+    """Where a job's columns are in a CSV header, to find a row's remembered decision without decoding
+    the row into fields."""
+
+    width: int
+    name: int
+    kind: int | None
+    date: int | None
+    activity: int | None
+    row_id: int | None
+    job: BatchJob
+    default_as_of: Any
+
+    @classmethod
+    def of(cls, job: BatchJob, header: Sequence[str], default_as_of: Any) -> _CsvColumns | None:
+        where = {column: i for i, column in enumerate(header)}
+        if job.name_col not in where or (job.id_col and job.id_col not in where):
+            return None  # the general path says what is wrong
+        return cls(
+            width=len(header),
+            name=where[job.name_col],
+            kind=where.get(job.kind_col or ""),
+            date=where.get(job.date_col or ""),
+            activity=where.get(job.activity_col or ""),
+            row_id=where[job.id_col] if job.id_col else None,
+            job=job,
+            default_as_of=default_as_of,
+        )
+
+    def remembered(self, raw: Raw, decisions: dict[Key, Decided]) -> tuple[int, str, Decided] | None:
+        line, values = raw
+        if len(values) != self.width:
+            return None
+        job = self.job
+        key = (
+            values[self.name],
+            (values[self.kind] if self.kind is not None else "") or job.kind,
+            (values[self.date] if self.date is not None else "") or self.default_as_of,
+            (values[self.activity] if self.activity is not None else "") or job.activity,
+        )
+        decided = decisions.get(key)
+        if decided is None:
+            return None
+        try:
+            "\x00".join(values).encode("utf-8")  # undecodable bytes: the general path rejects the row
+        except UnicodeEncodeError:
+            return None
+        return line, values[self.row_id] if self.row_id is not None else str(line), decided

@@ -1,0 +1,145 @@
+"""`clearance batch`: a file of parties in, one decision record per row out, on this machine's cores or
+on Spark."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from clearance.domain.enums import Decision
+from clearance.errors import ClearanceError
+from clearance.faces.batch import BatchJob, Summary, run
+from clearance.faces.cli import common
+from clearance.faces.cli.common import AsOf
+
+
+def batch(
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="CSV (with a header), JSON lines or Parquet.")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="Where the decisions go (.csv, .jsonl, or a folder for Parquet)."
+        ),
+    ],
+    name_col: Annotated[str, typer.Option(help="The column with the name to screen.")] = "name",
+    kind_col: Annotated[
+        str | None, typer.Option(help="A column with each row's kind (party, person, ...).")
+    ] = None,
+    date_col: Annotated[str | None, typer.Option(help="A column with each row's date (YYYY-MM-DD).")] = None,
+    id_col: Annotated[
+        str | None, typer.Option(help="A column with each row's own id (default: line).")
+    ] = None,
+    activity_col: Annotated[str | None, typer.Option(help="A column with each row's activity.")] = None,
+    kind: Annotated[str, typer.Option(help="The kind of rows without a kind column.")] = "party",
+    activity: Annotated[str, typer.Option(help="The activity for rows without an activity column.")] = "any",
+    as_of: AsOf = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Input format: csv, jsonl, parquet.")] = None,
+    output_format: Annotated[str | None, typer.Option(help="Output format: csv, jsonl, parquet.")] = None,
+    rejects: Annotated[Path | None, typer.Option(help="Rejects file (default: OUTPUT.rejects.csv).")] = None,
+    workers: Annotated[
+        int, typer.Option(envvar="CLEARANCE_WORKERS", help="Processes (default: all cores).")
+    ] = 0,
+    chunk_size: Annotated[int, typer.Option(help="Rows per chunk (the unit of progress and resume).")] = 2000,
+    resume: Annotated[
+        bool, typer.Option(help="Go on from where a killed run with the same input stopped.")
+    ] = False,
+    list_paths: Annotated[
+        list[Path] | None, typer.Option("--list", help="Extra list files or folders.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local (processes on this machine) or spark (OUTPUT becomes a folder of parts, "
+            "rejects are rows with a reject_reason; master from CLEARANCE_SPARK_MASTER)."
+        ),
+    ] = "local",
+) -> None:
+    """Screen a file of parties: one decision record per row (row id, decision, best hit, score, measures
+    and their states, data versions), bad rows to a rejects file with their line and reason. Exit 0 when
+    every row is clear, 1 when any needs review or is blocked, 2 on a usage or input error."""
+
+    job = BatchJob(
+        input=input_path,
+        output=output,
+        name_col=name_col,
+        kind_col=kind_col,
+        date_col=date_col,
+        id_col=id_col,
+        activity_col=activity_col,
+        kind=kind,
+        as_of=as_of,
+        activity=activity,
+        fmt=fmt,
+        output_fmt=output_format,
+        rejects=rejects,
+        workers=workers or (os.cpu_count() or 1),
+        chunk_size=chunk_size,
+        resume=resume,
+        lists=list_paths or [],
+    )
+    err = Console(stderr=True)
+    if engine == "spark":
+        _on_spark(job, as_json=as_json)
+    elif engine != "local":
+        common.fail(f"unknown engine '{engine}': use local or spark")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[stats]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("screening", total=None, stats="")
+
+        def show(summary: Summary) -> None:
+            hits = summary.decisions["review"] + summary.decisions["block"]
+            rate = summary.rows / summary.seconds if summary.seconds else 0
+            bar.update(
+                task,
+                stats=f"{summary.rows:,} rows, {rate:,.0f}/s, {hits:,} hits, {summary.rejected:,} rejected",
+            )
+
+        try:
+            summary = run(job, on_chunk=show)
+        except ClearanceError as exc:
+            common.fail(str(exc))
+    doc = summary.to_dict()
+    if as_json:
+        common.dump(doc)
+    else:
+        err.print(
+            f"{summary.rows:,} rows in {summary.seconds:.1f} s ({doc['rows_per_second'] or 0:,.0f}/s): "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(summary.decisions.items()))
+            + f"; {summary.rejected:,} rejected (see {job.rejects_path()}); output {job.output}"
+        )
+    raise typer.Exit(0 if summary.worst == "clear" else 1)
+
+
+def _on_spark(job: BatchJob, *, as_json: bool) -> NoReturn:
+    """`clearance batch --engine spark`: the same decisions, computed by Spark (master from
+    CLEARANCE_SPARK_MASTER, default local[*])."""
+    from clearance.faces.spark import screen_files
+
+    try:
+        counts = screen_files(job, master=os.environ.get("CLEARANCE_SPARK_MASTER", "local[*]"))
+    except ClearanceError as exc:
+        common.fail(str(exc))
+    rejected = counts.pop("rejected", 0)
+    doc = {"rows": sum(counts.values()), "rejected": rejected, "decisions": counts, "output": str(job.output)}
+    if as_json:
+        common.dump(doc)
+    else:
+        typer.echo(
+            f"{doc['rows']:,} rows on Spark: {counts}; {rejected:,} rejected; output {job.output}", err=True
+        )
+    worst = Decision.most_severe([Decision(d) for d in counts])
+    raise typer.Exit(0 if worst is Decision.CLEAR else 1)
