@@ -52,11 +52,31 @@ def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(path, node.module, node.level)
             for alias in node.names:
-                sub = f"{node.module}.{alias.name}"
-                found.add(sub if sub in modules else node.module)
+                sub = f"{base}.{alias.name}"
+                found.add(sub if sub in modules else base)
     return {name for name in found if name == "clearance" or name.startswith("clearance.")}
+
+
+def _absolute(path: Path, module: str | None, level: int) -> str:
+    """The absolute name of a `from ... import`, relative ones (`from . import x`) included."""
+    if level == 0:
+        return module or ""
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package.pop()
+    package = package[: len(package) - (level - 1)]
+    return ".".join([*package, module] if module else package)
+
+
+def test_relative_imports_resolve_to_their_module() -> None:
+    """The import walk cannot miss a relative import."""
+    init, module = PACKAGE / "faces" / "__init__.py", PACKAGE / "faces" / "cli" / "app.py"
+    assert _absolute(module, "common", 1) == "clearance.faces.cli.common"
+    assert _absolute(module, None, 2) == "clearance.faces"
+    assert _absolute(init, "spark", 1) == "clearance.faces.spark"
 
 
 def _layer(module: str) -> int:

@@ -1,7 +1,7 @@
 """The closed sets of the domain, each in one place with its order and its valid values.
 
 Every set is a `StrEnum`: a member equals its value (`Decision.BLOCK == "block"`), so documents, CSV
-columns and JSON keep the plain words the README and CONVENTIONS.md give, while code that reads them
+columns and JSON keep the plain words the README and ../shared/CONVENTIONS.md give, while code that reads them
 cannot misspell one. `parse(Enum, value, what)` turns a user's word into a member or raises
 `InputError` naming the valid values: an unknown kind or activity is an input error, never a fallback.
 """

@@ -1,7 +1,7 @@
 """Precision and recall of the matcher on a labelled set: name pairs (compare) and screening cases (screen).
 
-Used by `benchmarks/quality.py` (figures for the README) and by `tests/test_quality.py` (the floor they
-must not fall under). A user can run it on a labelled set of their own in the same CSV layouts.
+Used by `benchmarks/quality.py` (figures for the README) and by `tests/faces/test_evaluation.py` (the
+floor they must not fall under). A user can run it on a labelled set of their own in the same CSV layouts.
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ from typing import Any
 from clearance.datasets.loading import load_dataset
 from clearance.errors import ClearanceError
 from clearance.faces.batch import OUTPUT_COLUMNS, BatchJob, DecisionCache, screen_row
+from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
 from clearance.screening.engine import Engine
 
 _TYPES = {"line": "long", "hits": "long", "score": "double"}
@@ -151,6 +152,7 @@ def screen(
     activity: str = "any",
     lists: Sequence[str | Path] = (),
     home: str | Path | None = None,
+    config: ScorerConfig = DEFAULT_CONFIG,
 ) -> Any:
     """Screen every row of a Spark DataFrame; see the module's doc."""
     job = BatchJob(
@@ -166,6 +168,7 @@ def screen(
         activity=activity,
         lists=[Path(p) for p in lists],
         home=Path(home) if home else None,
+        config=config,
     )
     return screen_job(df, job)
 
@@ -174,7 +177,9 @@ def screen_job(df: Any, job: BatchJob) -> Any:
     """Screen a DataFrame with the settings of a batch job (its input and output are not used). The
     engine is built here, on the driver, and broadcast; the DataFrame returned is lazy as usual."""
     functions = _require_pyspark().functions
-    engine = Engine(load_dataset(lists=job.lists, home=job.home))
+    job.check()
+    dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
+    engine = Engine(dataset, config=job.config)
     as_of = job.as_of.isoformat() if isinstance(job.as_of, date | datetime) else job.as_of
     job = replace(job, as_of=as_of, lists=(), home=None)  # the workers get the engine, not the paths
     if job.id_col is None:  # Spark has no line numbers: give each row an id to join the decision back

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from clearance.matching.tokens import is_initial
+
 
 @dataclass(frozen=True, slots=True)
 class FlatNames:
@@ -41,7 +43,7 @@ class FlatNames:
         np.cumsum(lengths, out=start[1:])
         in_person = np.repeat(np.array(person, dtype=bool), lengths)
         first = np.fromiter((ord(words[wid][0]) for wids in word_ids for wid in wids), dtype=np.uint8)
-        single = np.fromiter((len(words[wid]) == 1 for wids in word_ids for wid in wids), dtype=bool)
+        single = np.fromiter((is_initial(words[wid]) for wids in word_ids for wid in wids), dtype=bool)
         return cls(
             start=start,
             word=np.fromiter((wid for wids in word_ids for wid in wids), dtype=np.int32),

@@ -38,7 +38,10 @@ class ScorerConfig:
 
     def __post_init__(self) -> None:
         if not 0 < self.review <= self.strong <= 1:
-            raise InputError("thresholds must satisfy 0 < review <= strong <= 1")
+            raise InputError(
+                f"thresholds must satisfy 0 < review <= strong <= 1 (review {self.review}, strong "
+                f"{self.strong}; the defaults are 0.80 and 0.90)"
+            )
         if not 0 < self.low_exponent < 1:
             raise InputError("the low exponent must lie strictly between 0 and 1")
 

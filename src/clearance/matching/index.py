@@ -39,6 +39,7 @@ from clearance.matching.keys import identifier_key, runs
 from clearance.matching.lookup import IndexedName, Lookup
 from clearance.matching.normalise import NameForm, name_form
 from clearance.matching.scorer import position_weights
+from clearance.matching.tokens import is_initial
 from clearance.matching.vocabulary import CACHE_SIZE, Vocabulary
 from clearance.perf import Recent, paused_gc
 
@@ -57,6 +58,8 @@ class Index:
         self._identifiers: dict[str, list[tuple[Entity, Identifier]]] = defaultdict(list)
         self._initial_names: dict[str, list[int]] = defaultdict(list)  # letter -> persons with that initial
         self._letter_names: dict[str, list[int]] = defaultdict(list)  # letter -> other names holding it alone
+        # letter -> persons with a word beginning with it
+        self._persons_by_first: dict[str, list[int]] = defaultdict(list)
         self._bounds: list[tuple[tuple[float, ...], float]] = []  # per name: the scorer's weights, their sum
         self._person: list[bool] = []
         self._has_letter: list[bool] = []  # per name: holds a one-letter word (an initial, the J of J/V)
@@ -88,7 +91,7 @@ class Index:
             weights = position_weights(form, rules=rules, config=self.config)
             self._bounds.append((weights, sum(weights)))
             self._person.append(person)
-            letters = {t for t in form.tokens if len(t) == 1}
+            letters = {t for t in form.tokens if is_initial(t)}
             self._has_letter.append(bool(letters))
             if name.type == NameType.WEAK:
                 self.names.append(IndexedName(entity, name, form, pos, ()))
@@ -102,6 +105,9 @@ class Index:
                 self.vocabulary.names_of[wid].append(pos)
             for letter in letters:  # J. in a person's name pairs with any word in J; elsewhere only with J
                 (self._initial_names if person else self._letter_names)[letter].append(pos)
+            if person:  # a query's initial pairs with any word of a person's name it begins
+                for first in {t[0] for t in form.tokens}:
+                    self._persons_by_first[first].append(pos)
             for joined, positions in runs(form.tokens):
                 self.vocabulary.add_run(joined, pos, positions)
         for ident in entity.identifiers:
@@ -135,7 +141,7 @@ class Index:
     def _lookup(self, form: NameForm) -> Lookup:
         lookup = Lookup(self.vocabulary, form)
         found = set(self._weak.get(form.compact, ()))
-        initials = {t for t in form.tokens if len(t) == 1}
+        initials = {t for t in form.tokens if is_initial(t)}
         query_weights = {
             False: position_weights(form, rules=NameRules.OTHER, config=self.config),
             True: position_weights(form, rules=NameRules.PERSON, config=self.config),
@@ -175,7 +181,7 @@ class Index:
         return [
             i
             for i, token in enumerate(form.tokens)
-            if len(token) > 1
+            if not is_initial(token)
             and all(totals[p] - weights[p][i] < self.need * totals[p] for p in (False, True))
         ]
 
@@ -228,7 +234,7 @@ class Index:
                     [
                         w
                         for w, tid, t in zip(weights, tids, tokens, strict=True)
-                        if tid in matched or t[0] in initials or (len(t) == 1 and t in firsts)
+                        if tid in matched or t[0] in initials or (is_initial(t) and t in firsts)
                     ]
                 )
             elif initials and self._has_letter[name]:  # one letter pairs only with the same letter
@@ -237,7 +243,7 @@ class Index:
                     [
                         w
                         for w, tid, t in zip(weights, tids, tokens, strict=True)
-                        if tid in matched or (len(t) == 1 and t in initials)
+                        if tid in matched or (is_initial(t) and t in initials)
                     ]
                 )
             else:
@@ -274,13 +280,14 @@ class Index:
         names: set[int] = set()
         walk = self._prefix(lookup) if prune else set(range(len(tokens)))
         for qi in walk:
-            if len(tokens[qi]) > 1:
+            if not is_initial(tokens[qi]):
                 names.update(self._holding(lookup, qi))
             if prune:
                 names.update(self._initial_names.get(tokens[qi][0], ()))
         if prune and self._letters_carry(lookup.form, walk):
-            for letter in {t for t in tokens if len(t) == 1}:
+            for letter in {t for t in tokens if is_initial(t)}:
                 names.update(self._letter_names.get(letter, ()))
+                names.update(self._persons_by_first.get(letter, ()))
         for a in range(len(tokens), len(lookup.pieces)):  # the query's runs against listed tokens
             if not walk.isdisjoint(lookup.pieces[a][1]):
                 for tid in lookup.matches[a]:
@@ -315,7 +322,7 @@ class Index:
         form = lookup.form
         walk: set[int] = set()
         order = sorted(
-            (i for i in range(len(form.tokens)) if len(form.tokens[i]) > 1),
+            (i for i in range(len(form.tokens)) if not is_initial(form.tokens[i])),
             key=lambda i: self.vocabulary.matches_and_reach(form.tokens[i], hangul=form.hangul)[1],
         )
         for rules in (NameRules.OTHER, NameRules.PERSON):
@@ -331,14 +338,18 @@ class Index:
         return walk
 
     def _letters_carry(self, form: NameForm, walk: set[int]) -> bool:
-        """Could a name matching none of the walked words, only one-letter words equal to the query's,
-        reach the threshold? Only when the words not walked (one-letter ones among them) could: the
-        prefix walks every longer word before it stops short of that."""
-        if not any(len(t) == 1 for t in form.tokens):
+        """Could a name matching none of the walked words, only through the query's initials (the same
+        letter elsewhere, a word it begins in a person's name), reach the threshold? Only when the words
+        not walked (the initials among them) could, under either weighting: the prefix walks every
+        other word before it stops short of that. Queries made mostly of initials are rare."""
+        if not any(is_initial(t) for t in form.tokens):
             return False
-        weights = position_weights(form, rules=NameRules.OTHER, config=self.config)
-        total = sum(weights)
-        return total - sum(weights[i] for i in walk) >= self.need * total
+        for rules in (NameRules.OTHER, NameRules.PERSON):
+            weights = position_weights(form, rules=rules, config=self.config)
+            total = sum(weights)
+            if total - sum(weights[i] for i in walk) >= self.need * total:
+                return True
+        return False
 
     def positions(self, form: NameForm) -> dict[int, set[int]]:
         """For a word or two of free text: each name (by its number in `names`) sharing a matching token
@@ -360,15 +371,15 @@ class Index:
         tokens: Sequence[str], query: Sequence[str], npos: set[int], qpos: set[int], initials: set[str]
     ) -> tuple[set[int], set[int]]:
         """An initial pairs with any word it begins (J ~ John), on either side: count such positions."""
-        name_initials = {t for t in tokens if len(t) == 1}
+        name_initials = {t for t in tokens if is_initial(t)}
         if initials:
             npos = npos | {i for i, t in enumerate(tokens) if t[0] in initials}
             firsts = {t[0] for t in tokens}
-            qpos = qpos | {i for i, t in enumerate(query) if len(t) == 1 and t in firsts}
+            qpos = qpos | {i for i, t in enumerate(query) if is_initial(t) and t in firsts}
         if name_initials:
             qpos = qpos | {i for i, t in enumerate(query) if t[0] in name_initials}
             firsts = {t[0] for t in query}
-            npos = npos | {i for i, t in enumerate(tokens) if len(t) == 1 and t in firsts}
+            npos = npos | {i for i, t in enumerate(tokens) if is_initial(t) and t in firsts}
         return npos, qpos
 
     @staticmethod
@@ -377,9 +388,9 @@ class Index:
     ) -> tuple[set[int], set[int]]:
         """Outside persons' names a one-letter word pairs only with the same letter (the J and V of
         "J/V"): count such positions on both sides (one-letter words are not looked up)."""
-        own = {t for t in tokens if len(t) == 1}
-        npos = npos | {i for i, t in enumerate(tokens) if len(t) == 1 and t in letters}
-        qpos = qpos | {i for i, t in enumerate(query) if len(t) == 1 and t in own}
+        own = {t for t in tokens if is_initial(t)}
+        npos = npos | {i for i, t in enumerate(tokens) if is_initial(t) and t in letters}
+        qpos = qpos | {i for i, t in enumerate(query) if is_initial(t) and t in own}
         return npos, qpos
 
     def by_identifier(self, value: str) -> Sequence[tuple[Entity, Identifier]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from clearance.domain.model import Entity, Name
 from clearance.matching.normalise import NameForm
 from clearance.matching.scorer import listed_pieces, pieces
+from clearance.matching.tokens import is_initial
 from clearance.matching.vocabulary import Vocabulary
 
 
@@ -44,13 +45,13 @@ class Lookup:
                 if len(positions) == 1
                 else vocabulary.run_matches(form.tokens[positions[0] : positions[-1] + 1])
             )
-            if len(piece) > 1
+            if not is_initial(piece)
             else frozenset()
             for piece, positions in self.pieces
         ]
         # per token of the query: runs of listed names it pairs with ("camscanner" ~ "cam scanner")
         self.run_matches: list[frozenset[str]] = [
-            vocabulary.matching_runs(t) if len(t) > 1 else frozenset() for t in form.tokens
+            vocabulary.matching_runs(t) if not is_initial(t) else frozenset() for t in form.tokens
         ]
         self.matched = frozenset().union(*self.matches)  # every listed word some piece pairs with
         self._by_word: dict[int, list[int]] | None = None
@@ -83,7 +84,7 @@ class Lookup:
 
     def pairs(self, name: IndexedName) -> list[tuple[int, int]]:
         """(query piece, listed piece) pairs, numbered as `pieces` numbers them, that may score above 0:
-        those the tables hold, and every pair with a one-letter token (initials are not looked up)."""
+        those the tables hold, and every pair with an initial (initials are not looked up)."""
         listed = listed_pieces(name.form.tokens)
         wids = name.word_ids
         by_word, by_run = self._tables()
@@ -91,11 +92,11 @@ class Lookup:
         for b, (piece, positions) in enumerate(listed):
             if len(positions) == 1:
                 out.update((a, b) for a in by_word.get(wids[positions[0]], ()))
-                if len(piece) == 1:
+                if is_initial(piece):
                     out.update((a, b) for a in range(len(self.pieces)))
             else:
                 out.update((a, b) for a in by_run.get(piece, ()))
         for a, token in enumerate(self.form.tokens):
-            if len(token) == 1:
+            if is_initial(token):
                 out.update((a, b) for b in range(len(listed)))
         return sorted(out)

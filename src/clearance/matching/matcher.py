@@ -81,7 +81,7 @@ class Matcher:
         """Two names side by side, with this matcher's configuration."""
         return compare_forms(name_form(left), name_form(right), rules=rules, config=self.config)
 
-    def name(self, query: str, kind: QueryKind) -> list[Match]:
+    def name(self, query: str, *, kind: QueryKind = QueryKind.PARTY) -> list[Match]:
         """The entities a name matches, one match each (its best), by identifier or by name."""
         best: dict[str, Match] = {}
         for entity, ident in self.identifiers(query):
@@ -89,7 +89,7 @@ class Matcher:
             best[entity.id] = Match.of_identifier(entity, ident, why)
         form = name_form(query)
         if form.tokens:
-            for cand, cmp in self.forms(form, kind):
+            for cand, cmp in self.forms(form, kind=kind):
                 if cand.entity.id in best and best[cand.entity.id].score >= cmp.score:
                     continue
                 weak = cand.name.type == NameType.WEAK
@@ -105,7 +105,7 @@ class Matcher:
             return ()
         return self.index.by_identifier(text)
 
-    def forms(self, form: NameForm, kind: QueryKind = QueryKind.PARTY) -> Sequence[Scored]:
+    def forms(self, form: NameForm, *, kind: QueryKind = QueryKind.PARTY) -> Sequence[Scored]:
         """Listed names that match a normalised query at or above the review threshold, best first.
 
         Matches depend on the name and kind only, not on the date or activity, so they are remembered

@@ -148,7 +148,7 @@ def position_weights(
     return tuple(w * middle if 0 < i < last else w for i, w in enumerate(form.weights))
 
 
-def _coverage(form: NameForm, matched: dict[int, float], rules: NameRules, config: ScorerConfig) -> float:
+def _coverage(form: NameForm, matched: dict[int, float], *, rules: NameRules, config: ScorerConfig) -> float:
     weights = position_weights(form, rules=rules, config=config)
     total = sum(weights)
     if total == 0:
@@ -187,8 +187,8 @@ def compare_forms(
             matched_right[i] = sim
     low, high = sorted(
         (
-            _coverage(left, matched_left, rules, config),
-            _coverage(right, matched_right, rules, config),
+            _coverage(left, matched_left, rules=rules, config=config),
+            _coverage(right, matched_right, rules=rules, config=config),
         )
     )
     score = low**config.low_exponent * high ** (1 - config.low_exponent)

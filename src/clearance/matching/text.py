@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from clearance.domain.enums import NameType
 from clearance.matching.index import Index
 from clearance.matching.lookup import IndexedName
 from clearance.matching.matcher import Match, Matcher
@@ -74,7 +75,7 @@ def _near(index: Index, name: int, around: int, hits: list[dict[int, set[int]]])
     matched: set[int] = set()
     for q in range(max(0, around - reach), min(len(hits), around + reach + 1)):
         matched |= hits[q].get(name, set())
-    return index.coverage(name, matched) or index.names[name].name.type == "weak"
+    return index.coverage(name, matched) or index.names[name].name.type == NameType.WEAK
 
 
 def scan(matcher: Matcher, text: str) -> list[Match]:
@@ -114,7 +115,7 @@ def scan(matcher: Matcher, text: str) -> list[Match]:
                 if scored is None:  # documents repeat their phrases: score each window once
                     scored = seen[key] = matcher.score(form, cands)
                 for cand, cmp in scored:
-                    weak = cand.name.type == "weak"
+                    weak = cand.name.type == NameType.WEAK
                     if weak and (
                         _capitalised(text, spans[first - 1] if first > 0 else None)
                         or _capitalised(text, spans[last + 1] if last + 1 < len(spans) else None)

@@ -160,6 +160,13 @@ def _vowel_swap(a: str, b: str) -> bool:
     return len(diff) == 1 and diff[0][0] in _VOWELS and diff[0][1] in _VOWELS
 
 
+def is_initial(token: str) -> bool:
+    """A one-letter word: an initial (J ~ John in a person's name; elsewhere it pairs only with the same
+    letter), which the candidate index does not look up. A one-digit word is a number (2 ~ two ~ II),
+    looked up like any other word."""
+    return len(token) == 1 and not token.isdigit()
+
+
 def allowed_edits(length: int) -> int:
     """Typos tolerated in a token of this length: short words must be exact."""
     if length < 4:
@@ -217,7 +224,10 @@ def korean_key(token: str) -> str:
 
 @lru_cache(maxsize=262144)
 def token_similarity(a: str, b: str, rules: Rules = Rules.NONE) -> float:
-    """Similarity of two tokens in [0, 1] under `rules`; 0 means "not the same word"."""
+    """Similarity of two tokens in [0, 1] under `rules`; 0 means "not the same word".
+
+    `rules` is positional on purpose: this is the scorer's innermost call, cached, and a keyword
+    argument doubles the cost of a cache hit (65 -> 126 ns); it is one flags value, never a bare bool."""
     person = Rules.PERSON in rules
     typos = Rules.JOINED not in rules
     if a == b:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from clearance.datasets.builtin import Dataset
-from clearance.domain.enums import Activity, Basis, Decision, Restriction, State
+from clearance.domain.enums import Activity, Basis, Decision, RelationType, Restriction, State
 from clearance.domain.model import Entity, ListInfo, Listing
 from clearance.domain.timeline import EntityState, entity_state
 from clearance.matching.config import ScorerConfig
@@ -134,7 +134,7 @@ class Decider:
             steps.append(
                 {
                     "from": current.id,
-                    "relation": rel or (basis if n == 0 else "linked_to"),
+                    "relation": rel or (basis if n == 0 else RelationType.LINKED_TO),
                     "to": target.id,
                     "to_name": target.name,
                 }

@@ -81,7 +81,7 @@ class Engine:
         if query_kind is QueryKind.TEXT:
             matches = scan(self.matcher, query)
         else:
-            matches = self.matcher.name(query, query_kind)
+            matches = self.matcher.name(query, kind=query_kind)
         hits = sorted(
             (self._decider.hit(m, as_of=moment, activity=the_activity) for m in matches),
             key=lambda h: (-h.decision.severity, -h.score, h.entity.id),

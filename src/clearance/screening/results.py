@@ -1,7 +1,8 @@
 """What screening returns: a `Result` per query, a `Hit` per matched entity, a `MeasureFinding` per
 measure on the hit; each with `to_dict`, the document every face (CLI `--json`, batch, service) shows.
 
-The keys of these documents are a contract (CONVENTIONS.md, "Decisions"; `../shared/checks/contract.sh`).
+The keys of these documents are a contract (../shared/CONVENTIONS.md, "Decisions";
+`../shared/checks/contract.sh`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a query must be before it is screened: the input rules of CONVENTIONS.md ("Input").
+"""What a query must be before it is screened: the input rules of ../shared/CONVENTIONS.md ("Input").
 
 Real names in any script are valid and never raise (mixed scripts, zero-width joiners, combining marks,
 right-to-left text). Only what no real name holds is an `InputError`: a value that is not text, an empty

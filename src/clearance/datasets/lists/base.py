@@ -4,7 +4,7 @@ A reader turns one source (a file, or a group of files that belong together such
 CSV files) into a `ListData`: entities with names, identifiers, details and listings, the lists they are
 on, and every problem met on the way, each with its file and line. Readers never raise on a bad row:
 they record a `Problem`, keep the good rows, and go on. Whether too many rows were lost is decided by
-the caller (`clearance.datasets.lists.read`), which knows the configured limit.
+the caller (`clearance.datasets.lists.reading.read`), which knows the configured limit.
 """
 
 from __future__ import annotations

@@ -263,7 +263,7 @@ def id_scheme(kind: str, number: str = "") -> str | None:
 class Draft:
     """An entity being gathered from one or more rows or records of a source."""
 
-    def __init__(self, eid: str, kind: str, name: str) -> None:
+    def __init__(self, eid: str, kind: Kind | str, name: str) -> None:
         self.id = eid
         self.kind = Kind(kind)
         self.name = text(name)
@@ -277,7 +277,11 @@ class Draft:
         self.notes: list[str] = []
 
     def add_name(
-        self, value: str, type: str = "strong", lang: str | None = None, citation: str | None = None
+        self,
+        value: str,
+        type: NameType = NameType.STRONG,
+        lang: str | None = None,
+        citation: str | None = None,
     ) -> None:
         value = text(value)
         if not value:
@@ -286,8 +290,8 @@ class Draft:
         if key == fold(self.name):
             return
         old = self.names.get(key)
-        if old is None or (old.type == "weak" and type == "strong"):
-            self.names[key] = Name(value, NameType(type), lang or (old.lang if old else None), citation)
+        if old is None or (old.type == NameType.WEAK and type == NameType.STRONG):
+            self.names[key] = Name(value, type, lang or (old.lang if old else None), citation)
 
     def add_identifier(self, scheme: str, value: str, citation: str | None = None) -> None:
         value = text(value)

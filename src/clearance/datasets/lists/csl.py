@@ -42,27 +42,32 @@ from clearance.datasets.lists.common import (
     text,
 )
 from clearance.datasets.lists.csl_sources import list_info, source_key
-from clearance.domain.enums import Basis
+from clearance.domain.enums import Basis, Kind
 from clearance.domain.model import Coverage, Listing
 
 SOURCE = "csl"
 
 # ----------------------------------------------------------------------------------------------- rows
 
-_KINDS = {"individual": "person", "entity": "organization", "vessel": "vessel", "aircraft": "aircraft"}
+_KINDS = {
+    "individual": Kind.PERSON,
+    "entity": Kind.ORGANIZATION,
+    "vessel": Kind.VESSEL,
+    "aircraft": Kind.AIRCRAFT,
+}
 # Lists that name mostly people when they name a party without a type.
 _PERSON_LISTS = {"dpl", "dtc"}
 
 
-def guess_kind(name: str, key: str) -> str:
+def guess_kind(name: str, key: str) -> Kind:
     """The kind of an entry without a `type`: an organisation if its name says so (a legal form, a
     business word, digits, "&"); a person if the list names mostly people (DPL, ITAR debarred) or the name
     looks like a personal name in mixed case ("Gunther Migeotte"); an organisation otherwise."""
     if looks_like_organization(name):
-        return "organization"
+        return Kind.ORGANIZATION
     if key in _PERSON_LISTS or looks_like_person(name):
-        return "person"
-    return "organization"
+        return Kind.PERSON
+    return Kind.ORGANIZATION
 
 
 class _Reader:

@@ -166,7 +166,7 @@ def _join_aliases(drafts: dict[str, Draft]) -> list[Draft]:
                 old, home.name = home.name, d.name
                 home.names.pop(fold(d.name), None)
                 as_alias = d.names.get(fold(old))
-                home.add_name(old, as_alias.type if as_alias else "strong")
+                home.add_name(old, as_alias.type if as_alias else NameType.STRONG)
             else:
                 home.add_name(d.name)
             for n in d.names.values():

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from clearance.datasets.lists.base import ListData, Problem, entity_id
 from clearance.datasets.lists.common import Draft, parse_date, read_xml, text
-from clearance.domain.enums import Restriction
+from clearance.domain.enums import Kind, NameType, Restriction
 from clearance.domain.model import Entity, ListInfo, Listing
 
 SOURCE = "eu-fsf"
@@ -36,7 +36,12 @@ LIST = ListInfo(
     "European Union, Council of the EU (restrictive measures under Art. 29 TEU and Art. 215 TFEU)",
     "https://data.europa.eu/data/datasets/consolidated-list-of-persons-groups-and-entities-subject-to-eu-financial-sanctions",
 )
-_KINDS = {"person": "person", "enterprise": "organization", "entity": "organization", "vessel": "vessel"}
+_KINDS = {
+    "person": Kind.PERSON,
+    "enterprise": Kind.ORGANIZATION,
+    "entity": Kind.ORGANIZATION,
+    "vessel": Kind.VESSEL,
+}
 # identificationTypeCode values of the FSF, mapped to our identifier schemes
 _ID_SCHEMES = {
     "passport": "passport",
@@ -94,7 +99,7 @@ class EuXmlReader:
                 continue
             lang = _attr(alias, "nameLanguage").lower() or None
             weak = _attr(alias, "strong").lower() == "false"
-            draft.add_name(_attr(alias, "wholeName"), "weak" if weak else "strong", lang)
+            draft.add_name(_attr(alias, "wholeName"), NameType.WEAK if weak else NameType.STRONG, lang)
         for alias in aliases:
             for key in ("function", "title", "gender"):
                 draft.add_detail("position" if key == "function" else key, _attr(alias, key))

@@ -32,20 +32,20 @@ from typing import Any
 
 from clearance.datasets.lists.base import ListData, Problem, decode, entity_id
 from clearance.datasets.lists.common import Draft, parse_date, text
-from clearance.domain.enums import RelationType, Restriction
+from clearance.domain.enums import Kind, NameType, RelationType, Restriction
 from clearance.domain.model import ListInfo, Listing, Relation
 
 SOURCE = "opensanctions"
 PREFIX = "os"
 KINDS = {
-    "Person": "person",
-    "Organization": "organization",
-    "Company": "organization",
-    "LegalEntity": "organization",
-    "PublicBody": "organization",
-    "Vessel": "vessel",
-    "Airplane": "aircraft",
-    "Security": "security",
+    "Person": Kind.PERSON,
+    "Organization": Kind.ORGANIZATION,
+    "Company": Kind.ORGANIZATION,
+    "LegalEntity": Kind.ORGANIZATION,
+    "PublicBody": Kind.ORGANIZATION,
+    "Vessel": Kind.VESSEL,
+    "Airplane": Kind.AIRCRAFT,
+    "Security": Kind.SECURITY,
 }
 # link schema: (from property, to property, relation type)
 LINKS = {
@@ -226,7 +226,7 @@ class FtmReader:
         for value in names[1:] + _values(props, "alias") + _values(props, "previousName"):
             draft.add_name(value)
         for value in _values(props, "weakAlias"):
-            draft.add_name(value, "weak")
+            draft.add_name(value, NameType.WEAK)
         for prop, scheme in IDENTIFIERS.items():
             for value in _values(props, prop):
                 draft.add_identifier(scheme, value, f"OpenSanctions {prop}")

@@ -30,9 +30,14 @@ from clearance.perf import paused_gc
 
 FORMAT = "ofac-csv"
 EMPTY = "-0-"
-KINDS = {"individual": "person", "vessel": "vessel", "aircraft": "aircraft", "": "organization"}
+KINDS = {"individual": Kind.PERSON, "vessel": Kind.VESSEL, "aircraft": Kind.AIRCRAFT, "": Kind.ORGANIZATION}
 # XML sdnType values, lower-cased
-KINDS_XML = {"individual": "person", "vessel": "vessel", "aircraft": "aircraft", "entity": "organization"}
+KINDS_XML = {
+    "individual": Kind.PERSON,
+    "vessel": Kind.VESSEL,
+    "aircraft": Kind.AIRCRAFT,
+    "entity": Kind.ORGANIZATION,
+}
 PRIMARY_COLUMNS = 12
 VESSEL_FIELDS = ("title", "call_sign", "vessel_type", "tonnage", "grt", "vessel_flag", "vessel_owner")
 
@@ -46,7 +51,7 @@ class OfacEntry:
 
     ent_num: str
     name: str
-    kind: str
+    kind: Kind
     programs: tuple[str, ...] = ()
     fields: list[tuple[str, str]] = field(default_factory=list)  # title, call sign, vessel facts
     remarks: str = ""
@@ -145,7 +150,7 @@ def build_entities(entries: Sequence[OfacEntry], source: str, problems: list[Pro
         entities.append(
             Entity(
                 id=eid,
-                kind=Kind(entry.kind),
+                kind=entry.kind,
                 name=entry.name,
                 names=_dedupe_names(entry.name, names),
                 identifiers=identifiers,
@@ -168,7 +173,7 @@ def _alias_index(
             if not weak:
                 index.setdefault(_key(alias), []).append(eid)
         for name in remarks.names:
-            if name.type == "strong":
+            if name.type == NameType.STRONG:
                 index.setdefault(_key(name.value), []).append(eid)
     return index
 
@@ -316,7 +321,7 @@ class OfacCsvReader:
                 data.problems.append(
                     Problem(file, number, f"unknown type {kind_text!r}: read as organization")
                 )
-                kind = "organization"
+                kind = Kind.ORGANIZATION
             name = clean(row[1])
             if not name:
                 data.bad_rows += 1

@@ -45,6 +45,7 @@ from clearance.datasets.lists.ofac_csv import (
     build_entities,
     decide_source,
 )
+from clearance.domain.enums import Kind
 from clearance.perf import paused_gc
 
 FORMAT = "ofac-xml"
@@ -106,7 +107,7 @@ def entry_from_element(elem: Element, file: str) -> tuple[OfacEntry | None, str 
     if not name:
         return None, f"entry {uid} has no name: skipped"
     sdn_type = f.get("sdnType", "").lower()
-    kind = KINDS_XML.get(sdn_type, "organization")
+    kind = KINDS_XML.get(sdn_type, Kind.ORGANIZATION)
     entry = OfacEntry(ent_num=uid, name=name, kind=kind, remarks=f.get("remarks", ""), file=file)
     if sdn_type not in KINDS_XML:
         entry.fields.append(("remarks", f"unknown sdnType {f.get('sdnType', '')!r}"))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from clearance.datasets.lists.base import ListData, Problem, entity_id, lines, strip_bom
 from clearance.datasets.lists.common import Draft, csv_records, parse_date, text
-from clearance.domain.enums import Restriction
+from clearance.domain.enums import Kind, NameType, Restriction
 from clearance.domain.model import ListInfo, Listing
 
 SOURCE = "uk-ofsi"
@@ -39,7 +39,7 @@ LIST = ListInfo(
     "(Sanctions and Anti-Money Laundering Act 2018)",
     "https://www.gov.uk/government/publications/financial-sanctions-consolidated-list-of-targets",
 )
-_KINDS = {"individual": "person", "entity": "organization", "ship": "vessel", "vessel": "vessel"}
+_KINDS = {"individual": Kind.PERSON, "entity": Kind.ORGANIZATION, "ship": Kind.VESSEL, "vessel": Kind.VESSEL}
 _DATES = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 _TAG = re.compile(r"\(([^()]{2,60})\)\s*:\s*(.*?)(?=\s*\([^()]{2,60}\)\s*:|$)", re.S)
 _LANGS = {
@@ -141,11 +141,11 @@ class UkCsvReader:
             if row is not primary:
                 quality = text(row.get("Alias Quality")).lower()
                 weak = quality in ("low", "very low")
-                draft.add_name(self.name(row, kind), "weak" if weak else "strong")
+                draft.add_name(self.name(row, kind), NameType.WEAK if weak else NameType.STRONG)
             script = text(row.get("Name Non-Latin Script"))
             if script:
                 lang = text(row.get("Non-Latin Script Language")) or None
-                draft.add_name(script, "strong", _LANGS.get(lang.lower()) if lang else None)
+                draft.add_name(script, NameType.STRONG, _LANGS.get(lang.lower()) if lang else None)
             listed_raw = text(row.get("Listed On"))
             listed = parse_date(listed_raw, _DATES) if listed_raw else None
             if listed_raw and listed is None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from clearance.datasets.lists.base import ListData, Problem, entity_id
 from clearance.datasets.lists.common import Draft, parse_date, read_xml, text
-from clearance.domain.enums import Restriction
+from clearance.domain.enums import NameType, Restriction
 from clearance.domain.model import Entity, ListInfo, Listing
 
 SOURCE = "un-sc"
@@ -92,7 +92,7 @@ class UnXmlReader:
             quality = _child(alias, "QUALITY").lower()
             draft.add_name(
                 value,
-                "weak" if quality == "low" else "strong",
+                NameType.WEAK if quality == "low" else NameType.STRONG,
                 citation=f"UN list alias ({quality or 'no quality'})",
             )
             note = _child(alias, "NOTE")

@@ -9,8 +9,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from clearance.domain.enums import Decision
+from clearance.domain.enums import Activity, Decision, QueryKind, parse
 from clearance.errors import InputError
+from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
+from clearance.screening.validate import parse_as_of
 
 FORMATS = ("csv", "jsonl", "parquet")
 OUTPUT_COLUMNS = (
@@ -44,6 +46,19 @@ class BatchJob:
     resume: bool = False
     lists: Sequence[Path] = ()
     home: Path | None = None
+    lists_as_of: date | None = None
+    config: ScorerConfig = DEFAULT_CONFIG
+
+    def check(self) -> None:
+        """Raise `InputError` for a default kind, activity or date that no row could be screened with
+        (rows with their own columns are checked row by row), or formats that cannot be told."""
+        parse(QueryKind, self.kind, "kind")
+        parse(Activity, self.activity, "activity")
+        if self.as_of not in (None, ""):
+            parse_as_of(self.as_of)
+        for fmt in (self.input_format(), self.output_format()):
+            if fmt not in FORMATS:
+                raise InputError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
 
     def input_format(self) -> str:
         return self.fmt or _format_of(self.input)

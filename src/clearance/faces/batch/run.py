@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from clearance.errors import InputError
-from clearance.faces.batch.job import FORMATS, BatchJob, Summary
+from clearance.faces.batch.job import BatchJob, Summary
 from clearance.faces.batch.output import Chunk, Writer
 from clearance.faces.batch.progress import (
     fingerprint_of,
@@ -28,9 +28,7 @@ from clearance.faces.batch.workers import in_workers, shares_parent_state
 def run(job: BatchJob, *, on_chunk: Callable[[Summary], None] | None = None) -> Summary:
     """Screen every row of `job.input` into `job.output`. `on_chunk` sees the running summary after each
     chunk is written (the CLI's progress bar)."""
-    for fmt in (job.input_format(), job.output_format()):
-        if fmt not in FORMATS:
-            raise InputError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    job.check()
     if not job.input.exists():
         raise InputError(f"{job.input}: no such file or folder")
     fingerprint = fingerprint_of(job)

@@ -33,7 +33,8 @@ class WorkerState:
     def build(cls, job: BatchJob, *, prepare: bool) -> WorkerState:
         """A state with the engine of the job's lists; `prepare` builds now what the engine otherwise
         builds on first use (before forking, so that the workers share it). The heap is then settled."""
-        engine = Engine(load_dataset(lists=job.lists, home=job.home))
+        dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
+        engine = Engine(dataset, config=job.config)
         if prepare:
             engine.prepare()
         settle_heap()

@@ -11,11 +11,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from clearance.domain.enums import Decision
+from clearance.domain.enums import Activity, Decision, QueryKind
 from clearance.errors import ClearanceError
 from clearance.faces.batch import BatchJob, Summary, run
 from clearance.faces.cli import common
-from clearance.faces.cli.common import AsOf
+from clearance.faces.cli.common import AsOf, ListsAsOf, Review, Strong
+from clearance.matching.config import ScorerConfig
+from clearance.screening.validate import day_of, parse_as_of
 
 
 def batch(
@@ -37,21 +39,35 @@ def batch(
         str | None, typer.Option(help="A column with each row's own id (default: line).")
     ] = None,
     activity_col: Annotated[str | None, typer.Option(help="A column with each row's activity.")] = None,
-    kind: Annotated[str, typer.Option(help="The kind of rows without a kind column.")] = "party",
-    activity: Annotated[str, typer.Option(help="The activity for rows without an activity column.")] = "any",
+    kind: Annotated[
+        str, typer.Option(help=f"The kind of rows without a kind column: {', '.join(QueryKind)}.")
+    ] = QueryKind.PARTY,
+    activity: Annotated[
+        str, typer.Option(help=f"The activity for rows without an activity column: {', '.join(Activity)}.")
+    ] = Activity.ANY,
     as_of: AsOf = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Input format: csv, jsonl, parquet.")] = None,
-    output_format: Annotated[str | None, typer.Option(help="Output format: csv, jsonl, parquet.")] = None,
+    review: Review = 0.80,
+    strong: Strong = 0.90,
+    lists_as_of: ListsAsOf = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="Input format: csv, jsonl, parquet (default: from the file name)."),
+    ] = None,
+    output_format: Annotated[
+        str | None, typer.Option(help="Output format: csv, jsonl, parquet (default: from the file name).")
+    ] = None,
     rejects: Annotated[Path | None, typer.Option(help="Rejects file (default: OUTPUT.rejects.csv).")] = None,
     workers: Annotated[
-        int, typer.Option(envvar="CLEARANCE_WORKERS", help="Processes (default: all cores).")
+        int,
+        typer.Option(envvar="CLEARANCE_WORKERS", help="Processes; 0 means all cores.", show_default=False),
     ] = 0,
     chunk_size: Annotated[int, typer.Option(help="Rows per chunk (the unit of progress and resume).")] = 2000,
     resume: Annotated[
         bool, typer.Option(help="Go on from where a killed run with the same input stopped.")
     ] = False,
     list_paths: Annotated[
-        list[Path] | None, typer.Option("--list", help="Extra list files or folders.")
+        list[Path] | None,
+        typer.Option("--list", help="An extra list file or folder, in any supported format (repeatable)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
     engine: Annotated[
@@ -62,10 +78,16 @@ def batch(
         ),
     ] = "local",
 ) -> None:
-    """Screen a file of parties: one decision record per row (row id, decision, best hit, score, measures
-    and their states, data versions), bad rows to a rejects file with their line and reason. Exit 0 when
-    every row is clear, 1 when any needs review or is blocked, 2 on a usage or input error."""
+    """Screen a file of parties: one decision record per row, bad rows to a rejects file.
 
+    Each record has the row's id, its decision, the best hit, the score, the measures and their states,
+    and the data versions; each reject its line and reason. Exit 0 when every row is clear, 1 when any
+    needs review or is blocked, 2 on a usage or input error."""
+    try:
+        config = ScorerConfig(review=review, strong=strong)
+        day = day_of(parse_as_of(lists_as_of)) if lists_as_of else None
+    except ClearanceError as exc:
+        common.fail(str(exc))
     job = BatchJob(
         input=input_path,
         output=output,
@@ -84,7 +106,13 @@ def batch(
         chunk_size=chunk_size,
         resume=resume,
         lists=list_paths or [],
+        lists_as_of=day,
+        config=config,
     )
+    try:
+        job.check()
+    except ClearanceError as exc:
+        common.fail(str(exc))
     err = Console(stderr=True)
     if engine == "spark":
         _on_spark(job, as_json=as_json)
@@ -121,7 +149,7 @@ def batch(
             + ", ".join(f"{k} {v:,}" for k, v in sorted(summary.decisions.items()))
             + f"; {summary.rejected:,} rejected (see {job.rejects_path()}); output {job.output}"
         )
-    raise typer.Exit(0 if summary.worst == "clear" else 1)
+    raise typer.Exit(0 if summary.worst is Decision.CLEAR else 1)
 
 
 def _on_spark(job: BatchJob, *, as_json: bool) -> NoReturn:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from clearance.domain.enums import Activity, QueryKind
+from clearance.domain.enums import Activity, Decision, QueryKind
 from clearance.errors import ClearanceError
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsJson, AsOf, ListsAsOf, Review, Strong
@@ -48,7 +48,7 @@ def screen(
         common.dump(result.to_dict())
     else:
         print_result(result)
-    raise typer.Exit(0 if result.decision == "clear" else 1)
+    raise typer.Exit(0 if result.decision is Decision.CLEAR else 1)
 
 
 def measures(as_of: AsOf = None, as_json: AsJson = False) -> None:
