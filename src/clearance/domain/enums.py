@@ -159,8 +159,10 @@ E = TypeVar("E", bound=StrEnum)
 
 def parse(enum: type[E], value: object, what: str) -> E:
     """`value` as a member of `enum`; raises `InputError` naming the valid values otherwise."""
-    try:
-        return enum(str(value))
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise InputError(f"unknown {what} '{value}': use one of {allowed}") from None
+    member = (
+        enum._value2member_map_.get(value) if isinstance(value, str) else None
+    )  # per query: a dict lookup
+    if member is None:
+        allowed = ", ".join(m.value for m in enum)
+        raise InputError(f"unknown {what} '{value}': use one of {allowed}")
+    return member  # type: ignore[return-value]  # the map holds members of `enum`

@@ -10,8 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from clearance.matching.tokens import is_initial
-
 
 @dataclass(frozen=True, slots=True)
 class FlatNames:
@@ -43,7 +41,8 @@ class FlatNames:
         np.cumsum(lengths, out=start[1:])
         in_person = np.repeat(np.array(person, dtype=bool), lengths)
         first = np.fromiter((ord(words[wid][0]) for wids in word_ids for wid in wids), dtype=np.uint8)
-        single = np.fromiter((is_initial(words[wid]) for wids in word_ids for wid in wids), dtype=bool)
+        # one-letter words, digits included, as `Index._name_side_loop` counts them (a looser bound is safe)
+        single = np.fromiter((len(words[wid]) == 1 for wids in word_ids for wid in wids), dtype=bool)
         return cls(
             start=start,
             word=np.fromiter((wid for wids in word_ids for wid in wids), dtype=np.int32),

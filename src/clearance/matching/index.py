@@ -234,7 +234,7 @@ class Index:
                     [
                         w
                         for w, tid, t in zip(weights, tids, tokens, strict=True)
-                        if tid in matched or t[0] in initials or (is_initial(t) and t in firsts)
+                        if tid in matched or t[0] in initials or (len(t) == 1 and t in firsts)
                     ]
                 )
             elif initials and self._has_letter[name]:  # one letter pairs only with the same letter
@@ -243,7 +243,7 @@ class Index:
                     [
                         w
                         for w, tid, t in zip(weights, tids, tokens, strict=True)
-                        if tid in matched or (is_initial(t) and t in initials)
+                        if tid in matched or (len(t) == 1 and t in initials)
                     ]
                 )
             else:

@@ -43,7 +43,7 @@ from rapidfuzz.fuzz import ratio
 from clearance.domain.enums import NameRules
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
 from clearance.matching.normalise import STOPWORD_WEIGHT, NameForm, name_form
-from clearance.matching.tokens import Rules, token_similarity
+from clearance.matching.tokens import rules_for, token_similarity
 
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
@@ -102,12 +102,11 @@ def align(
     `left` is the query and `right` a listed name (whose pieces are remembered). `pairs` limits the
     pieces tried (numbered as `pieces` numbers them) to those that can score above 0, as the candidate
     index knows them; without it every piece is tried against every other."""
-    token_rules = Rules.PERSON if rules is NameRules.PERSON else Rules.NONE
-    if left.han or right.han:
-        token_rules |= Rules.HAN  # pinyin of Chinese characters is exact: no typos there
-    if left.hangul != right.hangul:
-        token_rules |= Rules.KOREAN
-    joined_rules = token_rules | Rules.JOINED
+    person = rules is NameRules.PERSON
+    han = bool(left.han or right.han)  # pinyin of Chinese characters is exact: no typos there
+    korean = left.hangul != right.hangul
+    token_rules = rules_for(person=person, han=han, korean=korean)
+    joined_rules = rules_for(person=person, han=han, korean=korean, joined=True)
     candidates: list[tuple[float, int, int, int, tuple[int, ...], tuple[int, ...]]] = []
     left_pieces, right_pieces = pieces(left.tokens), listed_pieces(right.tokens)
     if pairs is None:

@@ -25,11 +25,12 @@ from clearance.matching.keys import (
     vocabulary_keys,
 )
 from clearance.matching.normalise import number_value
-from clearance.matching.tokens import Rules, allowed_edits, token_similarity
+from clearance.matching.tokens import allowed_edits, rules_for, token_similarity
 from clearance.perf import Recent
 
 CACHE_SIZE = 100_000  # query words whose matching listed words and runs are remembered
 _NONE: frozenset[int] = frozenset()  # one empty set shared by every run that meets no listed word
+_KOREAN_JOINED = rules_for(korean=True, joined=True)
 
 
 class Vocabulary:
@@ -123,11 +124,10 @@ class Vocabulary:
                 d <= allowed_edits(min(len(piece), len(w))) and w[0] == piece[0] and number_value(w) is None
                 for d, w in zip(distances, words, strict=True)
             ]
-        base = Rules.NONE if typos else Rules.JOINED
+        plain, korean = rules_for(joined=not typos), rules_for(korean=True, joined=not typos)
         for wid, word, near in zip(wids, words, close, strict=True):
             # Korean syllables meet other romanisations only when one side is written in Hangul
-            rules = base | Rules.KOREAN if hangul or wid in self.hangul else base
-            if near or token_similarity(piece, word, rules) > 0:
+            if near or token_similarity(piece, word, korean if hangul or wid in self.hangul else plain) > 0:
                 yield wid
 
     def matching_runs(self, word: str) -> frozenset[str]:
@@ -138,7 +138,7 @@ class Vocabulary:
                 joined
                 for key in query_keys(word, typos=False)
                 for joined in self._runs_under(key)
-                if token_similarity(word, joined, Rules.KOREAN | Rules.JOINED) > 0
+                if token_similarity(word, joined, _KOREAN_JOINED) > 0
             )
             self._run_cache.remember(word, found)
         return found

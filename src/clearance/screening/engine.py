@@ -83,10 +83,10 @@ class Engine:
         else:
             matches = self.matcher.name(query, kind=query_kind)
         hits = sorted(
-            (self._decider.hit(m, as_of=moment, activity=the_activity) for m in matches),
+            [self._decider.hit(m, as_of=moment, activity=the_activity) for m in matches],
             key=lambda h: (-h.decision.severity, -h.score, h.entity.id),
         )
-        decision = Decision.most_severe([h.decision for h in hits])
+        decision = hits[0].decision if hits else Decision.CLEAR  # the most severe comes first
         reasons = tuple(f"{h.entity.name}: {h.explanation}" for h in hits if h.decision == decision)
         return Result(
             query=query,
