@@ -1,6 +1,7 @@
-"""Every strong listed name's words end to end in numpy arrays, for bounding thousands of gathered
-names in one vectorised pass (a query of common words can gather that many; most gather a handful,
-which `Index` bounds in a loop)."""
+"""Bounds the candidate index prunes by: every strong listed name's words end to end in numpy arrays,
+for bounding thousands of gathered names in one vectorised pass (a query of common words can gather
+that many; most gather a handful, which `Index` bounds in a loop), and the positions initials and
+one-letter words add to a name's and a query's matched positions."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from clearance.matching.tokens import is_initial
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +90,30 @@ class FlatNames:
             hit |= (self.person[flat] | self.other_letter[flat]) & letters[first]
         covered = np.add.reduceat(np.where(hit, self.weight[flat], 0.0), offsets)
         return set(gathered[covered >= self.need[gathered]].tolist())
+
+
+def initial_positions(
+    tokens: Sequence[str], query: Sequence[str], npos: set[int], qpos: set[int], initials: set[str]
+) -> tuple[set[int], set[int]]:
+    """An initial pairs with any word it begins (J ~ John), on either side: count such positions."""
+    name_initials = {t for t in tokens if is_initial(t)}
+    if initials:
+        npos = npos | {i for i, t in enumerate(tokens) if t[0] in initials}
+        firsts = {t[0] for t in tokens}
+        qpos = qpos | {i for i, t in enumerate(query) if is_initial(t) and t in firsts}
+    if name_initials:
+        qpos = qpos | {i for i, t in enumerate(query) if t[0] in name_initials}
+        firsts = {t[0] for t in query}
+        npos = npos | {i for i, t in enumerate(tokens) if is_initial(t) and t in firsts}
+    return npos, qpos
+
+
+def letter_positions(
+    tokens: Sequence[str], query: Sequence[str], npos: set[int], qpos: set[int], letters: set[str]
+) -> tuple[set[int], set[int]]:
+    """Outside persons' names a one-letter word pairs only with the same letter (the J and V of
+    "J/V"): count such positions on both sides (one-letter words are not looked up)."""
+    own = {t for t in tokens if is_initial(t)}
+    npos = npos | {i for i, t in enumerate(tokens) if is_initial(t) and t in letters}
+    qpos = qpos | {i for i, t in enumerate(query) if is_initial(t) and t in own}
+    return npos, qpos

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 
 from clearance.domain.enums import Kind, NameRules, NameType
 from clearance.domain.model import Entity, Identifier
-from clearance.matching.bounds import FlatNames
+from clearance.matching.bounds import FlatNames, initial_positions, letter_positions
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
 from clearance.matching.keys import identifier_key, runs
 from clearance.matching.lookup import IndexedName, Lookup
@@ -159,9 +159,11 @@ class Index:
             person = self._person[name]
             npos, qpos = self._matched(name, lookup, run_hits)
             if person and (initials or self._has_letter[name]):
-                npos, qpos = self._initials(self.names[name].form.tokens, form.tokens, npos, qpos, initials)
+                npos, qpos = initial_positions(
+                    self.names[name].form.tokens, form.tokens, npos, qpos, initials
+                )
             elif initials and self._has_letter[name]:
-                npos, qpos = self._letters(self.names[name].form.tokens, form.tokens, npos, qpos, initials)
+                npos, qpos = letter_positions(self.names[name].form.tokens, form.tokens, npos, qpos, initials)
             qw, qt = query_weights[person], query_totals[person]
             if (
                 total
@@ -365,33 +367,6 @@ class Index:
         """Could a name reach the review threshold with these of its positions matched?"""
         weights, total = self._bounds[name]
         return total > 0 and sum(weights[i] for i in positions if i < len(weights)) >= self.need * total
-
-    @staticmethod
-    def _initials(
-        tokens: Sequence[str], query: Sequence[str], npos: set[int], qpos: set[int], initials: set[str]
-    ) -> tuple[set[int], set[int]]:
-        """An initial pairs with any word it begins (J ~ John), on either side: count such positions."""
-        name_initials = {t for t in tokens if is_initial(t)}
-        if initials:
-            npos = npos | {i for i, t in enumerate(tokens) if t[0] in initials}
-            firsts = {t[0] for t in tokens}
-            qpos = qpos | {i for i, t in enumerate(query) if is_initial(t) and t in firsts}
-        if name_initials:
-            qpos = qpos | {i for i, t in enumerate(query) if t[0] in name_initials}
-            firsts = {t[0] for t in query}
-            npos = npos | {i for i, t in enumerate(tokens) if is_initial(t) and t in firsts}
-        return npos, qpos
-
-    @staticmethod
-    def _letters(
-        tokens: Sequence[str], query: Sequence[str], npos: set[int], qpos: set[int], letters: set[str]
-    ) -> tuple[set[int], set[int]]:
-        """Outside persons' names a one-letter word pairs only with the same letter (the J and V of
-        "J/V"): count such positions on both sides (one-letter words are not looked up)."""
-        own = {t for t in tokens if is_initial(t)}
-        npos = npos | {i for i, t in enumerate(tokens) if is_initial(t) and t in letters}
-        qpos = qpos | {i for i, t in enumerate(query) if is_initial(t) and t in own}
-        return npos, qpos
 
     def by_identifier(self, value: str) -> Sequence[tuple[Entity, Identifier]]:
         return self._identifiers.get(identifier_key(value), ())
