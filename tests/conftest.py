@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-# Tests never see a user's own lists: CLEARANCE_HOME is an empty folder for the whole run.
+# Tests never see a user's own lists: CLEARANCE_HOME is an empty folder for the whole run. Most tests
+# screen the built-in data alone, where no sanctions list is loaded: the data policy warns instead of
+# turning clear into review (tests/datasets/test_policy.py checks the policy itself).
 os.environ["CLEARANCE_HOME"] = tempfile.mkdtemp(prefix="clearance-test-home-")
+os.environ["CLEARANCE_ON_STALE"] = "warn"
 
 from clearance import Engine, load_dataset
 from fixtures import SHARED_DATA

@@ -16,7 +16,16 @@ from typing import Any, TypeVar
 
 import yaml
 
-from clearance.domain.enums import Basis, Certainty, EventType, Kind, NameType, RelationType, Restriction
+from clearance.domain.enums import (
+    Basis,
+    Certainty,
+    EventType,
+    Kind,
+    NameType,
+    OnStale,
+    RelationType,
+    Restriction,
+)
 from clearance.domain.model import (
     Coverage,
     Entity,
@@ -37,12 +46,15 @@ BUILTIN_LIST = ListInfo(id="builtin", title="clearance built-in measures")
 
 @dataclass(frozen=True)
 class Dataset:
-    """Measures by id, entities, the lists they come from, and a version for each source."""
+    """Measures by id, entities, the lists they come from, and a version for each source; with the gaps
+    found in the data (`warnings`, see `datasets.policy`) and what screening does about them."""
 
     measures: Mapping[str, Measure]
     entities: tuple[Entity, ...]
     lists: Mapping[str, ListInfo]
     versions: Mapping[str, str]
+    warnings: tuple[str, ...] = ()
+    on_stale: OnStale = OnStale.WARN
 
     def merged(
         self, entities: Sequence[Entity], lists: Mapping[str, ListInfo], versions: Mapping[str, str]
@@ -53,6 +65,8 @@ class Dataset:
             entities=self.entities + tuple(entities),
             lists={**self.lists, **lists},
             versions={**self.versions, **versions},
+            warnings=self.warnings,
+            on_stale=self.on_stale,
         )
 
 

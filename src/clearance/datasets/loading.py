@@ -6,15 +6,17 @@ CLEARANCE_HOME, and any list files given, merged. This is where files are read; 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from clearance.datasets.builtin import Dataset, builtin
 from clearance.datasets.lists.base import ListData
 from clearance.datasets.lists.reading import read, version_of
+from clearance.datasets.lists.snapshots import find
 from clearance.datasets.lists.updates import load_active
+from clearance.datasets.policy import DataPolicy, check
 from clearance.domain.model import Entity
 from clearance.settings import home as default_home
 
@@ -28,18 +30,48 @@ def load_dataset(
     lists: Iterable[str | Path] = (),
     home: Path | None = None,
     lists_as_of: date | None = None,
+    policy: DataPolicy | None = None,
 ) -> Dataset:
     """The built-in data, the active snapshots under `home` (default: CLEARANCE_HOME), and the list files
     or folders in `lists` (any supported format, detected from content), merged. `lists_as_of` takes,
     for each source, the snapshot that was current on that day instead of the active one (for audit).
+    The data's gaps (no sanctions list, a required one missing, one too old) are checked against
+    `policy` (default: from the `CLEARANCE_*` variables) and carried by the dataset as warnings.
 
-    Raises `DataError` for built-in data that does not check, `ImportFailed` for a list file that cannot
-    be read or loses too many rows."""
-    datas, versions = load_active(home or default_home(), lists_as_of)
+    Raises `DataError` for built-in data that does not check or a damaged home, `ImportFailed` for a
+    list file that cannot be read or loses too many rows, `InputError` for a policy setting out of range."""
+    policy = policy or DataPolicy.from_env()
+    where = home or default_home()
+    datas, versions = load_active(where, lists_as_of)
+    retrieved = _retrieved(where, versions)
     for data in read(lists):
         datas.append(data)
         versions[data.source] = f"file-{version_of(data.files)}"
-    return merge(builtin(), datas, versions)
+        retrieved.pop(data.source, None)  # read now: fresh
+    dataset = merge(builtin(), datas, versions)
+    now = datetime.now(UTC)
+    if lists_as_of is not None:  # the lists as they stood: their age on that day, not today
+        now = min(now, datetime.combine(lists_as_of, time.max, tzinfo=UTC))
+    warnings = check(
+        entities=dataset.entities,
+        lists=dataset.lists,
+        retrieved=retrieved,
+        loaded=[d.source for d in datas],
+        policy=policy,
+        now=now,
+    )
+    return replace(dataset, warnings=warnings, on_stale=policy.on_stale)
+
+
+def _retrieved(home: Path, versions: Mapping[str, str]) -> dict[str, datetime]:
+    """When each snapshot in `versions` was retrieved or imported, by source (from its manifest)."""
+    out = {}
+    for source, version in versions.items():
+        snapshot = find(home, version)
+        if snapshot is not None:
+            when = datetime.fromisoformat(snapshot.retrieved_at)
+            out[source] = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return out
 
 
 def merge(dataset: Dataset, sources: Sequence[ListData], versions: dict[str, str] | None = None) -> Dataset:

@@ -148,6 +148,15 @@ class NameType(StrEnum):
     WEAK = "weak"
 
 
+class OnStale(StrEnum):
+    """What screening does when no sanctions list is loaded, a required one is missing, or a list is
+    older than allowed (see `datasets.policy`): warn and go on, turn every clear into review, or refuse."""
+
+    WARN = "warn"
+    REVIEW = "review"
+    REFUSE = "refuse"
+
+
 class Certainty(StrEnum):
     VERIFIED = "verified"
     SECONDARY = "secondary"

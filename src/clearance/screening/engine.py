@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from clearance.datasets.builtin import Dataset
-from clearance.domain.enums import Activity, Decision, NameRules, QueryKind, parse
+from clearance.domain.enums import Activity, Decision, NameRules, OnStale, QueryKind, parse
 from clearance.domain.model import Entity, Measure
-from clearance.errors import InputError
+from clearance.errors import DataError, InputError
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
 from clearance.matching.matcher import Matcher
 from clearance.matching.scorer import Comparison
@@ -73,10 +73,15 @@ class Engine:
     ) -> Result:
         """Screen one query (a name, an app or package id, or free text with kind `text`) as of a date
         (default: today, UTC) for an activity. Raises `InputError` for an unknown kind or activity, an
-        impossible date, or a query no real name holds (see `screening.validate`)."""
+        impossible date, or a query no real name holds (see `screening.validate`); `DataError` when the
+        data has gaps and the policy refuses to screen on them (`datasets.policy`). With gaps and the
+        policy `review`, a result that would be clear is review; with any policy, it carries them."""
         query_kind = parse(QueryKind, kind, "kind")
         the_activity = parse(Activity, activity, "activity")
         check_query(query, query_kind)
+        gaps = self.dataset.warnings
+        if gaps and self.dataset.on_stale is OnStale.REFUSE:
+            raise DataError("refusing to screen (CLEARANCE_ON_STALE=refuse): " + "; ".join(gaps))
         moment = parse_as_of(as_of)
         if query_kind is QueryKind.TEXT:
             matches = scan(self.matcher, query)
@@ -88,6 +93,10 @@ class Engine:
         )
         decision = hits[0].decision if hits else Decision.CLEAR  # the most severe comes first
         reasons = tuple(f"{h.entity.name}: {h.explanation}" for h in hits if h.decision == decision)
+        if decision is Decision.CLEAR and gaps and self.dataset.on_stale is OnStale.REVIEW:
+            # no silent clear on missing or old data (datasets.policy)
+            decision = Decision.REVIEW
+            reasons = tuple(f"not clear on this data: {gap}" for gap in gaps)
         return Result(
             query=query,
             kind=query_kind,
@@ -99,6 +108,7 @@ class Engine:
             data_versions=dict(self.dataset.versions),
             config=self.config,
             reasons=reasons if decision is not Decision.CLEAR else (),
+            warnings=gaps,
         )
 
     def prepare(self) -> None:

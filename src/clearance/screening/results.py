@@ -102,6 +102,7 @@ class Result:
     data_versions: dict[str, str]
     config: ScorerConfig
     reasons: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # gaps in the data it was decided on (datasets.policy)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,5 +115,6 @@ class Result:
             "hits": [h.to_dict() for h in self.hits],
             "engine_version": self.engine_version,
             "data_versions": dict(self.data_versions),
+            "warnings": list(self.warnings),
             "thresholds": self.config.thresholds(),
         }
