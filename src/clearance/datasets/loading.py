@@ -6,7 +6,7 @@ CLEARANCE_HOME, and any list files given, merged. This is where files are read; 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -14,8 +14,7 @@ from pathlib import Path
 from clearance.datasets.builtin import Dataset, builtin
 from clearance.datasets.lists.base import ListData
 from clearance.datasets.lists.reading import read, version_of
-from clearance.datasets.lists.snapshots import find
-from clearance.datasets.lists.updates import load_active
+from clearance.datasets.lists.updates import load_snapshots
 from clearance.datasets.policy import DataPolicy, check
 from clearance.domain.model import Entity
 from clearance.settings import home as default_home
@@ -42,8 +41,10 @@ def load_dataset(
     list file that cannot be read or loses too many rows, `InputError` for a policy setting out of range."""
     policy = policy or DataPolicy.from_env()
     where = home or default_home()
-    datas, versions = load_active(where, lists_as_of)
-    retrieved = _retrieved(where, versions)
+    loaded = load_snapshots(where, lists_as_of)
+    datas = [item.data for item in loaded]
+    versions = {item.snapshot.source: item.snapshot.version for item in loaded}
+    retrieved = {item.snapshot.source: _moment(item.snapshot.retrieved_at) for item in loaded}
     for data in read(lists):
         datas.append(data)
         versions[data.source] = f"file-{version_of(data.files)}"
@@ -63,15 +64,10 @@ def load_dataset(
     return replace(dataset, warnings=warnings, on_stale=policy.on_stale)
 
 
-def _retrieved(home: Path, versions: Mapping[str, str]) -> dict[str, datetime]:
-    """When each snapshot in `versions` was retrieved or imported, by source (from its manifest)."""
-    out = {}
-    for source, version in versions.items():
-        snapshot = find(home, version)
-        if snapshot is not None:
-            when = datetime.fromisoformat(snapshot.retrieved_at)
-            out[source] = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return out
+def _moment(text: str) -> datetime:
+    """A manifest's ISO time, in UTC when it names no zone."""
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def merge(dataset: Dataset, sources: Sequence[ListData], versions: dict[str, str] | None = None) -> Dataset:

@@ -171,12 +171,19 @@ def test_unknown_formats_are_refused(tmp_path: Path) -> None:
         read([junk])
 
 
+def _delist(folder: Path, ent_num: bytes) -> None:
+    """Take an entry off an OFAC legacy CSV list the way OFAC does: its rows leave every file."""
+    for name in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"):
+        rows = (folder / name).read_bytes().split(b"\r\n")
+        (folder / name).write_bytes(b"\r\n".join(r for r in rows if not r.startswith(ent_num + b",")))
+
+
 def test_diff_by_list(tmp_path: Path) -> None:
     src = SDN
     edited = tmp_path / "sdn"
     shutil.copytree(src, edited)
+    _delist(edited, b"306")  # BANCO NACIONAL DE CUBA delisted
     rows = (edited / "sdn.csv").read_bytes().split(b"\r\n")
-    rows = [r for r in rows if not r.startswith(b"306,")]  # BANCO NACIONAL DE CUBA delisted
     rows = [r.replace(b"EMPRESA CUBANA DE PESCADOS Y MARISCOS", b"EMPRESA CUBANA DE PESCADO") for r in rows]
     (edited / "sdn.csv").write_bytes(b"\r\n".join(rows))
     result = diff(read([src / "sdn.csv"]), read([edited / "sdn.csv"]))
@@ -219,8 +226,7 @@ def test_screening_against_the_lists_as_they_stood(tmp_path: Path) -> None:
     src = tmp_path / "v1"
     shutil.copytree(SDN, src)
     first = import_files([src], tmp_path / "home")[0].snapshot
-    rows = (src / "sdn.csv").read_bytes().split(b"\r\n")
-    (src / "sdn.csv").write_bytes(b"\r\n".join(r for r in rows if not r.startswith(b"306,")))
+    _delist(src, b"306")
     second = import_files([src], tmp_path / "home")[0].snapshot
     assert second.id != first.id and active(tmp_path / "home")[0].id == second.id
     # pretend the first snapshot was taken in 2021: screening "as the lists stood" then finds the entry
@@ -238,9 +244,11 @@ def test_screening_against_the_lists_as_they_stood(tmp_path: Path) -> None:
     assert result.data_versions["ofac-sdn"] == first.id
 
 
-def test_ofac_xml_is_preferred_over_the_csv_of_the_same_list(tmp_path: Path) -> None:
+def test_the_csv_and_the_xml_of_one_list_together_are_refused(tmp_path: Path) -> None:
+    """Two files of one source in one call: refused, naming both (they used to be read, the XML kept)."""
     folder = tmp_path / "both"
     shutil.copytree(SDN, folder)
     shutil.copy(LISTS / "ofac_sdn_sample.xml", folder / "sdn.xml")
-    sources = read([folder])
-    assert [(d.source, d.format) for d in sources] == [("ofac-sdn", "ofac-xml")]
+    with pytest.raises(ImportFailed, match=r"ofac-sdn: several files of one source .*sdn\.csv, .*sdn\.xml"):
+        read([folder])
+    assert [(d.source, d.format) for d in read([folder / "sdn.xml"])] == [("ofac-sdn", "ofac-xml")]

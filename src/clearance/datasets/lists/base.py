@@ -5,6 +5,12 @@ CSV files) into a `ListData`: entities with names, identifiers, details and list
 on, and every problem met on the way, each with its file and line. Readers never raise on a bad row:
 they record a `Problem`, keep the good rows, and go on. Whether too many rows were lost is decided by
 the caller (`clearance.datasets.lists.reading.read`), which knows the configured limit.
+
+Some problems are about the file as a whole, not a row: it ended early (no end mark, cut inside a quoted
+field or a record, XML without its closing root element), it is not what it declares (fewer records than
+it states, companion rows of entries the main file lacks), or it cannot be parsed. A list cut short
+still has good rows, so the loss share would let it through; readers put such problems in
+`ListData.fatal` as well, and a file with one is never used.
 """
 
 from __future__ import annotations
@@ -42,10 +48,16 @@ class ListData:
     lists: dict[str, ListInfo] = field(default_factory=dict)
     entities: list[Entity] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    fatal: list[Problem] = field(default_factory=list)  # the file is cut short or damaged: never use it
     rows: int = 0  # data rows (or records) seen, good and bad: the base of the loss share
     bad_rows: int = 0  # rows dropped entirely (a problem that only loses a field does not count)
     files: list[str] = field(default_factory=list)
     published: str | None = None  # the publication date or version the source states, if any
+
+    def fail(self, problem: Problem) -> None:
+        """A problem that makes the whole file unusable (it is also listed with the others)."""
+        self.problems.append(problem)
+        self.fatal.append(problem)
 
 
 class Reader(Protocol):
@@ -83,17 +95,39 @@ def decode(raw: bytes) -> tuple[str, bool]:
         return raw.decode("cp1252", errors="replace"), True
 
 
+class Lines:
+    """The lines of a text file as (number from 1, text, problem or None), each decoded on its own so that
+    one cp1252 line in a UTF-8 file is read correctly and reported. The DOS end-of-file byte is taken out.
+
+    After the lines are read, `mark` says whether the file ended with that byte (on a line of its own, or
+    right after the last row), and `newline` whether its last line had a line end: what a reader needs to
+    tell a whole file from one cut short. A mark with more rows after it is no end: they are read too."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.mark = False
+        self.newline = True  # an empty file has no unfinished line
+
+    def __iter__(self) -> Iterator[tuple[int, str, Problem | None]]:
+        with self.path.open("rb") as f:
+            for number, raw in enumerate(f, start=1):
+                self.newline = raw.endswith(b"\n")
+                text, fallback = decode(raw)
+                text = text.rstrip("\r\n")
+                problem = Problem(str(self.path), number, "not UTF-8: read as cp1252") if fallback else None
+                marked = text.rstrip().endswith(EOF_MARK)
+                if marked:
+                    self.mark = True
+                elif text.strip():
+                    self.mark = False
+                text = text.replace(EOF_MARK, "")
+                if not marked or text.strip():  # the mark's own line is no row
+                    yield number, text, problem
+
+
 def lines(path: Path) -> Iterator[tuple[int, str, Problem | None]]:
-    """The lines of a text file, numbered from 1, each decoded on its own so that one cp1252 line in a
-    UTF-8 file is read correctly and reported; the DOS end-of-file mark ends the file."""
-    with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            text, fallback = decode(raw)
-            text = text.rstrip("\r\n")
-            if text.strip() == EOF_MARK:
-                return
-            problem = Problem(str(path), number, "not UTF-8: read as cp1252") if fallback else None
-            yield number, text.replace(EOF_MARK, ""), problem
+    """The lines of a text file (see `Lines`)."""
+    return iter(Lines(path))
 
 
 def entity_id(source: str, key: str) -> str:

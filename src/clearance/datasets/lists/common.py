@@ -1,5 +1,6 @@
-"""What the list readers share beyond `base`: clean text, dates, CSV records, XML records, the
-organisation test, identifier schemes, and `Draft`, an entity gathered from one or more rows.
+"""What the list readers share beyond `base`: clean text, dates, XML records, the organisation test,
+identifier schemes, and `Draft`, an entity gathered from one or more rows (CSV records are in
+`csv_rows`).
 
 The CSL, DPL, UK, UN, EU and OpenSanctions readers build their entities with these; the OFAC readers have
 their own (`ofac_csv.build_entities`).
@@ -7,10 +8,9 @@ their own (`ofac_csv.build_entities`).
 
 from __future__ import annotations
 
-import csv
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from clearance.datasets.lists.base import ListData, Problem, lines
+from clearance.datasets.lists.base import ListData, Problem
 from clearance.domain.enums import Kind, NameType
 from clearance.domain.model import Coverage, Entity, Identifier, Listing, Name, Relation
 
@@ -56,49 +56,6 @@ def parse_date(raw: str, formats: Iterable[str]) -> date | None:
     return None
 
 
-# ------------------------------------------------------------------------------------------------ CSV
-
-
-def csv_records(
-    path: Path, problems: list[Problem], delimiter: str = ",", skip: int = 0
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """The records of a CSV file with a header row, as (first line number, {column: value}).
-
-    Each line is decoded on its own (a cp1252 line in a UTF-8 file is read and reported); a quoted value
-    may span lines. `skip` lines come before the header. A record with more or fewer cells than the
-    header is reported and skipped (a bad row for the caller: it gets `{}`)."""
-    decoded: list[int] = [0]
-
-    def source() -> Iterator[str]:
-        for number, line, problem in lines(path):
-            decoded[0] = number
-            if problem:
-                problems.append(problem)
-            yield line + "\n"
-
-    feed = source()
-    for _ in range(skip):
-        next(feed, None)
-    reader = csv.reader(feed, delimiter=delimiter)
-    header: list[str] | None = None
-    last = skip
-    for cells in reader:
-        start = last + 1
-        last = skip + reader.line_num
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            problems.append(
-                Problem(str(path), start, f"{len(cells)} cells where the header has {len(header)}: skipped")
-            )
-            yield start, {}
-            continue
-        yield start, dict(zip(header, cells, strict=True))
-
-
 # ------------------------------------------------------------------------------------------------ XML
 
 _LINE = "_line"  # attribute in which the parser notes the line a record starts on
@@ -119,13 +76,15 @@ class _Builder(ET.TreeBuilder):
 
 
 def iter_records(
-    path: Path, records: set[str], problems: list[Problem]
-) -> tuple[list[tuple[int | None, ET.Element]], dict[str, str], bool]:
-    """The record elements of an XML file (with the line each starts on), the root's attributes, and
-    whether the file was refused as hostile. Records are detached from the tree as they end.
+    path: Path, records: set[str], data: ListData
+) -> tuple[list[tuple[int | None, ET.Element]], dict[str, str]]:
+    """The record elements of an XML file (with the line each starts on) and the root's attributes.
+    Records are detached from the tree as they end.
 
     The file is parsed with defusedxml: a document type with entity declarations (the "billion laughs")
-    or an external entity is refused with a problem, and nothing of that file is kept."""
+    or an external entity is refused. A file refused, not well-formed (cut short, damaged, or not in the
+    encoding it declares) or without its closing root element is recorded in `data.fatal`: the records
+    read before the fault are returned, but the file is never used."""
     builder = _Builder(records)
     parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     builder.expat = getattr(parser, "parser", None)
@@ -147,14 +106,21 @@ def iter_records(
                     if stack:
                         stack[-1].remove(elem)
     except DefusedXmlException as exc:
-        problems.append(Problem(str(path), None, f"refused: the file declares entities or a DTD ({exc})"))
-        return [], root, True
+        data.fail(Problem(str(path), None, f"refused: the file declares entities or a DTD ({exc})"))
+        return [], root
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        problems.append(Problem(str(path), line, f"not well-formed XML: {exc}; records after it are lost"))
+        data.fail(
+            Problem(
+                str(path),
+                line,
+                f"not well-formed XML: {exc}; records after it are lost (the file is cut short, damaged "
+                "or not in the encoding it declares)",
+            )
+        )
     except OSError as exc:
-        problems.append(Problem(str(path), None, f"cannot read: {exc}"))
-    return out, root, False
+        data.fail(Problem(str(path), None, f"cannot read: {exc}"))
+    return out, root
 
 
 def read_xml(
@@ -169,9 +135,7 @@ def read_xml(
     for path in paths:
         where = str(path)
         data.files.append(where)
-        found, root, refused = iter_records(path, records, data.problems)
-        if refused:
-            continue
+        found, root = iter_records(path, records, data)
         data.published = root.get(published) or data.published
         for line, elem in found:
             data.rows += 1

@@ -33,7 +33,6 @@ from typing import Any
 from clearance.datasets.lists.base import ListData, Problem, decode, entity_id, first_line
 from clearance.datasets.lists.common import (
     Draft,
-    csv_records,
     fold,
     looks_like_organization,
     looks_like_person,
@@ -42,6 +41,7 @@ from clearance.datasets.lists.common import (
     text,
 )
 from clearance.datasets.lists.csl_sources import list_info, source_key
+from clearance.datasets.lists.csv_rows import csv_records
 from clearance.domain.enums import Basis, Kind
 from clearance.domain.model import Coverage, Listing
 
@@ -226,7 +226,7 @@ class _FileReader:
             try:
                 self.read_file(reader, path, where)
             except OSError as exc:
-                reader.data.problems.append(Problem(where, None, f"cannot read: {exc}"))
+                reader.data.fail(Problem(where, None, f"cannot read: {exc}"))
         return reader.result()
 
     def read_file(self, reader: _Reader, path: Path, where: str) -> None:
@@ -242,7 +242,7 @@ class CslCsvReader(_FileReader):
         return {"source", "name", "entity_number", "alt_names"} <= cols
 
     def read_file(self, reader: _Reader, path: Path, where: str) -> None:
-        for line, row in csv_records(path, reader.data.problems):
+        for line, row in csv_records(path, reader.data):
             reader.row(row, where, line)
 
 
@@ -266,14 +266,26 @@ class CslJsonReader(_FileReader):
         try:
             doc = json.loads(content)
         except json.JSONDecodeError as exc:
-            data.problems.append(Problem(where, exc.lineno, f"not valid JSON: {exc.msg}"))
+            data.fail(
+                Problem(where, exc.lineno, f"not valid JSON ({exc.msg}): the file is cut short or damaged")
+            )
             return
         results = doc.get("results") if isinstance(doc, dict) else doc
         if not isinstance(results, list):
-            data.problems.append(Problem(where, None, "no 'results' list"))
+            data.fail(Problem(where, None, "no 'results' list"))
             return
         if isinstance(doc, dict):
             data.published = _published(doc) or data.published
+            stated = doc.get("total")
+            if isinstance(stated, int) and not isinstance(stated, bool) and stated > len(results):
+                data.fail(
+                    Problem(
+                        where,
+                        None,
+                        f"the file states {stated} results and holds {len(results)}: it is incomplete "
+                        "(one page of a search, or cut)",
+                    )
+                )
         for n, item in enumerate(results, start=1):
             if not isinstance(item, dict):
                 data.rows += 1

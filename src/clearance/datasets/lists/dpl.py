@@ -25,12 +25,12 @@ from pathlib import Path
 from clearance.datasets.lists.base import ListData, Problem, entity_id, first_line
 from clearance.datasets.lists.common import (
     Draft,
-    csv_records,
     fold,
     looks_like_organization,
     parse_date,
     text,
 )
+from clearance.datasets.lists.csv_rows import csv_records
 from clearance.domain.enums import NameType, Restriction
 from clearance.domain.model import ListInfo, Listing, Name
 
@@ -99,17 +99,16 @@ class DplReader:
             where = str(path)
             data.files.append(where)
             try:
-                records = list(csv_records(path, data.problems, delimiter="\t"))
+                records = list(csv_records(path, data, delimiter="\t"))
             except OSError as exc:
-                data.problems.append(Problem(where, None, f"cannot read: {exc}"))
+                data.fail(Problem(where, None, f"cannot read: {exc}"))
                 continue
             for line, row in records:
                 data.rows += 1
                 raw = text(row.get("Name"))
                 if not raw:
                     data.bad_rows += 1
-                    if row:
-                        data.problems.append(Problem(where, line, "row without a name: skipped"))
+                    data.problems.append(Problem(where, line, "row without a name: skipped"))
                     continue
                 name, aliases, kind = clean_name(raw)
                 eid = entity_id(SOURCE, fold(name))

@@ -156,16 +156,20 @@ class FtmReader:
             data.files.append(where)
             try:
                 with path.open("rb") as f:
+                    ok, number, raw = True, 0, b""
                     for number, raw in enumerate(f, start=1):
-                        self.line(raw, number, where, data, state)
+                        ok = self.line(raw, number, where, data, state)
+                if not ok and not raw.endswith(b"\n"):
+                    data.fail(Problem(where, number, "cut short: the last line is not whole (no line end)"))
             except OSError as exc:
-                data.problems.append(Problem(where, None, f"cannot read: {exc}"))
+                data.fail(Problem(where, None, f"cannot read: {exc}"))
         self.finish(data, state)
         return data
 
-    def line(self, raw: bytes, number: int, where: str, data: ListData, state: _State) -> None:
+    def line(self, raw: bytes, number: int, where: str, data: ListData, state: _State) -> bool:
+        """Read one line into `state`; False when it is not valid JSON."""
         if not raw.strip():
-            return
+            return True
         data.rows += 1
         content, fallback = decode(raw)
         if fallback:
@@ -175,11 +179,11 @@ class FtmReader:
         except json.JSONDecodeError as exc:
             data.bad_rows += 1
             data.problems.append(Problem(where, number, f"not valid JSON ({exc.msg}): skipped"))
-            return
+            return False
         if not isinstance(obj, dict) or not text(obj.get("id")) or not text(obj.get("schema")):
             data.bad_rows += 1
             data.problems.append(Problem(where, number, "not an entity (no id or schema): skipped"))
-            return
+            return True
         fid, schema = text(obj["id"]), text(obj["schema"])
         found = obj.get("properties")
         props: dict[str, Any] = found if isinstance(found, dict) else {}
@@ -198,7 +202,7 @@ class FtmReader:
         elif schema in KINDS:
             entity = self.entity(fid, schema, props, obj, where, number, data)
             if entity is None:
-                return
+                return True
             state.drafts[fid] = entity
             state.datasets[fid] = datasets
             topics = _values(props, "topics")
@@ -206,6 +210,7 @@ class FtmReader:
             if cls:
                 state.classes[fid] = cls
         # other schemas (Address, Occupancy, Position ...) carry nothing the screening uses
+        return True
 
     def entity(
         self,

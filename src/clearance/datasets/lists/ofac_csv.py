@@ -2,7 +2,8 @@
 non-SDN lists (cons_prim.csv, cons_add.csv, cons_alt.csv, cons_comments.csv).
 
 No header row; `-0-` (often with a trailing space) means empty; CRLF line ends; a last line holding only
-the DOS end-of-file byte 0x1A. Columns of the primary file: ent_num, name, type (individual, vessel,
+the DOS end-of-file byte 0x1A (a file without it was cut short: see `ofac_rows`; so is a primary file that
+lacks entries its companions name). Columns of the primary file: ent_num, name, type (individual, vessel,
 aircraft, or -0- for an organization), programs ("A] [B"), title, call sign, vessel type, tonnage, GRT,
 vessel flag, vessel owner, remarks. add.csv: ent_num, add_num, address, city/state/postal, country,
 remarks. alt.csv: ent_num, alt_num, alt_type (aka, fka, nka), alt_name, remarks. *_comments.csv: ent_num,
@@ -16,14 +17,14 @@ lists and measures via `ofac_programs`), so both formats give the same entity fo
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from clearance.datasets.lists import ofac_programs as programs_
-from clearance.datasets.lists.base import ListData, Problem, entity_id, lines
+from clearance.datasets.lists.base import ListData, Problem, entity_id
 from clearance.datasets.lists.ofac_remarks import Remarks, parse_item, parse_remarks
+from clearance.datasets.lists.ofac_rows import records
 from clearance.domain.enums import Kind, NameType, RelationType
 from clearance.domain.model import Entity, Listing, Name, Relation
 from clearance.perf import paused_gc
@@ -40,9 +41,6 @@ KINDS_XML = {
 }
 PRIMARY_COLUMNS = 12
 VESSEL_FIELDS = ("title", "call_sign", "vessel_type", "tonnage", "grt", "vessel_flag", "vessel_owner")
-
-_RECORD_START = re.compile(r"\s*-?\d+\s*,")
-_MAX_CONTINUATION = 50  # lines one quoted field may span before the row is taken as broken
 
 
 @dataclass(slots=True)
@@ -191,58 +189,8 @@ def decide_source(primary: Path, entries: Sequence[OfacEntry]) -> str:
     return programs_.SDN_SOURCE
 
 
-def _records(path: Path, columns: int, data: ListData) -> Iterator[tuple[int, list[str]]]:
-    """The rows of one CSV file with their first line number. A quoted field may span lines; a row that
-    ends inside quotes is taken as broken (and reported) when the next line starts a new row, or at the end
-    of the file (a truncated last row). Rows with the wrong column count are reported and skipped."""
-    file = str(path)
-    pending: list[str] = []
-    start = 0
-
-    def parse(text: str, number: int) -> list[str] | None:
-        data.rows += 1
-        row = next(csv.reader([text]), [])
-        if len(row) != columns:
-            data.bad_rows += 1
-            data.problems.append(Problem(file, number, f"expected {columns} columns, found {len(row)}"))
-            return None
-        if not row[0].strip().isdigit():
-            data.bad_rows += 1
-            data.problems.append(Problem(file, number, f"entry number is not a number: {row[0]!r}"))
-            return None
-        return row
-
-    def broken(number: int, why: str) -> None:
-        data.rows += 1
-        data.bad_rows += 1
-        data.problems.append(Problem(file, number, why))
-
-    for number, text, problem in lines(path):
-        if problem is not None:
-            data.problems.append(problem)
-        if pending:
-            if _RECORD_START.match(text) or len(pending) >= _MAX_CONTINUATION:
-                broken(start, "row ends inside a quoted field (unbalanced quote): skipped")
-                pending = []
-            else:
-                pending.append(text)
-                joined = "\n".join(pending)
-                if joined.count('"') % 2 == 0:
-                    pending = []
-                    row = parse(joined, start)
-                    if row is not None:
-                        yield start, row
-                continue
-        if not text.strip():
-            continue
-        if text.count('"') % 2:
-            pending, start = [text], number
-            continue
-        row = parse(text, number)
-        if row is not None:
-            yield number, row
-    if pending:
-        broken(start, "truncated row at the end of the file (unbalanced quote): skipped")
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n} entries"
 
 
 def _role(path: Path) -> str:
@@ -313,7 +261,8 @@ class OfacCsvReader:
 
         entries: dict[str, OfacEntry] = {}
         file = str(primary)
-        for number, row in _records(primary, PRIMARY_COLUMNS, data):
+        broken: set[str] = set()  # entry numbers of the primary's broken rows
+        for number, row in records(primary, PRIMARY_COLUMNS, data, needs_mark=True, broken=broken):
             ent_num = row[0].strip()
             kind_text = clean(row[2]).lower()
             kind = KINDS.get(kind_text)
@@ -325,6 +274,7 @@ class OfacCsvReader:
             name = clean(row[1])
             if not name:
                 data.bad_rows += 1
+                broken.add(ent_num)
                 data.problems.append(Problem(file, number, f"entry {ent_num} has no name: skipped"))
                 continue
             if ent_num in entries:
@@ -339,12 +289,23 @@ class OfacCsvReader:
                 file=file,
                 line=number,
             )
+        orphans: dict[str, Problem] = {}  # entries companion rows name that the primary file lacks
         if "comments" in by_role:
-            self._comments(by_role["comments"], entries, data)
+            self._comments(_Companion(by_role["comments"], entries, data, orphans))
         if "alt" in by_role:
-            self._aliases(by_role["alt"], entries, data)
+            self._aliases(_Companion(by_role["alt"], entries, data, orphans))
         if "add" in by_role:
-            self._addresses(by_role["add"], entries, data)
+            self._addresses(_Companion(by_role["add"], entries, data, orphans))
+        missing = [p for ent_num, p in orphans.items() if ent_num not in broken]
+        if missing:
+            data.fail(
+                Problem(
+                    missing[0].file,
+                    missing[0].line,
+                    f"the companion files name {_entries(len(missing))} that {primary.name} lacks "
+                    f"({missing[0].message}): it is incomplete or from another publication",
+                )
+            )
 
         ordered = list(entries.values())
         data.source = decide_source(primary, ordered)
@@ -353,41 +314,53 @@ class OfacCsvReader:
         return data
 
     @staticmethod
-    def _comments(path: Path, entries: dict[str, OfacEntry], data: ListData) -> None:
-        for _, row, entry in _companion_rows(path, 2, "remarks for", entries, data):
+    def _comments(companion: _Companion) -> None:
+        for _, row, entry in companion.rows(2, "remarks for"):
             rest = row[1] if clean(row[1]) else ""
             entry.remarks = f"{entry.remarks}{rest.rstrip()}"
 
     @staticmethod
-    def _aliases(path: Path, entries: dict[str, OfacEntry], data: ListData) -> None:
-        for number, row, entry in _companion_rows(path, 5, "alias of", entries, data):
+    def _aliases(companion: _Companion) -> None:
+        for number, row, entry in companion.rows(5, "alias of"):
             name = clean(row[3])
             if not name:
-                data.problems.append(Problem(str(path), number, "alias without a name: skipped"))
+                companion.data.problems.append(
+                    Problem(str(companion.path), number, "alias without a name: skipped")
+                )
                 continue
             alt_type = clean(row[2]).lower().replace(".", "") or "aka"
             weak = "weak" in clean(row[4]).lower()
             entry.aliases.append((alt_type, name, weak))
 
     @staticmethod
-    def _addresses(path: Path, entries: dict[str, OfacEntry], data: ListData) -> None:
-        for _, row, entry in _companion_rows(path, 6, "address of", entries, data):
+    def _addresses(companion: _Companion) -> None:
+        for _, row, entry in companion.rows(6, "address of"):
             text = address_text(clean(row[2]), clean(row[3]), clean(row[4]))
             if text:
                 entry.addresses.append(text)
 
 
-def _companion_rows(
-    path: Path, columns: int, what: str, entries: dict[str, OfacEntry], data: ListData
-) -> Iterator[tuple[int, list[str], OfacEntry]]:
-    """The rows of a companion file (add, alt, comments) with the entry each belongs to; a row of an
-    entry the primary file does not have is reported ("alias of unknown entry 123") and passed over."""
-    for number, row in _records(path, columns, data):
-        entry = entries.get(row[0].strip())
-        if entry is None:
-            data.problems.append(Problem(str(path), number, f"{what} unknown entry {row[0].strip()}"))
-            continue
-        yield number, row, entry
+class _Companion:
+    """A companion file (add, alt, comments) read against the primary file's entries."""
+
+    def __init__(
+        self, path: Path, entries: dict[str, OfacEntry], data: ListData, orphans: dict[str, Problem]
+    ) -> None:
+        self.path, self.entries, self.data, self.orphans = path, entries, data, orphans
+
+    def rows(self, columns: int, what: str) -> Iterator[tuple[int, list[str], OfacEntry]]:
+        """The rows with the entry each belongs to; a row of an entry the primary file does not have is
+        reported ("alias of unknown entry 123"), noted in `orphans`, and passed over."""
+        needs_mark = _role(self.path) != "comments"
+        for number, row in records(self.path, columns, self.data, needs_mark=needs_mark, broken=set()):
+            ent_num = row[0].strip()
+            entry = self.entries.get(ent_num)
+            if entry is None:
+                problem = Problem(str(self.path), number, f"{what} unknown entry {ent_num}")
+                self.data.problems.append(problem)
+                self.orphans.setdefault(ent_num, problem)
+                continue
+            yield number, row, entry
 
 
 READER = OfacCsvReader()

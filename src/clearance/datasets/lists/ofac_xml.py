@@ -205,14 +205,29 @@ class OfacXmlReader:
                     stated_count = int((elem.text or "").strip())
         except ParseError as exc:
             line = exc.position[0] if getattr(exc, "position", None) else None
-            data.problems.append(Problem(file, line, f"XML broken, entries after this point lost: {exc}"))
+            data.fail(
+                Problem(
+                    file,
+                    line,
+                    f"not well-formed XML: {exc}; entries after it are lost (the file is cut short, damaged "
+                    "or not in the encoding it declares)",
+                )
+            )
             data.bad_rows += 1
             data.rows += 1
         except DefusedXmlException as exc:
-            data.problems.append(Problem(file, None, f"XML refused (unsafe construct): {exc}"))
+            data.fail(Problem(file, None, f"XML refused (unsafe construct): {exc}"))
             data.bad_rows += 1
             data.rows += 1
-        if stated_count is not None and stated_count != data.rows:
+        if stated_count is not None and stated_count > data.rows:
+            data.fail(
+                Problem(
+                    file,
+                    None,
+                    f"the file states {stated_count} records, {data.rows} were found: it is incomplete",
+                )
+            )
+        elif stated_count is not None and stated_count != data.rows:
             data.problems.append(
                 Problem(file, None, f"the file states {stated_count} records, {data.rows} entries were found")
             )

@@ -1,21 +1,40 @@
-"""Reading list files: format detection, the loss check, content hashes.
+"""Reading list files: format detection, grouping a list with its companion files, the checks, content
+hashes.
 
     data = read([Path("sdn.csv"), Path("un.xml")])   # one ListData per source, problems included
 
 Formats are detected from content (the first bytes), the file name being only a hint. Files that a
 reader reads together with its main file (OFAC's add.csv, alt.csv ... beside sdn.csv) are taken as its
-companions and not read twice. A folder stands for the files in it.
+companions and not read on their own: the main file and its companions are one `Group`. A folder stands
+for the files in it. What a list must pass before it is used is in `checks`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from clearance.datasets.lists import csl, dpl, eu_xml, ftm, ofac_csv, ofac_xml, uk_csv, un_xml
 from clearance.datasets.lists.base import ListData, Reader
-from clearance.errors import InputError
+from clearance.datasets.lists.checks import DEFAULT_MAX_LOSS, ImportFailed, check_loss, check_one_per_source
+
+__all__ = [
+    "DEFAULT_MAX_LOSS",
+    "READERS",
+    "Group",
+    "ImportFailed",
+    "content_hash",
+    "detect",
+    "expand",
+    "formats",
+    "plan",
+    "read",
+    "read_group",
+    "version_of",
+]
 
 READERS: tuple[Reader, ...] = (
     ofac_xml.READER,
@@ -27,12 +46,16 @@ READERS: tuple[Reader, ...] = (
     uk_csv.READER,
     ftm.READER,
 )
-DEFAULT_MAX_LOSS = 0.05  # an import that drops more than this share of its rows fails as a whole
 _HEAD = 65536
 
 
-class ImportFailed(InputError):
-    """A file that cannot be read, or that loses too many rows: nothing of it is used."""
+@dataclass(frozen=True)
+class Group:
+    """One list to read: its main file and the companion files read with it (they exist)."""
+
+    reader: Reader
+    primary: Path
+    files: tuple[Path, ...]  # the primary first
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -67,50 +90,60 @@ def formats() -> list[str]:
     return [r.format for r in READERS]
 
 
-def read(
-    paths: Iterable[str | Path], fmt: str = "auto", max_loss: float = DEFAULT_MAX_LOSS
-) -> list[ListData]:
-    """Read list files and folders. Raises ImportFailed when a file is of no known format, cannot be read,
-    or loses more than `max_loss` of its rows; bad rows below that are in each ListData's problems."""
-    files = expand(paths)
+def plan(paths: Iterable[str | Path], *, fmt: str = "auto") -> list[Group]:
+    """The lists in files and folders, each with its companions. Raises ImportFailed for a file of no
+    known format (that is no list's companion) or one that cannot be read."""
     claimed: dict[Path, tuple[Reader, Path]] = {}
-    companions: set[Path] = set()
+    companions: dict[Path, Path] = {}
     unknown: list[Path] = []
-    for path in files:
+    for path in expand(paths):
         reader = detect(path, fmt)
         if reader is None:
             unknown.append(path)
             continue
-        claimed[path.resolve()] = (reader, path)
-        companions.update(p.resolve() for p in reader.companions(path))
+        claimed.setdefault(path.resolve(), (reader, path))
+        companions.update((p.resolve(), p) for p in reader.companions(path))
     unknown = [p for p in unknown if p.resolve() not in companions]
     if unknown:
         raise ImportFailed(f"{unknown[0]}: not a list format clearance reads ({', '.join(formats())})")
-    out = []
+    groups = []
     for key, (reader, path) in claimed.items():
-        if key in companions and fmt == "auto":
+        if key in companions:
             continue  # read with its main file
-        data = reader.read([path])
+        groups.append(Group(reader, path, (path, *reader.companions(path))))
+    return groups
+
+
+def read_group(group: Group, *, at: Path | None = None) -> ListData:
+    """Read one list. With `at`, from copies of its files in that folder (under the same names), while
+    its problems and files still name the originals: what is checked is then what is kept."""
+    if at is None:
+        return group.reader.read([group.primary])
+    data = group.reader.read([at / group.primary.name])
+    prefix, original = f"{at}/", group.primary.parent
+
+    def relabel(name: str) -> str:
+        return str(original / name[len(prefix) :]) if name.startswith(prefix) else name
+
+    data.files = [relabel(f) for f in data.files]
+    data.problems = [dataclasses.replace(p, file=relabel(p.file)) for p in data.problems]
+    data.fatal = [dataclasses.replace(p, file=relabel(p.file)) for p in data.fatal]
+    return data
+
+
+def read(
+    paths: Iterable[str | Path], *, fmt: str = "auto", max_loss: float = DEFAULT_MAX_LOSS
+) -> list[ListData]:
+    """Read list files and folders. Raises ImportFailed when a file is of no known format, cannot be
+    read, is cut short or damaged, loses more than `max_loss` of its rows, or when two lists of one
+    source are given; bad rows below that are in each ListData's problems."""
+    sources = []
+    for group in plan(paths, fmt=fmt):
+        data = read_group(group)
         check_loss(data, max_loss)
-        out.append(data)
-    return _prefer_xml(out)
-
-
-def _prefer_xml(sources: list[ListData]) -> list[ListData]:
-    """OFAC publishes the same list as XML and as legacy CSV; when both are given, the XML is used."""
-    xml = {d.source for d in sources if d.format == "ofac-xml"}
-    return [d for d in sources if d.format == "ofac-xml" or d.source not in xml]
-
-
-def check_loss(data: ListData, max_loss: float) -> None:
-    if data.rows == 0 and not data.entities:
-        raise ImportFailed(f"{', '.join(data.files)}: no rows could be read")
-    if data.rows and data.bad_rows / data.rows > max_loss:
-        share = data.bad_rows / data.rows
-        raise ImportFailed(
-            f"{', '.join(data.files)}: {data.bad_rows} of {data.rows} rows ({share:.1%}) could not be read, "
-            f"more than the {max_loss:.1%} allowed (CLEARANCE_MAX_LOSS); nothing was imported"
-        )
+        sources.append(data)
+    check_one_per_source(sources)
+    return sources
 
 
 def content_hash(paths: Iterable[str | Path]) -> str:
@@ -118,7 +151,9 @@ def content_hash(paths: Iterable[str | Path]) -> str:
     digest = hashlib.sha256()
     for path in sorted(Path(p) for p in paths):
         digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
+        with Path(path).open("rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
     return digest.hexdigest()
 
 

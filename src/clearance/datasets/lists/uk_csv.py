@@ -26,7 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clearance.datasets.lists.base import ListData, Problem, entity_id, lines, strip_bom
-from clearance.datasets.lists.common import Draft, csv_records, parse_date, text
+from clearance.datasets.lists.common import Draft, parse_date, text
+from clearance.datasets.lists.csv_rows import csv_records
 from clearance.domain.enums import Kind, NameType, Restriction
 from clearance.domain.model import ListInfo, Listing
 
@@ -103,12 +104,9 @@ class UkCsvReader:
                     day = parse_date(stamp, _DATES)
                     data.published = day.isoformat() if day else stamp or None
                 groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
-                for line, row in csv_records(path, data.problems, skip=skip):
+                for line, row in csv_records(path, data, skip=skip):
                     data.rows += 1
                     gid = text(row.get("Group ID"))
-                    if not row:
-                        data.bad_rows += 1
-                        continue
                     if not gid or not (text(row.get("Name 6")) or text(row.get("Name 1"))):
                         data.bad_rows += 1
                         what = "Group ID" if not gid else "name"
@@ -116,7 +114,7 @@ class UkCsvReader:
                         continue
                     groups.setdefault(gid, []).append((line, row))
             except OSError as exc:
-                data.problems.append(Problem(where, None, f"cannot read: {exc}"))
+                data.fail(Problem(where, None, f"cannot read: {exc}"))
                 continue
             for gid, rows in groups.items():
                 self.group(gid, rows, drafts, where, data)

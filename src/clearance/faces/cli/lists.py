@@ -1,8 +1,11 @@
-"""`clearance lists ...`: import, update, show and compare the watchlists screening uses.
+"""`clearance lists ...`: import, update, show, verify and compare the watchlists screening uses.
 
 Exit codes: 0 on success (an import that kept the good rows of a file with some broken ones is a
 success: each broken row is named on standard error); 2 when a file cannot be read, is of no known
-format, or loses more than the allowed share of its rows, or a download fails. Nothing is replaced then.
+format, is cut short or damaged, loses more than the allowed share of its rows, would shrink its list by
+more than the allowed share, or a download fails (nothing is replaced then), on a usage error, and when
+the home is damaged. `lists verify` exits 0 when every snapshot is intact and 1 naming the first that is
+not, like `audit verify`.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from clearance.datasets.lists.checks import DEFAULT_MAX_LOSS, DEFAULT_MAX_SHRINK, share
 from clearance.datasets.lists.updates import Imported
-from clearance.errors import ClearanceError
+from clearance.errors import ClearanceError, DataError
 from clearance.settings import home
 
 app = typer.Typer(
@@ -24,19 +28,48 @@ app = typer.Typer(
 )
 
 MaxLoss = Annotated[
-    float,
+    str,
     typer.Option(
         "--max-loss",
         envvar="CLEARANCE_MAX_LOSS",
-        help="Largest share of a file's rows that may be unreadable before the import fails as a whole.",
+        metavar="SHARE",
+        help="Largest share (0 to 1) of a file's rows that may be unreadable before the import fails as a "
+        "whole.",
+    ),
+]
+MaxShrink = Annotated[
+    str,
+    typer.Option(
+        "--max-shrink",
+        envvar="CLEARANCE_MAX_SHRINK",
+        metavar="SHARE",
+        help="Largest share (0 to 1) of its entries a source may lose against its active snapshot before "
+        "the import is refused.",
+    ),
+]
+AllowShrink = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shrink", help="Import even when a list shrinks by more than --max-shrink (it really shrank)."
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
     raise typer.Exit(2)
+
+
+def _limits(max_loss: str, max_shrink: str) -> tuple[float, float]:
+    """The loss and shrink limits, or a usage error (exit 2) when either is not a number from 0 to 1."""
+    try:
+        return (
+            share(max_loss, "--max-loss (CLEARANCE_MAX_LOSS)"),
+            share(max_shrink, "--max-shrink (CLEARANCE_MAX_SHRINK)"),
+        )
+    except ClearanceError as exc:
+        _fail(str(exc))
 
 
 def _report(imported: list[Imported], *, as_json: bool) -> None:
@@ -62,14 +95,20 @@ def import_(
     fmt: Annotated[
         str, typer.Option("--format", help="auto (detect from content) or a format name.")
     ] = "auto",
-    max_loss: MaxLoss = 0.05,
+    max_loss: MaxLoss = str(DEFAULT_MAX_LOSS),
+    max_shrink: MaxShrink = str(DEFAULT_MAX_SHRINK),
+    allow_shrink: AllowShrink = False,
     as_json: AsJson = False,
 ) -> None:
-    """Import list files as new active snapshots under CLEARANCE_HOME (the files are kept as they came)."""
+    """Import list files as new active snapshots under CLEARANCE_HOME (the files are kept as they came).
+    All or nothing: every list is checked (whole, readable, not shrunk) before any becomes active."""
     from clearance.datasets.lists.updates import import_files
 
+    loss, shrink = _limits(max_loss, max_shrink)
     try:
-        imported = import_files(paths, home(), fmt, max_loss)
+        imported = import_files(
+            paths, home(), fmt=fmt, max_loss=loss, max_shrink=shrink, allow_shrink=allow_shrink
+        )
     except ClearanceError as exc:
         _fail(str(exc))
     _report(imported, as_json=as_json)
@@ -78,7 +117,9 @@ def import_(
 @app.command()
 def update(
     sources: Annotated[list[str] | None, typer.Argument(help="Sources to update (default: all).")] = None,
-    max_loss: MaxLoss = 0.05,
+    max_loss: MaxLoss = str(DEFAULT_MAX_LOSS),
+    max_shrink: MaxShrink = str(DEFAULT_MAX_SHRINK),
+    allow_shrink: AllowShrink = False,
     as_json: AsJson = False,
 ) -> None:
     """Download the official list files (URLs configurable with CLEARANCE_SOURCE_<NAME>_URL), check that
@@ -86,12 +127,15 @@ def update(
     from clearance.datasets.lists.updates import UpdateFailed
     from clearance.datasets.lists.updates import update as run_update
 
+    loss, shrink = _limits(max_loss, max_shrink)
     try:
-        imported = run_update(sources or [], home(), max_loss)
+        imported = run_update(
+            sources or [], home(), max_loss=loss, max_shrink=shrink, allow_shrink=allow_shrink
+        )
     except UpdateFailed as exc:
         _report(exc.done, as_json=as_json)
         for failure in exc.failures:
-            typer.echo(f"error: {failure}", err=True)
+            typer.echo(f"error: {' '.join(failure.split())}", err=True)
         raise typer.Exit(2) from None
     except ClearanceError as exc:
         _fail(str(exc))
@@ -107,7 +151,10 @@ def show(
     from clearance.datasets.lists.download import SOURCES
     from clearance.datasets.lists.snapshots import active, history
 
-    snaps = history(home()) if all_ else active(home())
+    try:
+        snaps = history(home()) if all_ else active(home())
+    except ClearanceError as exc:
+        _fail(str(exc))
     if as_json:
         typer.echo(json.dumps({"home": str(home()), "snapshots": [asdict(s) for s in snaps]}, indent=2))
         return
@@ -133,16 +180,11 @@ def diff(
     as_json: AsJson = False,
 ) -> None:
     """Entries added, removed and changed between two versions of a list, by list."""
-    from clearance.datasets.lists.reading import read
-    from clearance.datasets.lists.snapshots import find
     from clearance.datasets.lists.updates import diff as run_diff
-
-    def load(ref: str):  # type: ignore[no-untyped-def]
-        snap = find(home(), ref)
-        return read(snap.file_paths()[:1]) if snap else read([ref])
+    from clearance.datasets.lists.updates import load_ref
 
     try:
-        result = run_diff(load(old), load(new))
+        result = run_diff(load_ref(home(), old), load_ref(home(), new))
     except ClearanceError as exc:
         _fail(str(exc))
     if as_json:
@@ -157,3 +199,22 @@ def diff(
                 typer.echo(f"  {label} {eid}")
             if len(ids) > 20:
                 typer.echo(f"  {label} ... {len(ids) - 20} more")
+
+
+@app.command()
+def verify() -> None:
+    """Check every snapshot under CLEARANCE_HOME that is or was active against its manifest, by the
+    SHA-256 of each file (screening checks only sizes and times, and hashes a file when they differ).
+
+    Exit 0 when all are intact; 1 when one is not (edited, emptied, missing, or its manifest or ACTIVE
+    damaged), naming the first."""
+    from clearance.datasets.lists.updates import verify_home
+
+    try:
+        checked = verify_home(home())
+    except DataError as exc:
+        typer.echo(f"damaged: {' '.join(str(exc).split())}", err=True)
+        raise typer.Exit(1) from None
+    except ClearanceError as exc:
+        _fail(str(exc))
+    typer.echo(f"{checked} snapshots under {home()}: intact (every file's SHA-256 matches its manifest)")
