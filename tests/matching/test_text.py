@@ -38,3 +38,33 @@ def test_innocent_text_is_clear(engine: Engine) -> None:
 def test_words_split_chinese_characters() -> None:
     text = "向腾讯付款 ok."
     assert [text[s:e] for s, e in words(text)] == ["向", "腾", "讯", "付", "款", "ok"]
+
+
+def test_spans_take_in_legal_forms_but_not_their_neighbours(engine: Engine) -> None:
+    r = engine.screen(
+        "paid to Tencent Holdings Ltd. and to Alibaba Group; thanks", kind="text", as_of="2021-03-01"
+    )
+    spans = {h.entity.id: h.span[2] for h in r.hits if h.span}
+    assert spans["org-tencent-holdings"] == "Tencent Holdings Ltd"
+    assert spans["org-alibaba-group"] == "Alibaba Group"
+
+
+def test_a_chinese_character_read_otherwise_alone_is_still_part_of_the_name(engine: Engine) -> None:
+    """茄 alone reads jia, in 茄子 qie: the window still starts there."""
+    r = engine.screen("本公司向茄子快传支付", kind="text", as_of="2021-03-01")
+    assert [(h.entity.id, h.span[2] if h.span else None, h.score) for h in r.hits] == [
+        ("app-shareit", "茄子快传", 1.0)
+    ]
+
+
+def test_names_with_one_letter_words_are_found_in_text() -> None:
+    from clearance.domain.enums import Kind
+    from clearance.domain.model import Entity
+    from clearance.matching.matcher import Matcher
+    from clearance.matching.text import scan
+
+    matcher = Matcher([Entity(id="d", kind=Kind.ORGANIZATION, name="DONCOALTRADE SP Z O O")])
+    found = scan(matcher, "invoice from DONCOALTRADE SP Z O O, paid")
+    assert [(m.entity.id, m.span[2] if m.span else None, m.score) for m in found] == [
+        ("d", "DONCOALTRADE SP Z O O", 1.0)
+    ]

@@ -368,6 +368,10 @@ class Index:
         weights, total = self._bounds[name]
         return total > 0 and sum(weights[i] for i in positions if i < len(weights)) >= self.need * total
 
+    def weak(self, compact: str) -> Sequence[int]:
+        """The weak aliases (by number in `names`) whose letters run together are `compact`."""
+        return self._weak.get(compact, ())
+
     def by_identifier(self, value: str) -> Sequence[tuple[Entity, Identifier]]:
         return self._identifiers.get(identifier_key(value), ())
 

@@ -19,6 +19,7 @@ from clearance.matching.index import Index
 from clearance.matching.lookup import IndexedName, Lookup
 from clearance.matching.normalise import NameForm, fold, has_han, name_form
 from clearance.matching.scorer import Comparison, compare_forms
+from clearance.matching.textindex import PrefixTable
 from clearance.perf import Recent
 
 MATCH_CACHE_SIZE = 100_000  # distinct names whose matches are remembered
@@ -71,11 +72,19 @@ class Matcher:
         self.config = config
         self.index = Index(entities, config=config)
         self._matches: Recent[tuple[str, QueryKind], Sequence[Scored]] = Recent(MATCH_CACHE_SIZE)
+        self._prefix: PrefixTable | None = None  # for free text, built on the first scan
 
     def add(self, entity: Entity) -> None:
         """Match this entity from now on; the remembered matches are forgotten, since they may change."""
         self.index.add(entity)
         self._matches.clear()
+
+    def prefix_table(self) -> PrefixTable:
+        """Which names each listed word starts a match of in free text (`matching.textindex`), up to
+        date with the names added since it was built."""
+        if self._prefix is None:
+            self._prefix = PrefixTable(self.index)
+        return self._prefix.update()
 
     def compare(self, left: str, right: str, *, rules: NameRules) -> Comparison:
         """Two names side by side, with this matcher's configuration."""

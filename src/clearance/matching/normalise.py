@@ -2,7 +2,8 @@
 
 A name goes through the same steps whether it comes from a list or from a query:
 
-1. Unicode NFKC, zero-width characters dropped, case folded.
+1. Unicode NFKC, zero-width characters dropped, letters of other scripts that imitate Latin ones made
+   Latin in words that mix scripts (`matching.confusables`: "ВАNК" is bank), case folded.
 2. Chinese characters become Hanyu pinyin, one token per syllable; every other script goes to
    ASCII through anyascii (accents, Cyrillic, Greek, Arabic, Hangul, kana ...).
 3. Dotted abbreviations collapse ("S.A." -> "sa"), "&" reads "and", other punctuation splits tokens.
@@ -28,6 +29,7 @@ from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from clearance.datasets.words import entries, words
+from clearance.matching.confusables import fold_look_alikes
 
 GENERIC_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.3
@@ -46,15 +48,19 @@ _STOPWORDS = words("stopwords")
 
 # Words and Roman numerals for numbers (datasets/words/number_words.txt).
 _NUMBERS = {word: entry[0] for entry in entries("number_words") for word in entry[1:]}
-_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_ORDINAL = re.compile(r"^([0-9]+)(?:st|nd|rd|th)$")
 
 
 def number_value(token: str) -> str | None:
-    """The number a token stands for ("three", "3", "3rd", "iii" -> "3"), or None."""
-    if token.isdigit():
-        return str(int(token))
+    """The number a token stands for ("three", "3", "3rd", "007", "iii" -> "3" or "7"), or None.
+
+    Digits compare by value as text: leading zeros go, and the rest is the value's decimal form. Never
+    `int()`: since Python 3.11 converting a string of more than 4,300 digits raises ValueError
+    (CVE-2020-10735, `sys.set_int_max_str_digits`), and a name may hold any number of digits."""
+    if token.isascii() and token.isdigit():  # "²" and "٣" are digits to str.isdigit, not to us
+        return token.lstrip("0") or "0"
     m = _ORDINAL.match(token)
-    return m.group(1) if m else _NUMBERS.get(token)
+    return (m.group(1).lstrip("0") or "0") if m else _NUMBERS.get(token)
 
 
 # Abbreviations that registries and lists use for ordinary words ("SEMICONDUCTOR MFG INTL CORP").
@@ -94,10 +100,11 @@ class NameForm:
 
 
 def fold(text: str) -> str:
-    """NFKC, no zero-width characters, case folded: the form every comparison starts from."""
+    """NFKC, no zero-width characters, look-alike letters of other scripts made Latin where a word
+    mixes scripts (`matching.confusables`), case folded: the form every comparison starts from."""
     if text.isascii():  # most names: NFKC and the zero-width characters leave ASCII as it is
         return text.lower()
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).casefold()
+    return fold_look_alikes(unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)).casefold()
 
 
 def has_han(text: str) -> bool:
@@ -213,7 +220,7 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
         else:
             out.append(tokens[i])
             i += 1
-    if len(out) > 1 and _legal_typo(out[-1]):
+    if len(out) > 1 and legal_typo(out[-1]):
         found.append(out.pop())
     changed = True
     while changed and len(out) > 1:
@@ -238,9 +245,9 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
 _LONG_LEGAL = ("corporation", "incorporated", "limited", "company", "limitada", "gesellschaft")
 
 
-def _legal_typo(token: str) -> bool:
+def legal_typo(token: str) -> bool:
     """A misspelt long legal form at the end of a name ("Corporaton", "Incorproated")."""
-    if len(token) < 7 or token[0] not in "cilg":
+    if not 7 <= len(token) <= 14 or token[0] not in "cilg":  # the forms have 7 to 12 letters
         return False
     return any(OSA.distance(token, form, score_cutoff=2) <= 2 for form in _LONG_LEGAL)
 

@@ -30,6 +30,13 @@ What the score means (the default thresholds live in `ScorerConfig`):
 On the labelled pairs, 100% of pairs scoring 1.0, about 94% of those in [0.9, 1.0) and about 89% of those
 in [0.8, 0.9) name the same party (benchmarks/quality.py prints the current table).
 The labelled set in tests/data/name_pairs.csv measures how well these hold (README, "Matching quality").
+
+Bounded work: the pairing tries every piece of one name against every piece of the other, which is
+quadratic in the number of words (800 words a side took 24 s). So only the first `MAX_TOKENS` (64) words
+of each name are paired, and the words after them count as words the other name lacks: no listed name
+of the real lists has more than 52 words, so no real pair loses a match, and two 5,000-word strings
+compare in a fraction of a second (benchmarks/bounds.py). A word over `tokens.MAX_TYPO_LETTERS` (32)
+letters pairs only without typos, which bounds the work per word.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from clearance.matching.tokens import rules_for, token_similarity
 
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
+MAX_TOKENS = 64  # words of each name that are paired; the longest listed name of the real lists has 52
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +118,13 @@ def align(
     candidates: list[tuple[float, int, int, int, tuple[int, ...], tuple[int, ...]]] = []
     left_pieces, right_pieces = pieces(left.tokens), listed_pieces(right.tokens)
     if pairs is None:
-        pairs = ((a, b) for a in range(len(left_pieces)) for b in range(len(right_pieces)))
+        pairs = ((a, b) for a in _paired(left, left_pieces) for b in _paired(right, right_pieces))
+    elif len(left.tokens) > MAX_TOKENS or len(right.tokens) > MAX_TOKENS:
+        pairs = [
+            (a, b)
+            for a, b in pairs
+            if left_pieces[a][1][-1] < MAX_TOKENS and right_pieces[b][1][-1] < MAX_TOKENS
+        ]
     for a, b in pairs:
         lp, li = left_pieces[a]
         rp, ri = right_pieces[b]
@@ -132,6 +146,13 @@ def align(
             used_right.update(ri)
             out.append((li, ri, sim))
     return out
+
+
+def _paired(form: NameForm, pieces_: tuple[tuple[str, tuple[int, ...]], ...]) -> Sequence[int]:
+    """The pieces that take part in the pairing: those within the first `MAX_TOKENS` words."""
+    if len(form.tokens) <= MAX_TOKENS:
+        return range(len(pieces_))
+    return [a for a, (_, positions) in enumerate(pieces_) if positions[-1] < MAX_TOKENS]
 
 
 def position_weights(

@@ -191,11 +191,25 @@ def is_initial(token: str) -> bool:
     return len(token) == 1 and not token.isdigit()
 
 
+MAX_TYPO_LETTERS = 32  # longer words must be equal; the longest word of the real lists has 24 letters
+
+
 def allowed_edits(length: int) -> int:
-    """Typos tolerated in a token of this length: short words must be exact."""
-    if length < 4:
+    """Typos tolerated in a token of this length: short words must be exact, and so must words of more
+    than `MAX_TYPO_LETTERS` letters. The cap bounds the work per word: the candidate index files a word
+    under every string with up to two letters deleted (`keys._deletions`), about n^2 / 2 strings of n
+    letters, so a 120,000-letter "word" in a document would take hours; no real name's word is that long
+    (a URL, a hash or base64 is)."""
+    if length < 4 or length > MAX_TYPO_LETTERS:
         return 0
     return 1 if length <= 9 else 2
+
+
+def pair_edits(a: int, b: int) -> int:
+    """Typos tolerated between words of `a` and `b` letters: as many as the shorter allows, none when
+    either is over `MAX_TYPO_LETTERS` (the index files such a word under no deletion, so a pair with
+    it must be found by another rule)."""
+    return 0 if max(a, b) > MAX_TYPO_LETTERS else allowed_edits(min(a, b))
 
 
 _NO_VOWELS: dict[int, None] = str.maketrans(dict.fromkeys("aeiou", None))
@@ -284,9 +298,9 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
         diffs = sum(x != y for x, y in zip(a, b, strict=True))
         if diffs <= 2:
             return 1.0 - 0.75 * diffs / len(a)
-    shortest = min(len(a), len(b))
-    edits = OSA.distance(a, b, score_cutoff=allowed_edits(shortest)) if typos else shortest + 1
-    if edits <= allowed_edits(shortest) and a[0] == b[0]:
+    budget = pair_edits(len(a), len(b)) if typos else 0
+    edits = OSA.distance(a, b, score_cutoff=budget) if budget else budget + 1
+    if edits <= budget and a[0] == b[0]:
         # one vowel swapped for another in the same place is more often another name (Bayer / Bauer,
         # Patel / Patil) than a slip of the hand: it costs one and a half edits
         cost = edits + (0.5 if edits == 1 and len(a) == len(b) and _vowel_swap(a, b) else 0.0)

@@ -25,7 +25,7 @@ from clearance.matching.keys import (
     vocabulary_keys,
 )
 from clearance.matching.normalise import number_value
-from clearance.matching.tokens import allowed_edits, rules_for, token_similarity
+from clearance.matching.tokens import MAX_TYPO_LETTERS, pair_edits, rules_for, token_similarity
 from clearance.perf import Recent
 
 CACHE_SIZE = 100_000  # query words whose matching listed words and runs are remembered
@@ -118,10 +118,10 @@ class Vocabulary:
         numbers) always pair; the scorer's other rules are tried one by one on the rest."""
         words = [self.words[wid] for wid in wids]
         close = [False] * len(wids)
-        if typos and words and number_value(piece) is None:
+        if typos and words and len(piece) <= MAX_TYPO_LETTERS and number_value(piece) is None:
             distances = cdist([piece], words, scorer=OSA.distance, score_cutoff=2, workers=1)[0].tolist()
             close = [
-                d <= allowed_edits(min(len(piece), len(w))) and w[0] == piece[0] and number_value(w) is None
+                d <= pair_edits(len(piece), len(w)) and w[0] == piece[0] and number_value(w) is None
                 for d, w in zip(distances, words, strict=True)
             ]
         plain, korean = rules_for(joined=not typos), rules_for(korean=True, joined=not typos)

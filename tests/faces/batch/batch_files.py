@@ -1,9 +1,15 @@
-"""Files and jobs the batch tests share: a CSV of parties, a job over it, and many rows."""
+"""Files and jobs the batch tests share: a CSV of parties, a job over it, many rows, and a disk that
+fills up."""
 
 from __future__ import annotations
 
 import csv
+import errno
+import os
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from clearance.faces.batch import BatchJob
 
@@ -36,3 +42,40 @@ def many(n: int) -> list[tuple[str, str, str]]:
         "WeChat Pay",
     ]
     return [(f"r{i}", names[i % len(names)] + ("" if i % 3 else f" {i}"), "2021-03-01") for i in range(n)]
+
+
+class _FullDisk:
+    """A file that takes half of what it is given and then finds the disk full."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def write(self, data: bytes) -> int:
+        self.file.write(data[: len(data) // 2])
+        self.file.flush()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.file, name)
+
+
+def full_disk_after(monkeypatch: pytest.MonkeyPatch, path: Path, appends: int) -> None:
+    """The disk holding `path` fills up at its `appends`-th append (the header is not one)."""
+    real = Path.open
+    seen = {"n": 0}
+
+    def open_(self: Path, mode: str = "r", *args: Any, **kw: Any) -> Any:
+        f = real(self, mode, *args, **kw)
+        if self == path and "a" in mode:
+            seen["n"] += 1
+            if seen["n"] >= appends:
+                return _FullDisk(f)
+        return f
+
+    monkeypatch.setattr(Path, "open", open_)

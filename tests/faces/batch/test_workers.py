@@ -1,11 +1,16 @@
 """Workers: rows split among processes by name come back in input order; forked or spawned workers
-give the same output; a worker that dies stops the batch, which then resumes."""
+give the same output; a worker that dies stops the batch, which then resumes; workers die with their
+parent."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -93,3 +98,73 @@ def test_each_row_falls_to_exactly_one_worker_and_a_name_always_to_the_same(tmp_
     owner = {raw[1][1]: worker for worker, (_, own) in enumerate(shares) for raw in own if len(raw[1]) > 1}
     for worker, (_, own) in enumerate(shares):
         assert all(owner[raw[1][1]] == worker for raw in own if len(raw[1]) > 1)
+
+
+_KILLED_PARENT = """
+import sys, time
+from pathlib import Path
+from clearance.faces.batch import BatchJob, run
+from clearance.faces.batch.screen import WorkerState
+
+screen = WorkerState.screen
+
+def stuck(state, job, header, raws):
+    if any(values[0] == "r25" for _, values in raws):
+        time.sleep(3600)  # one worker hangs on this row, the other goes on until its queue is full
+    return screen(state, job, header, raws)
+
+WorkerState.screen = stuck
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+run(BatchJob(input=src, output=out, name_col="payee", id_col="id", workers=2, chunk_size=10))
+"""
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, ended and not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _wait(condition: Callable[[], bool], limit: float = 60.0) -> bool:
+    """Poll `condition` until it holds or `limit` seconds pass (a generous bound, not a measure)."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_workers_die_with_a_parent_killed_outright(tmp_path: Path) -> None:
+    """A batch parent killed with SIGKILL runs no clean-up; its workers, one of them stuck in a row and
+    the other waiting on a full queue, notice that it is gone and end: none is left running."""
+    src = write_csv(tmp_path / "in.csv", many(400))
+    progress = tmp_path / "out.csv.progress.json"
+    parent = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT, str(src), str(tmp_path / "out.csv")])
+    workers: list[int] = []
+    try:
+        assert _wait(lambda: progress.exists() and len(_children(parent.pid)) >= 2), "the batch never started"
+        workers = _children(parent.pid)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        assert _wait(lambda: not any(_alive(pid) for pid in workers)), "workers outlived their parent"
+    finally:
+        parent.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -123,6 +123,18 @@ def screen_row(
         return decisions.decide(job, fields, job.as_of).record(row_id, line), None
     except ClearanceError as exc:
         return None, reject_of(line, row_id, str(exc), fields)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a fault of clearance's own, in this row only: the others go on
+        return None, reject_of(line, row_id, internal_reason(exc), fields) | {"internal": True}
+
+
+def internal_reason(exc: Exception) -> str:
+    """The reason, in one line, of a row whose screening failed by a fault of clearance's own (not an
+    input error: only a `ClearanceError` is one)."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return f"internal error (a fault of clearance, not of the row): {type(exc).__name__}: {text}"
 
 
 def row_id_of(job: BatchJob, line: int, fields: dict[str, Any] | None) -> str:

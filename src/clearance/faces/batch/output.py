@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clearance.faces.batch.job import OUTPUT_COLUMNS, REJECT_COLUMNS, BatchJob
+from clearance.faces.batch.job import OUTPUT_COLUMNS, REJECT_COLUMNS, AccountingError, BatchJob, OutputError
 from clearance.faces.batch.rows import pyarrow_parquet
 
 
@@ -57,6 +58,7 @@ class Chunk:
     rows: int = 0
     decisions: Counter[str] = field(default_factory=Counter)
     data_versions: dict[str, str] | None = None
+    internal: int = 0  # rows rejected by a fault of our own (their screening raised)
 
     @staticmethod
     def merged(size: int, parts: Sequence[tuple[Sequence[int], Chunk]]) -> Chunk:
@@ -67,10 +69,21 @@ class Chunk:
                 out.outputs[position] = output
             out.rejects.extend(part.rejects)
             out.rows += part.rows
+            out.internal += part.internal
             out.decisions.update(part.decisions)
             out.data_versions = out.data_versions or part.data_versions
         out.rejects.sort(key=lambda r: int(r["line"]))  # lines (or Parquet row numbers) follow the input
         return out
+
+    def check(self, size: int) -> None:
+        """Raise `AccountingError` unless each of the `size` rows read is decided (one output) or
+        rejected, and never both."""
+        written = sum(1 for output in self.outputs if output is not None)
+        if not (len(self.outputs) == size == written + len(self.rejects) and written == self.rows):
+            raise AccountingError(
+                f"{size:,} rows read in a chunk, {written:,} decided and {len(self.rejects):,} rejected: "
+                "the chunk is not written (a fault of clearance's own); every chunk before it is"
+            )
 
     def text(self) -> str:
         return "".join(o for o in self.outputs if isinstance(o, str))
@@ -90,15 +103,17 @@ class Writer:
         self.parts = parts
 
     def write(self, chunk: Chunk) -> None:
+        """Append a chunk's rows and rejects. Raises `OutputError` when a file cannot be written (a full
+        disk): what was appended after the last progress record is cut away when the run is resumed."""
         if self.fmt == "parquet":
             records = chunk.records()
             if records:
                 import pyarrow as pa
 
                 pq = pyarrow_parquet()
-                pq.write_table(
-                    pa.Table.from_pylist(records), self.job.output / f"part-{self.parts:05d}.parquet"
-                )
+                part = self.job.output / f"part-{self.parts:05d}.parquet"
+                with writing(part):
+                    pq.write_table(pa.Table.from_pylist(records), part)
             self.parts += 1
         else:
             _append_text(self.job.output, chunk.text())
@@ -110,12 +125,23 @@ class Writer:
         return out, self.job.rejects_path().stat().st_size
 
 
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn an `OSError` while `path` is written (a full disk, no permission) into a one-line
+    `OutputError` naming the file."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise OutputError(f"cannot write {path}: {reason}") from exc
+
+
 def _reject_line(reject: dict[str, Any]) -> str:
     return csv_line(reject.get(column, "") for column in REJECT_COLUMNS)
 
 
 def _append_text(path: Path, text: str) -> None:
-    with path.open("ab") as f:
+    with writing(path), path.open("ab") as f:
         f.write(text.encode("utf-8", errors="surrogateescape"))
         f.flush()
         os.fsync(f.fileno())

@@ -8,15 +8,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from clearance.datasets.builtin import Dataset
 from clearance.datasets.loading import load_dataset
 from clearance.errors import ClearanceError
-from clearance.faces.batch.decisions import Decided, DecisionCache, Key, reject_of, row_id_of
+from clearance.faces.batch.decisions import (
+    Decided,
+    DecisionCache,
+    Key,
+    internal_reason,
+    reject_of,
+    row_id_of,
+)
 from clearance.faces.batch.job import BatchJob
 from clearance.faces.batch.output import Chunk, csv_line
 from clearance.faces.batch.rows import Raw, parse_row
 from clearance.perf import quiet_heap, settle_heap
 from clearance.screening.engine import Engine
-from clearance.screening.validate import parse_as_of
 
 
 class WorkerState:
@@ -30,10 +37,12 @@ class WorkerState:
         self.decisions = DecisionCache(engine)
 
     @classmethod
-    def build(cls, job: BatchJob, *, prepare: bool) -> WorkerState:
-        """A state with the engine of the job's lists; `prepare` builds now what the engine otherwise
-        builds on first use (before forking, so that the workers share it). The heap is then settled."""
-        dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
+    def build(cls, job: BatchJob, *, prepare: bool, dataset: Dataset | None = None) -> WorkerState:
+        """A state with the engine of the job's lists (`dataset`, when they are read already); `prepare`
+        builds now what the engine otherwise builds on first use (before forking, so that the workers
+        share it). The heap is then settled."""
+        if dataset is None:
+            dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
         engine = Engine(dataset, config=job.config)
         if prepare:
             engine.prepare()
@@ -49,43 +58,66 @@ class WorkerState:
         """Decode and screen rows: their outputs and rejects, in input order."""
         engine, cache = self.engine, self.decisions
         fmt_in, fmt = job.input_format(), job.output_format()
-        default_as_of = job.as_of if job.as_of not in (None, "") else parse_as_of(None).isoformat()
+        default_as_of = job.default_as_of()
         quick = _CsvColumns.of(job, header, default_as_of) if fmt_in == "csv" else None
         chunk = Chunk()
-        outputs = chunk.outputs
+        outputs, rejects, recent = chunk.outputs, chunk.rejects, cache.recent
         decisions: dict[str, int] = {}
         for raw in raws:
-            # a CSV row whose decision is remembered goes straight to its output (most rows of a payment file)
-            seen = quick.remembered(raw, cache.recent) if quick else None
-            if seen is not None:
-                line, row_id, decided = seen
+            fields: dict[str, Any] | None = None
+            decided: Decided | None = None
+            try:
+                # a CSV row whose decision is remembered goes straight to its output (most rows of a
+                # payment file)
+                seen = quick.remembered(raw, recent) if quick else None
+                if seen is not None:
+                    line, row_id, decided = seen
+                else:
+                    line, fields, problem = parse_row(fmt_in, header, raw)
+                    row_id = row_id_of(job, line, fields)
+                    if fields is None:
+                        reject = reject_of(line, row_id, problem)
+                    else:
+                        try:
+                            decided = cache.decide(job, fields, default_as_of)
+                        except ClearanceError as exc:
+                            reject = reject_of(line, row_id, str(exc), fields)
+                if decided is not None:
+                    if fmt == "csv":
+                        output: str | dict[str, Any] = csv_line((row_id, line), end=",") + decided.csv
+                    elif fmt == "jsonl":
+                        row_json = json.dumps(row_id, ensure_ascii=False)
+                        output = f'{{"row_id": {row_json}, "line": {line}, {decided.json}'
+                    else:
+                        output = decided.record(row_id, line)
+            except MemoryError:
+                raise
+            except Exception as exc:  # a fault of our own, in this row only: it is rejected, the rest go on
+                decided, reject = None, _internal_reject(job, raw[0], fields, exc)
+                chunk.internal += 1
+            if decided is None:
+                rejects.append(reject)
+                outputs.append(None)
             else:
-                line, fields, problem = parse_row(fmt_in, header, raw)
-                row_id = row_id_of(job, line, fields)
-                if fields is None:
-                    chunk.rejects.append(reject_of(line, row_id, problem))
-                    outputs.append(None)
-                    continue
-                try:
-                    decided = cache.decide(job, fields, default_as_of)
-                except ClearanceError as exc:
-                    chunk.rejects.append(reject_of(line, row_id, str(exc), fields))
-                    outputs.append(None)
-                    continue
-            decision = decided.values[4]
-            decisions[decision] = decisions.get(decision, 0) + 1
-            if fmt == "csv":
-                outputs.append(csv_line((row_id, line), end=",") + decided.csv)
-            elif fmt == "jsonl":
-                row_json = json.dumps(row_id, ensure_ascii=False)
-                outputs.append(f'{{"row_id": {row_json}, "line": {line}, {decided.json}')
-            else:
-                outputs.append(decided.record(row_id, line))
+                decision = decided.values[4]
+                decisions[decision] = decisions.get(decision, 0) + 1
+                outputs.append(output)
         chunk.decisions.update(decisions)
         chunk.rows = sum(decisions.values())
         if chunk.rows:
             chunk.data_versions = dict(engine.dataset.versions)
         return chunk
+
+
+def _internal_reject(
+    job: BatchJob, line: int, fields: dict[str, Any] | None, exc: Exception
+) -> dict[str, Any]:
+    """The reject of a row whose screening failed by a fault of our own, with the reason in one line."""
+    try:
+        row_id = row_id_of(job, line, fields)
+    except Exception:  # its id cannot be shown either
+        row_id = str(line)
+    return reject_of(line, row_id, internal_reason(exc), fields) | {"internal": True}
 
 
 @dataclass(frozen=True)

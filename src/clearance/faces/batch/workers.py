@@ -2,21 +2,26 @@
 each chunk (the rows whose name hashes to it); the parent only merges the shares in input order.
 
 Workers are forked where the system can: they then share the state (the engine) the parent built,
-copy-on-write. Started afresh (spawn), each builds its own."""
+copy-on-write. Started afresh (spawn), each builds its own. A worker dies with its parent: a thread in
+it looks every `PARENT_POLL` seconds whether the parent is still there (killed with SIGKILL, a parent
+runs no clean-up), whatever the worker is doing or waiting for."""
 
 from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 import traceback
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import get_context, parent_process
 from queue import Empty, Full
 from typing import Any
 
-from clearance.errors import ClearanceError
+from clearance.errors import ClearanceError, InputError
+from clearance.faces.batch.decisions import internal_reason
 from clearance.faces.batch.job import BatchJob
 from clearance.faces.batch.output import Chunk
 from clearance.faces.batch.rows import Raw, in_chunks, source_after
@@ -26,6 +31,7 @@ from clearance.perf import quiet_heap
 START_METHOD = "fork" if os.name == "posix" else "spawn"
 AHEAD = 16  # chunks a worker may screen before the parent has written them (evens out uneven shares)
 WAIT = 0.5  # seconds between checks that a silent worker is still alive
+PARENT_POLL = 0.2  # seconds between a worker's checks that its parent is still alive
 
 
 def shares_parent_state() -> bool:
@@ -33,11 +39,19 @@ def shares_parent_state() -> bool:
     return START_METHOD == "fork"
 
 
+class WorkerError(RuntimeError):
+    """A worker failed by a fault of our own (not a `ClearanceError`: the CLI's exit 3); the message is
+    one line, the worker's traceback a note on the exception (shown with a traceback, when asked for)."""
+
+
 @dataclass(frozen=True)
 class _Failure:
-    """What a worker sends instead of a chunk when it cannot go on."""
+    """What a worker sends instead of a chunk when it cannot go on: an input error (exit 2), or a fault
+    of our own, in one line with its traceback."""
 
-    error: ClearanceError
+    error: ClearanceError | None
+    fault: str = ""
+    trace: str = ""
 
 
 # what a worker sends for each chunk: its size, the positions of the worker's rows, those rows screened;
@@ -79,6 +93,7 @@ def in_workers(job: BatchJob, done: int, state: WorkerState | None) -> Iterator[
 
 def _share(job: BatchJob, done: int, worker: int, queue: Any, parent: int, state: WorkerState | None) -> None:
     """A worker process: screen this worker's share of every chunk and send it, then None."""
+    _die_with(parent)
     try:
         if state is None:  # started afresh (no fork): build its own engine
             state = WorkerState.build(job, prepare=False)
@@ -95,8 +110,34 @@ def _share(job: BatchJob, done: int, worker: int, queue: Any, parent: int, state
         _send(queue, None, parent)
     except ClearanceError as exc:
         _send(queue, _Failure(exc), parent)  # its kind too (a bad input is exit 2)
-    except Exception:  # a bug: its traceback must reach the user, not die with the worker
-        _send(queue, _Failure(ClearanceError(f"a worker failed:\n{traceback.format_exc()}")), parent)
+    except OSError as exc:  # a file could not be read (the input removed, a disk error)
+        error = InputError(f"cannot read {exc.filename or job.input}: {exc.strerror or exc}")
+        _send(queue, _Failure(error), parent)
+    except Exception as exc:  # a bug: in one line, its traceback kept for whoever asks for it
+        fault = f"a worker failed (a fault of clearance's own): {internal_reason(exc)}"
+        _send(queue, _Failure(None, fault, traceback.format_exc()), parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this process as soon as `parent` is gone, whatever its main thread is doing or waiting for
+    (screening, a full queue, the queue's feeder thread at exit): a parent killed outright runs no
+    clean-up, and its workers would go on alone, holding their memory."""
+
+    def watch() -> None:
+        while not _gone(parent):
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="clearance-parent-watch", daemon=True).start()
+
+
+def _gone(parent: int) -> bool:
+    """Whether this worker's parent is gone: on POSIX, an orphan is handed to another process, so its
+    parent's id changes; a spawned worker also watches its parent's sentinel (Windows keeps the id)."""
+    if os.getppid() != parent:
+        return True
+    process = parent_process() if START_METHOD == "spawn" else None
+    return process is not None and not process.is_alive()
 
 
 def _send(queue: Any, message: Share | _Failure, parent: int) -> None:
@@ -106,7 +147,7 @@ def _send(queue: Any, message: Share | _Failure, parent: int) -> None:
             queue.put(message, timeout=WAIT)
             return
         except Full:
-            if os.getppid() != parent:
+            if _gone(parent):
                 os._exit(1)  # nobody will read it: do not linger
 
 
@@ -125,7 +166,11 @@ def _receive(queue: Any, worker: Any) -> Share:
                     "written: run the same command again with --resume"
                 ) from None
         if isinstance(message, _Failure):
-            raise message.error
+            if message.error is not None:
+                raise message.error
+            error = WorkerError(message.fault)
+            error.add_note(f"in the worker:\n{message.trace}")
+            raise error
         result: Share = message
         return result
 

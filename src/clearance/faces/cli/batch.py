@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clearance.domain.enums import Activity, Decision, QueryKind
-from clearance.errors import ClearanceError
+from clearance.errors import ClearanceError, InputError
 from clearance.faces.batch import BatchJob, Summary, run
+from clearance.faces.batch.run import check_columns
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsOf, ListsAsOf, Review, Strong
 from clearance.matching.config import ScorerConfig
@@ -81,8 +82,10 @@ def batch(
     """Screen a file of parties: one decision record per row, bad rows to a rejects file.
 
     Each record has the row's id, its decision, the best hit, the score, the measures and their states,
-    and the data versions; each reject its line and reason. Exit 0 when every row is clear, 1 when any
-    needs review or is blocked, 2 on a usage or input error."""
+    and the data versions; each reject its line and reason. Every row read is decided or rejected, and
+    the summary says so (rows read = decisions + rejects). Exit 0 when every row is clear, 1 when any
+    needs review or is blocked, 2 on a usage or input error or when no row could be screened, 3 when a
+    row failed by a fault of clearance's own (it is rejected, every other row is written)."""
     try:
         config = ScorerConfig(review=review, strong=strong)
         day = day_of(parse_as_of(lists_as_of)) if lists_as_of else None
@@ -111,45 +114,93 @@ def batch(
     )
     try:
         job.check()
+        if engine == "spark":
+            job.check_files(spark=True)
+            _on_spark(job, as_json=as_json)
+        if engine != "local":
+            raise InputError(f"unknown engine '{engine}': use local or spark")
+        job.check_files()
+        check_columns(job)
     except ClearanceError as exc:
         common.fail(str(exc))
     err = Console(stderr=True)
-    if engine == "spark":
-        _on_spark(job, as_json=as_json)
-    elif engine != "local":
-        common.fail(f"unknown engine '{engine}': use local or spark")
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[stats]}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("screening", total=None, stats="")
-
-        def show(summary: Summary) -> None:
-            hits = summary.decisions["review"] + summary.decisions["block"]
-            rate = summary.rows / summary.seconds if summary.seconds else 0
-            bar.update(
-                task,
-                stats=f"{summary.rows:,} rows, {rate:,.0f}/s, {hits:,} hits, {summary.rejected:,} rejected",
-            )
-
+    with _Bar(err) as bar:
         try:
-            summary = run(job, on_chunk=show)
+            summary = run(job, on_chunk=bar.show)
         except ClearanceError as exc:
+            bar.stop()
             common.fail(str(exc))
     doc = summary.to_dict()
     if as_json:
         common.dump(doc)
     else:
-        err.print(
-            f"{summary.rows:,} rows in {summary.seconds:.1f} s ({doc['rows_per_second'] or 0:,.0f}/s): "
-            + ", ".join(f"{k} {v:,}" for k, v in sorted(summary.decisions.items()))
-            + f"; {summary.rejected:,} rejected (see {job.rejects_path()}); output {job.output}"
+        err.print(_said(summary, job), markup=False, highlight=False, soft_wrap=True)
+    if summary.internal_errors:
+        typer.echo(
+            f"error: {summary.internal_errors:,} rows failed by a fault of clearance's own (not of the "
+            f"input): they are rejected with the reason 'internal error' in {job.rejects_path()}, every "
+            "other row is written; please report it",
+            err=True,
         )
+        raise typer.Exit(3)
+    nothing = summary.nothing_screened()
+    if nothing:
+        common.fail(f"{nothing}; see {job.rejects_path()}" if summary.read else nothing)
     raise typer.Exit(0 if summary.worst is Decision.CLEAR else 1)
+
+
+def _said(summary: Summary, job: BatchJob) -> str:
+    """The summary in a few words: rows read = decided + rejected, how fast, and what the rows were
+    decided on."""
+    rate = summary.rows / summary.seconds if summary.seconds else 0
+    decisions = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.decisions.items()))
+    versions = ", ".join(f"{source} {version}" for source, version in sorted(summary.data_versions.items()))
+    thresholds = ", ".join(f"{k} {v}" for k, v in summary.thresholds.items())
+    return (
+        f"{summary.read:,} rows read = {summary.rows:,} decided ({decisions or 'none'}) + "
+        f"{summary.rejected:,} rejected (see {job.rejects_path()}) in {summary.seconds:.1f} s "
+        f"({rate:,.0f}/s); decided on {versions or 'no data'}, as of {summary.as_of}, {thresholds}"
+        + (f"; resumed after {summary.resumed_from:,} rows" if summary.resumed_from else "")
+        + f"; output {job.output}"
+    )
+
+
+class _Bar:
+    """The progress bar on standard error (rows per second, hits, rejects), shown from the first chunk
+    written: an error before it is one line alone."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def show(self, summary: Summary) -> None:
+        if self.progress is None:
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[stats]}"),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=False,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("screening", total=None, stats="")
+        hits = summary.decisions["review"] + summary.decisions["block"]
+        rate = summary.rows / summary.seconds if summary.seconds else 0
+        stats = f"{summary.read:,} rows read, {rate:,.0f}/s, {hits:,} hits, {summary.rejected:,} rejected"
+        self.progress.update(self.task, stats=stats)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
 
 
 def _on_spark(job: BatchJob, *, as_json: bool) -> NoReturn:

@@ -45,9 +45,15 @@ ListsAsOf = Annotated[
 ]
 
 
+def one_line(message: str) -> str:
+    """A message on one line: its line breaks and runs of spaces become single spaces (a message may
+    quote a file's content or a list entry)."""
+    return " ".join(message.split())
+
+
 def fail(message: str) -> NoReturn:
     """A usage or input error: one line on standard error, exit 2."""
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {one_line(message)}", err=True)
     raise typer.Exit(2)
 
 

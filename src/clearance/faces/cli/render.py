@@ -1,27 +1,50 @@
-"""How the command line shows results, measures and entities as text (`--json` prints their documents)."""
+"""How the command line shows results, measures and entities as text (`--json` prints their documents).
+
+User text and list data are never read as rich markup: a query, a list entry or a citation may hold
+"[/]" or "[bold]" (rich would take the first for a closing tag and fail with a MarkupError, and the
+second would change what is shown). Every line is built as a `rich.text.Text`, which rich prints as it
+is, with styles given apart from the text, and printed with `markup=False`; table cells are `Text` too.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from clearance.domain.enums import Decision
 from clearance.screening.results import Result
 
-out = Console(soft_wrap=False)
+
+class _Console(Console):
+    """Rich's console, but a closed pipe on standard output is an error the command reports (one line,
+    exit 2, `app.Guarded`), where rich would exit with 1, which means "review" in our exit codes."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+out = _Console(soft_wrap=False)
 COLOURS = {Decision.CLEAR: "green", Decision.REVIEW: "yellow", Decision.BLOCK: "bold red"}
+
+
+def line(*parts: str | tuple[str, str]) -> None:
+    """Print one line of plain strings and (text, style) pairs, none of them read as markup."""
+    out.print(Text.assemble(*parts), markup=False, highlight=False)
 
 
 def print_result(result: Result) -> None:
     """The decision, then a table of hits with their measures on the date, then each hit's explanation."""
-    out.print(
-        f"[{COLOURS[result.decision]}]{result.decision.upper()}[/]  {result.query!r} ({result.kind}, "
-        f"activity {result.activity}, as of {result.as_of.isoformat()})"
+    line(
+        (result.decision.upper(), COLOURS[result.decision]),
+        f"  {result.query!r} ({result.kind}, activity {result.activity}, as of {result.as_of.isoformat()})",
     )
     if not result.hits:
-        out.print("  no listed name or identifier matches")
+        line("  no listed name or identifier matches")
         return
     table = Table(show_lines=True)
     for col in ("decision", "entity", "matched", "score", "measures on the date"):
@@ -31,32 +54,34 @@ def print_result(result: Result) -> None:
         path = " > ".join(f"{s['relation']} {s['to_name']}" for s in hit.path)
         entity = hit.entity.name + (f"\n({path})" if path else "")
         table.add_row(
-            hit.decision, entity, hit.matched_name, f"{hit.score:.2f}", measures or ", ".join(hit.list_names)
+            Text(str(hit.decision)),
+            Text(entity),
+            Text(hit.matched_name),
+            Text(f"{hit.score:.2f}"),
+            Text(measures or ", ".join(hit.list_names)),
         )
     out.print(table)
     for hit in result.hits:
-        out.print(f"- {hit.entity.name}: {hit.explanation}", highlight=False)
+        line(f"- {hit.entity.name}: {hit.explanation}")
 
 
 def print_measures(docs: list[dict[str, Any]]) -> None:
     """Each measure document: its state, what it restricts, its title and its events."""
     for doc in docs:
-        out.print(
-            f"[bold]{doc['short']}[/] ({doc['id']}): {doc['state']}  "
-            f"restricts {', '.join(doc['restricts']) or '-'}"
+        line(
+            (str(doc["short"]), "bold"),
+            f" ({doc['id']}): {doc['state']}  restricts {', '.join(doc['restricts']) or '-'}",
         )
-        out.print(f"  {doc['title']}", highlight=False)
+        line(f"  {doc['title']}")
         for ev in doc["events"]:
-            out.print(f"  {ev['at']:<25} {ev['type']:<18} {ev['citation'] or ''}", highlight=False)
+            line(f"  {ev['at']:<25} {ev['type']:<18} {ev['citation'] or ''}")
 
 
 def print_entity(doc: dict[str, Any]) -> None:
     """An entity document: its names, identifiers, relations, measures and notes, one per line."""
-    out.print(f"[bold]{doc['name']}[/] ({doc['id']}, {doc['kind']})")
+    line((str(doc["name"]), "bold"), f" ({doc['id']}, {doc['kind']})")
     for key in ("names", "identifiers", "relations", "measures"):
         for item in doc[key]:
-            out.print(
-                f"  {key[:-1]}: " + ", ".join(f"{k}={v}" for k, v in item.items() if v), highlight=False
-            )
+            line(f"  {key[:-1]}: " + ", ".join(f"{k}={v}" for k, v in item.items() if v))
     if doc["notes"]:
-        out.print(f"  notes: {doc['notes']}", highlight=False)
+        line(f"  notes: {doc['notes']}")

@@ -10,7 +10,7 @@ from clearance.domain.enums import Activity, Decision, QueryKind
 from clearance.errors import ClearanceError
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsJson, AsOf, ListsAsOf, Review, Strong
-from clearance.faces.cli.render import out, print_entity, print_measures, print_result
+from clearance.faces.cli.render import line, print_entity, print_measures, print_result
 from clearance.screening.documents import entity_document, measure_document
 from clearance.screening.validate import parse_as_of
 
@@ -44,6 +44,8 @@ def screen(
         result = engine.screen(query, kind=kind, as_of=as_of, activity=activity)
     except ClearanceError as exc:
         common.fail(str(exc))
+    for warning in result.warnings:  # gaps in the data (datasets.policy): said, never silent
+        typer.echo(f"warning: {common.one_line(warning)}", err=True)
     if as_json:
         common.dump(result.to_dict())
     else:
@@ -111,4 +113,4 @@ def compare(
             }
         )
     else:
-        out.print(f"{'MATCH' if cmp.match else 'no match'}  {cmp.explanation}", highlight=False)
+        line(f"{'MATCH' if cmp.match else 'no match'}  {cmp.explanation}")
