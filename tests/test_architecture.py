@@ -17,7 +17,10 @@ PACKAGE = SRC / "clearance"
 
 # Lowest first. A module may import from its own layer and the layers below it, never above.
 LAYERS = (
-    ("base", ("clearance.errors", "clearance.perf", "clearance.settings", "clearance.version")),
+    (
+        "base",
+        ("clearance.errors", "clearance.limits", "clearance.perf", "clearance.settings", "clearance.version"),
+    ),
     ("domain", ("clearance.domain",)),
     ("datasets", ("clearance.datasets",)),
     ("matching", ("clearance.matching",)),

@@ -53,6 +53,7 @@ from typing import Any
 from clearance.datasets.loading import load_dataset
 from clearance.errors import ClearanceError
 from clearance.faces.batch import OUTPUT_COLUMNS, BatchJob, DecisionCache, screen_row
+from clearance.limits import time_limit
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
 from clearance.screening.engine import Engine
 
@@ -179,7 +180,7 @@ def screen_job(df: Any, job: BatchJob) -> Any:
     functions = _require_pyspark().functions
     job.check()
     dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
-    engine = Engine(dataset, config=job.config)
+    engine = Engine(dataset, config=job.config, time_limit=time_limit())
     as_of = job.as_of.isoformat() if isinstance(job.as_of, date | datetime) else job.as_of
     job = replace(job, as_of=as_of, lists=(), home=None)  # the workers get the engine, not the paths
     if job.id_col is None:  # Spark has no line numbers: give each row an id to join the decision back

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from clearance.domain.enums import NameRules, NameType, QueryKind
 from clearance.domain.model import Entity, Identifier
+from clearance.limits import Deadline
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
 from clearance.matching.index import Index
 from clearance.matching.lookup import IndexedName, Lookup
@@ -90,7 +91,9 @@ class Matcher:
         """Two names side by side, with this matcher's configuration."""
         return compare_forms(name_form(left), name_form(right), rules=rules, config=self.config)
 
-    def name(self, query: str, *, kind: QueryKind = QueryKind.PARTY) -> list[Match]:
+    def name(
+        self, query: str, *, kind: QueryKind = QueryKind.PARTY, deadline: Deadline | None = None
+    ) -> list[Match]:
         """The entities a name matches, one match each (its best), by identifier or by name."""
         best: dict[str, Match] = {}
         for entity, ident in self.identifiers(query):
@@ -98,7 +101,7 @@ class Matcher:
             best[entity.id] = Match.of_identifier(entity, ident, why)
         form = name_form(query)
         if form.tokens:
-            for cand, cmp in self.forms(form, kind=kind):
+            for cand, cmp in self.forms(form, kind=kind, deadline=deadline):
                 if cand.entity.id in best and best[cand.entity.id].score >= cmp.score:
                     continue
                 weak = cand.name.type == NameType.WEAK
@@ -114,7 +117,9 @@ class Matcher:
             return ()
         return self.index.by_identifier(text)
 
-    def forms(self, form: NameForm, *, kind: QueryKind = QueryKind.PARTY) -> Sequence[Scored]:
+    def forms(
+        self, form: NameForm, *, kind: QueryKind = QueryKind.PARTY, deadline: Deadline | None = None
+    ) -> Sequence[Scored]:
         """Listed names that match a normalised query at or above the review threshold, best first.
 
         Matches depend on the name and kind only, not on the date or activity, so they are remembered
@@ -125,7 +130,7 @@ class Matcher:
             lookup = self.index.lookup(form)
             candidates = [self.index.names[i] for i in lookup.candidates]
             found = (
-                self.score(form, candidates, kind=kind, lookup=lookup) or ()
+                self.score(form, candidates, kind=kind, lookup=lookup, deadline=deadline) or ()
             )  # most names: one empty tuple
             self._matches.remember(key, found)
         return found
@@ -137,6 +142,7 @@ class Matcher:
         *,
         kind: QueryKind = QueryKind.PARTY,
         lookup: Lookup | None = None,
+        deadline: Deadline | None = None,
     ) -> list[Scored]:
         """Score candidate names against a query form; keep those at or above the review threshold.
         With the query's `lookup`, only the pairs of pieces the index found are tried.
@@ -145,7 +151,9 @@ class Matcher:
         first, so that 腾讯控股有限公司 reports the Chinese name it matched rather than its pinyin."""
         out = []
         config = self.config
-        for cand in candidates:
+        for n, cand in enumerate(candidates):
+            if deadline is not None and n % 64 == 0:
+                deadline.check()
             if not kind.admits(cand.entity.kind):
                 continue
             if cand.name.type == NameType.WEAK:

@@ -41,6 +41,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from clearance.domain.enums import NameType
+from clearance.limits import Deadline
 from clearance.matching.lookup import IndexedName
 from clearance.matching.matcher import Match, Matcher
 from clearance.matching.normalise import has_han, name_form
@@ -313,9 +314,10 @@ class _Scan:
         return True
 
 
-def scan(matcher: Matcher, text: str) -> list[Match]:
+def scan(matcher: Matcher, text: str, *, deadline: Deadline | None = None) -> list[Match]:
     """Every listed name or identifier in `text`, each with its span; overlapping spans resolved (see
-    `spans.best_spans`). Matches are in text order."""
+    `spans.best_spans`). Matches are in text order. Raises `QueryTimeout` once `deadline` has passed
+    (checked every 64 words)."""
     spans = words(text)
     index = matcher.index
     table = matcher.prefix_table()
@@ -324,6 +326,8 @@ def scan(matcher: Matcher, text: str) -> list[Match]:
     state.segment = _segments(looked_up)
     starts: list[list[int]] = []
     for pos, (s, e) in enumerate(spans):
+        if deadline is not None and pos % 64 == 0:
+            deadline.check()
         word = text[s:e]
         for entity, ident in index.by_identifier(word):
             why = f"identifier {ident.scheme} {ident.value} appears in the text"
@@ -340,6 +344,8 @@ def scan(matcher: Matcher, text: str) -> list[Match]:
             started.update(index.weak(reading.compact))
         starts.append(sorted(started))
     for pos, names in enumerate(starts):
+        if deadline is not None and pos % 64 == 0:
+            deadline.check()
         for number in names:
             state.start(number, pos)
     return best_spans(text, state.found)

@@ -15,6 +15,7 @@ from clearance.datasets.builtin import Dataset
 from clearance.domain.enums import Activity, Decision, NameRules, OnStale, QueryKind, parse
 from clearance.domain.model import Entity, Measure
 from clearance.errors import DataError, InputError
+from clearance.limits import Deadline
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
 from clearance.matching.matcher import Matcher
 from clearance.matching.scorer import Comparison
@@ -29,11 +30,15 @@ class Engine:
     """Screens queries against a dataset of measures and listed entities.
 
     `config` sets the thresholds (review, strong) and the scorer's weights; the same object builds the
-    candidate index, so that the index finds every name the scorer would report."""
+    candidate index, so that the index finds every name the scorer would report. `time_limit`, in
+    seconds, stops a query still running after it with `limits.QueryTimeout` (an input error)."""
 
-    def __init__(self, dataset: Dataset, *, config: ScorerConfig = DEFAULT_CONFIG) -> None:
+    def __init__(
+        self, dataset: Dataset, *, config: ScorerConfig = DEFAULT_CONFIG, time_limit: float | None = None
+    ) -> None:
         self.dataset = dataset
         self.config = config
+        self.time_limit = time_limit  # seconds per query (`limits`); None: no limit
         self.matcher = Matcher(dataset.entities, config=config)
         self._decider = Decider(dataset, config)
 
@@ -83,10 +88,11 @@ class Engine:
         if gaps and self.dataset.on_stale is OnStale.REFUSE:
             raise DataError("refusing to screen (CLEARANCE_ON_STALE=refuse): " + "; ".join(gaps))
         moment = parse_as_of(as_of)
+        deadline = Deadline(self.time_limit) if self.time_limit is not None else None
         if query_kind is QueryKind.TEXT:
-            matches = scan(self.matcher, query)
+            matches = scan(self.matcher, query, deadline=deadline)
         else:
-            matches = self.matcher.name(query, kind=query_kind)
+            matches = self.matcher.name(query, kind=query_kind, deadline=deadline)
         hits = sorted(
             [self._decider.hit(m, as_of=moment, activity=the_activity) for m in matches],
             key=lambda h: (-h.decision.severity, -h.score, h.entity.id),

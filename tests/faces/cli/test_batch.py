@@ -204,3 +204,14 @@ def test_a_full_disk_is_a_one_line_error_and_resume_finishes(
     result = _batch(tmp_path, "--chunk-size", "10", "--resume", src=src)
     assert result.exit_code == 0, result.output
     assert len(_decisions(tmp_path / "out.csv")) == 30 and "resumed after 10 rows" in result.output
+
+
+def test_a_row_over_the_time_limit_is_a_reject_with_its_reason(tmp_path: Path) -> None:
+    src = _input(tmp_path)
+    out = tmp_path / "limited.csv"
+    args = ["batch", str(src), "-o", str(out), "--id-col", "id", "--as-of", "2021-03-01", "--workers", "1"]
+    result = CliRunner().invoke(app, args, env={"CLEARANCE_TIME_LIMIT": "0.000000001"})
+    with (tmp_path / "limited.csv.rejects.csv").open(encoding="utf-8") as f:
+        rejects = {row["row_id"]: row["reason"] for row in csv.DictReader(f)}
+    assert "CLEARANCE_TIME_LIMIT" in rejects["r3"], (result.output, rejects)
+    assert _decisions(out)["r2"] == "clear"

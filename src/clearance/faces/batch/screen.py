@@ -22,6 +22,7 @@ from clearance.faces.batch.decisions import (
 from clearance.faces.batch.job import BatchJob
 from clearance.faces.batch.output import Chunk, csv_line
 from clearance.faces.batch.rows import Raw, parse_row
+from clearance.limits import time_limit
 from clearance.perf import quiet_heap, settle_heap
 from clearance.screening.engine import Engine
 
@@ -43,7 +44,7 @@ class WorkerState:
         share it). The heap is then settled."""
         if dataset is None:
             dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
-        engine = Engine(dataset, config=job.config)
+        engine = Engine(dataset, config=job.config, time_limit=time_limit())
         if prepare:
             engine.prepare()
         settle_heap()
