@@ -215,3 +215,14 @@ def test_a_row_over_the_time_limit_is_a_reject_with_its_reason(tmp_path: Path) -
         rejects = {row["row_id"]: row["reason"] for row in csv.DictReader(f)}
     assert "CLEARANCE_TIME_LIMIT" in rejects["r3"], (result.output, rejects)
     assert _decisions(out)["r2"] == "clear"
+
+
+def test_the_data_policy_s_warnings_reach_the_batch(tmp_path: Path) -> None:
+    """With no sanctions list loaded, the summary says so, and under the default policy no row clears."""
+    src = _input(tmp_path)
+    out = tmp_path / "policy.csv"
+    args = ["batch", str(src), "-o", str(out), "--id-col", "id", "--as-of", "2021-03-01", "--workers", "1"]
+    result = CliRunner().invoke(app, [*args, "--json"], env={"CLEARANCE_ON_STALE": "review"})
+    assert result.exit_code == 1, result.output
+    assert "no sanctions list is loaded" in result.output
+    assert set(_decisions(out).values()) == {"review"}

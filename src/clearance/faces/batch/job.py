@@ -131,6 +131,7 @@ class Summary:
     as_of: str = ""
     thresholds: dict[str, float] = field(default_factory=dict)
     first_reject: str = ""  # "line N: reason" of the first row rejected
+    warnings: tuple[str, ...] = ()  # gaps in the data the rows were decided on (datasets.policy)
 
     @property
     def worst(self) -> str:

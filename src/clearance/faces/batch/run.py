@@ -49,7 +49,12 @@ def run(job: BatchJob, *, on_chunk: Callable[[Summary], None] | None = None) -> 
     dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
     basis = decided_on(dataset.versions, job.config, as_of)
     progress = load_progress(job, fingerprint, basis) if job.resume else None
-    summary = Summary(data_versions=basis["data_versions"], as_of=as_of, thresholds=job.config.thresholds())
+    summary = Summary(
+        data_versions=basis["data_versions"],
+        as_of=as_of,
+        thresholds=job.config.thresholds(),
+        warnings=dataset.warnings,
+    )
     if progress:
         summary.rows, summary.rejected = progress["rows"], progress["rejected"]
         summary.decisions = Counter(progress["decisions"])

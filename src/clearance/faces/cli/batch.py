@@ -135,6 +135,8 @@ def batch(
         common.dump(doc)
     else:
         err.print(_said(summary, job), markup=False, highlight=False, soft_wrap=True)
+    for warning in summary.warnings:  # gaps in the data the rows were decided on (datasets.policy)
+        typer.echo(f"warning: {warning}", err=True)
     if summary.internal_errors:
         typer.echo(
             f"error: {summary.internal_errors:,} rows failed by a fault of clearance's own (not of the "
