@@ -41,7 +41,6 @@ DIFFERENT = [
     ("Daniel Ortega", "Daniela Ortega", "person"),
     ("Three Stars Trading", "Four Stars Trading", "organization"),
     ("中心国际", "中芯国际", "organization"),
-    ("Hans Müller", "Hans Möller", "person"),
     ("Bayer AG", "Bauer AG", "organization"),
     ("Mohammed Hassan", "Mahmoud Hassan", "person"),
 ]
@@ -104,3 +103,44 @@ def test_a_runs_consonants_from_its_words_equal_the_joined_strings(tokens: list[
     """Digraphs across words (s|h, c|k), a final h, repeats across words, vowels counted per word."""
     joined = "".join(tokens)
     assert run_skeleton(tokens) == (skeleton(joined), abjad(joined))
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "rules"),
+    [
+        ("Usama bin Ladin", "Osama bin Laden", NameRules.PERSON),
+        ("Muammar Kadhafi", "Muammar Qaddafi", NameRules.PERSON),
+        ("Moammar Gadhafi", "Muammar Qaddafi", NameRules.PERSON),
+        ("Michail Gorbatschow", "Mikhail Gorbachev", NameRules.PERSON),
+        ("Nikita Chruschtschow", "Nikita Khrushchev", NameRules.PERSON),
+        ("Sergejs Ivanovs", "Sergey Ivanov", NameRules.PERSON),
+        ("Andrejs Petrovs", "Andrey Petrov", NameRules.PERSON),
+        ("Khaled Mashal", "Khalid Mashal", NameRules.PERSON),
+        ("Elon Mosk", "Elon Musk", NameRules.PERSON),
+    ],
+)
+def test_transliteration_variants_are_reviewed(query: str, listed: str, rules: NameRules) -> None:
+    assert compare(query, listed, rules=rules).score >= 0.80
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "rules"),
+    [
+        ("Siemens Aktiengeselschaft", "Siemens AG", NameRules.OTHER),
+        ("Fourty-four Trading", "44 Trading", NameRules.OTHER),
+        ("Tencent's", "Tencent", NameRules.OTHER),
+        ("Huawei’s Technologies", "Huawei Technologies", NameRules.OTHER),
+    ],
+)
+def test_legal_form_typos_number_words_and_possessives(query: str, listed: str, rules: NameRules) -> None:
+    assert compare(query, listed, rules=rules).score >= 0.90
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"), [("Hans Müller", "Hans Möller"), ("Priya Patel", "Priya Patil"), ("Bosch", "Busch")]
+)
+def test_one_vowel_of_the_same_class_apart_is_reviewed_never_blocked(query: str, listed: str) -> None:
+    """e ~ i and o ~ u are how Arabic names come out of transliteration (Laden ~ Ladin), and also how
+    two real names can differ (Patel, Patil): an analyst looks, nothing is blocked on that alone."""
+    score = compare(query, listed, rules=NameRules.PERSON).score
+    assert 0.80 <= score < 0.90

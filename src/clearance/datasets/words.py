@@ -23,6 +23,7 @@ LISTS = (
     "number_words",
     "pinyin_phrases",
     "stopwords",
+    "titles",
 )
 
 

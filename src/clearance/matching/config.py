@@ -23,6 +23,8 @@ class ScorerConfig:
         coverages, so the side that matched less weighs more.
     conflict: factor applied when each name has a word the other lacks (two different things, not one
         inside the other).
+    crossed: the most a person's name scores when it names father and son the other way round ("Ahmad
+        bin Hasan" ~ "Hasan bin Ahmad"): below `review` by default.
     middle_weight: share of its weight a person's middle name or patronymic keeps (they are often left
         out). Word weights (generic words, initials, stopwords) belong to the words themselves and live
         in `matching.normalise`.
@@ -34,6 +36,7 @@ class ScorerConfig:
     strong: float = 0.90
     low_exponent: float = 0.7
     conflict: float = 0.9
+    crossed: float = 0.6
     middle_weight: float = 0.5
 
     def __post_init__(self) -> None:

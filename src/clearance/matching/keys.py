@@ -26,6 +26,7 @@ from clearance.matching.tokens import (
     romanised,
     run_skeleton,
     skeleton,
+    transliterated,
     vowel_frame,
 )
 
@@ -115,6 +116,7 @@ def _variant_keys(token: str) -> set[str]:
     keys = _exact_keys(token)
     if len(token) >= 4:
         keys.add(romanised(token))
+        keys.add(transliterated(token))
     if len(token) <= 6 and is_syllable(token):
         keys.add(_KOREAN + korean_key(token))
     return keys

@@ -30,10 +30,12 @@ from rapidfuzz.distance import OSA
 
 from clearance.datasets.words import entries, words
 from clearance.matching.confusables import fold_look_alikes
+from clearance.matching.parts import SUN_ARTICLE, leading_titles, natural_order, numbers, particles
 
 GENERIC_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.3
 STOPWORD_WEIGHT = 0.1
+TITLE_WEIGHT = 0.1  # "Mr", "Sheikh" at the start of a name: as little as a stopword
 
 _ZERO_WIDTH: dict[int, str | None] = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _ZERO_WIDTH |= {ord("đ"): "dj", ord("Đ"): "Dj"}  # Serbo-Croatian: Đorđe is written Djordje in ASCII
@@ -41,6 +43,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fff
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}|\b[a-z]\.(?=\s*[a-z]\.)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_POSSESSIVE = re.compile(r"(?<=[a-z])['\u2019]s\b")
 
 # Legal forms (datasets/words/legal_forms_*.txt): the first list may stand anywhere in a name; the second
 # only at its start or end, because the same letters are ordinary words or initials elsewhere.
@@ -89,6 +92,7 @@ class NameForm:
     legal_forms: tuple[str, ...]
     han: str  # the Chinese characters of the name, simplified, legal forms removed ("" when it has none)
     hangul: bool = False  # written in Korean script: its romanisation differs from the usual spellings
+    titles: int = 0  # how many tokens at the start are titles ("mr", "sheikh": `matching.parts`)
 
     @property
     def compact(self) -> str:
@@ -175,6 +179,9 @@ def tokenize(text: str) -> list[str]:
 def _tokens(folded: str) -> list[str]:
     latin = to_latin(folded).lower()
     latin = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), latin)
+    latin = _POSSESSIVE.sub("", latin)  # "Tencent's" is Tencent
+    if "-" in latin:
+        latin = SUN_ARTICLE.sub("al ", latin)  # "as-Sadr" is al-Sadr
     latin = latin.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("`", "")
     return [_ABBREVIATIONS.get(t, t) for t in _NON_ALNUM.split(latin) if t]
 
@@ -204,6 +211,7 @@ def _by_first(forms: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, 
 _ANYWHERE_BY_FIRST = _by_first(LEGAL_ANYWHERE)
 _EDGE_BY_FIRST = _by_first(LEGAL_EDGE)
 _EDGE_BY_LAST = {k: v for k, v in _by_first(tuple(f[::-1] for f in LEGAL_EDGE)).items()}
+_LEGAL_FIRST = frozenset(_ANYWHERE_BY_FIRST) | frozenset(_EDGE_BY_FIRST)
 
 
 def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -242,14 +250,25 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     return out, found
 
 
-_LONG_LEGAL = ("corporation", "incorporated", "limited", "company", "limitada", "gesellschaft")
+# Long one-word legal forms, by first letter, that a typo at the end of a name still names ("Corporaton",
+# "Aktiengeselschaft"): the usual English ones and every one-word form of eight letters or more.
+_LONG_LEGAL: dict[str, tuple[str, ...]] = {}
+for _form in sorted(
+    {"corporation", "incorporated", "limited", "company", "limitada", "gesellschaft"}
+    | {f[0] for f in LEGAL_ANYWHERE + LEGAL_EDGE if len(f) == 1 and len(f[0]) >= 8}
+):
+    _LONG_LEGAL[_form[0]] = (*_LONG_LEGAL.get(_form[0], ()), _form)
 
 
 def legal_typo(token: str) -> bool:
-    """A misspelt long legal form at the end of a name ("Corporaton", "Incorproated")."""
-    if not 7 <= len(token) <= 14 or token[0] not in "cilg":  # the forms have 7 to 12 letters
-        return False
-    return any(OSA.distance(token, form, score_cutoff=2) <= 2 for form in _LONG_LEGAL)
+    """A misspelt long legal form at the end of a name ("Corporaton", "Incorproated"): within one edit
+    of a form of up to nine letters, two from ten."""
+    forms = _LONG_LEGAL.get(token[:1], ()) if 7 <= len(token) <= 24 else ()
+    for form in forms:
+        budget = 1 if len(form) <= 9 else 2
+        if abs(len(form) - len(token)) <= budget and OSA.distance(token, form, score_cutoff=budget) <= budget:
+            return True
+    return False
 
 
 def _weight(token: str) -> float:
@@ -264,16 +283,27 @@ def _weight(token: str) -> float:
 def name_form(name: str) -> NameForm:
     """The comparison form of one name (cached: list names and repeated queries normalise once)."""
     folded = fold(name)
-    raw = _join_phrases(_tokens(folded))
+    raw = numbers(particles(_join_phrases(_ordered_tokens(folded))))
     tokens, legal = _strip_legal(raw)
     if not tokens:  # a name made only of legal-form words ("Limited Company") keeps its words
         tokens, legal = raw, []
-    kept = tokens
+    titles = leading_titles(tokens)
     return NameForm(
         original=name,
-        tokens=tuple(kept),
-        weights=tuple(_weight(t) for t in kept),
+        tokens=tuple(tokens),
+        weights=tuple(TITLE_WEIGHT if i < titles else _weight(t) for i, t in enumerate(tokens)),
         legal_forms=tuple(legal),
         han=_han_core(folded) if not folded.isascii() else "",
         hangul=has_hangul(name),
+        titles=titles,
     )
+
+
+def _ordered_tokens(folded: str) -> list[str]:
+    """The name's tokens, "SURNAME, Given" read as "Given SURNAME" (`parts.natural_order`)."""
+    if folded.count(",") == 1:
+        family, given = folded.split(",")
+        ordered = natural_order(_tokens(family), _tokens(given), legal_first=_LEGAL_FIRST)
+        if ordered is not None:
+            return ordered
+    return _tokens(folded)

@@ -161,11 +161,12 @@ def position_weights(
     """The weight of each token of a name: its word's weight, and for a person's middle names and
     patronymics `config.middle_weight` of it (they are often left out). The index bounds names with
     the same weights."""
-    if rules is not NameRules.PERSON or len(form.tokens) < 3:
+    first = form.titles  # titles come before the first given name and take no role
+    if rules is not NameRules.PERSON or len(form.tokens) - first < 3:
         return form.weights
     last = len(form.weights) - 1
     middle = config.middle_weight
-    return tuple(w * middle if 0 < i < last else w for i, w in enumerate(form.weights))
+    return tuple(w * middle if first < i < last else w for i, w in enumerate(form.weights))
 
 
 def _coverage(form: NameForm, matched: dict[int, float], *, rules: NameRules, config: ScorerConfig) -> float:
@@ -178,6 +179,19 @@ def _coverage(form: NameForm, matched: dict[int, float], *, rules: NameRules, co
 
 def _leftover(form: NameForm, matched: dict[int, float]) -> bool:
     return any(i not in matched and w > STOPWORD_WEIGHT for i, w in enumerate(form.weights))
+
+
+_LINEAGE = frozenset({"bin", "bint"})  # son of, daughter of (`matching.parts` writes ibn, ben, binti so)
+
+
+def _lineage_crossed(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool:
+    """Both names say whose son or daughter the person is, and a word before "bin" in one pairs with a
+    word after it in the other: the names of father and son are swapped."""
+    lb = next((i for i, t in enumerate(left.tokens) if t in _LINEAGE), None)
+    rb = next((i for i, t in enumerate(right.tokens) if t in _LINEAGE), None)
+    if lb is None or rb is None:
+        return False
+    return any((li[0] < lb) != (ri[0] < rb) for li, ri, _ in pairs if li[0] != lb and ri[0] != rb)
 
 
 def _han_similarity(left: NameForm, right: NameForm) -> float | None:
@@ -215,6 +229,8 @@ def compare_forms(
     if rules is NameRules.PERSON and pairs:
         # a person's name is as good as its weakest part: Hans Moller is not Hans Muller
         score = min(score, min(sim for _, _, sim in pairs))
+    if rules is NameRules.PERSON and _lineage_crossed(left, right, pairs):
+        score = min(score, config.crossed)  # Ahmad bin Hasan is not Hasan bin Ahmad
     if _leftover(left, matched_left) and _leftover(right, matched_right):
         score *= config.conflict  # each name has a word the other lacks: two different things
     han = _han_similarity(left, right)

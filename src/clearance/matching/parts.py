@@ -1,0 +1,119 @@
+"""The parts of a name around its given and family names: titles, Arabic particles, the list's comma order,
+and numbers written in two words.
+
+Each step works on the tokens `matching.normalise` makes, the same way for a listed name and a query, so
+the candidate index and the scorer see one form:
+
+* **Comma order.** Lists write persons "SURNAME, Given Middle" (OFAC, the UN); people write "Given Middle
+  Surname". A name with one comma, one to three words before it and one to four after it, none of them a
+  legal form ("ACME, INC." stays as it is), is read in the natural order, so that the scorer's roles
+  (first given name, middle names, family name last) hold for both.
+* **Titles** ("Mr", "Dr", "Sheikh", "Mullah", "General": `datasets/words/titles.txt`) at the start of a
+  name are counted, so that they weigh 0.1 and take no role: "Mr John Smith" is John Smith.
+* **Arabic particles**, as transliteration writes them, become one form each: the article al (el-,
+  ul-, and before a sun letter as-, ad-, ash-, az- ... as in "as-Sadr", with its hyphen), bin (ibn, ben
+  inside a name, ould) and bint (binti). "Abdul", "Abdel", "Abdur" are abd + al ("Abdul Rahman" ~
+  "Abd al-Rahman"). Particles weigh 0.1 (`datasets/words/stopwords.txt`); the scorer keeps the order
+  around bin: "Ahmad bin Hasan" is Ahmad, son of Hasan, not Hasan, son of Ahmad.
+* **Numbers in two words**: "twenty one", "fourty-four" are 21 and 44.
+
+Sources: the comma order is how the OFAC SDN and UN consolidated lists write persons (../shared/data);
+the particles and their sun-letter assimilation follow the usual romanisations of Arabic (the article
+al- assimilates before t, th, d, dh, r, z, s, sh, s., d., t., z., l, n).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from clearance.datasets.words import entries
+
+
+def _by_first_word(forms: Sequence[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for form in sorted(forms, key=len, reverse=True):
+        table.setdefault(form[0], []).append(form)
+    return {first: tuple(found) for first, found in table.items()}
+
+
+_TITLES = _by_first_word(entries("titles"))
+
+_ARTICLE = frozenset({"al", "el", "ul", "ol", "il"})
+# the article before a sun letter, written as that letter and a hyphen: "as-Sadr", "ad-Din", "ash-Shami"
+SUN_ARTICLE = re.compile(r"\b[aeu](t|th|d|dh|r|z|s|sh|n)-(?=\1)")
+_SON = {"bin": "bin", "ibn": "bin", "ben": "bin", "ould": "bin", "bint": "bint", "binti": "bint"}
+_ABD = re.compile(r"^abd(?:u|e|o|ou|a)?(l|th|t|dh|d|r|z|sh|s|n)([a-z]{3,})$")
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+
+
+def leading_titles(tokens: Sequence[str]) -> int:
+    """How many tokens at the start of a name are titles ("prof dr" -> 2), leaving at least one other."""
+    i = 0
+    while i < len(tokens) - 1:
+        for form in _TITLES.get(tokens[i], ()):
+            if len(tokens) - i > len(form) and tuple(tokens[i : i + len(form)]) == form:
+                i += len(form)
+                break
+        else:
+            break
+    return i
+
+
+def particles(tokens: list[str]) -> list[str]:
+    """One form for each Arabic particle (see the module's docstring); other tokens as they are."""
+    if not any(t in _ARTICLE or t in _SON or t.startswith("abd") for t in tokens):
+        return tokens  # most names
+    out: list[str] = []
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        nxt = tokens[i + 1] if i < last else ""
+        if nxt and token in _ARTICLE:
+            out.append("al")
+        elif token in _SON and nxt and (token != "ben" or i > 0):
+            out.append(_SON[token])
+        elif (m := _ABD.match(token)) and _abd_rest(m.group(1), m.group(2)):
+            out.extend(("abd", "al", m.group(2)))
+        elif token in ("abdul", "abdel", "abdol", "abdoul", "abdal", "abdur", "abdus") and nxt:
+            out.extend(("abd", "al"))
+        else:
+            out.append(token)
+    return out
+
+
+def _abd_rest(letter: str, rest: str) -> bool:
+    """ "abdul" + "aziz" is abd al aziz; "abdul" + "lah" is Abdullah, a name of its own; before a sun
+    letter the article is written as that letter ("abdur" + "rahman")."""
+    if letter == "l":
+        return not rest.startswith("l")
+    return rest.startswith(letter)
+
+
+def numbers(tokens: list[str]) -> list[str]:
+    """Tens and units written as two words become one number: ["fourty", "four"] -> ["44"]."""
+    if not any(t in _TENS for t in tokens):
+        return tokens
+    out: list[str] = []
+    tens = 0  # the value of the previous token when it was a tens word not yet joined to units
+    for token in tokens:
+        if tens and token in _UNITS:
+            out[-1] = str(tens + _UNITS[token])
+            tens = 0
+        else:
+            tens = _TENS.get(token, 0)
+            out.append(_TENS_NUMBER.get(token, token))
+    return out
+
+
+_TENS_NUMBER = {"fourty": "40"}  # a usual misspelling, read as the number it means
+
+
+def natural_order(family: list[str], given: list[str], *, legal_first: frozenset[str]) -> list[str] | None:
+    """The tokens of "SURNAME, Given Middle" in the natural order, "Given Middle SURNAME", from the
+    tokens before and after the name's one comma; None when the comma is not a person's (see the
+    module's docstring). `legal_first`: the first words of legal forms ("ACME, INC." stays)."""
+    if not 1 <= len(family) <= 3 or not 1 <= len(given) <= 4 or given[0] in legal_first:
+        return None
+    return given + family
