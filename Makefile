@@ -38,8 +38,8 @@ demo: install
 	CLEARANCE_ON_STALE=warn $(BIN)/python -m clearance.faces.demo
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: install
 	$(BIN)/mypy

@@ -39,4 +39,5 @@ def test_only_person_and_organization_queries_narrow_the_entities() -> None:
     assert QueryKind.PERSON.admits(Kind.PERSON) and not QueryKind.PERSON.admits(Kind.ORGANIZATION)
     assert QueryKind.ORGANIZATION.admits(Kind.ORGANIZATION) and not QueryKind.ORGANIZATION.admits(Kind.APP)
     assert all(QueryKind.PARTY.admits(kind) for kind in Kind)
-    assert NameRules.of(Kind.PERSON) is NameRules.PERSON and NameRules.of(Kind.VESSEL) is NameRules.OTHER
+    assert NameRules.of(Kind.PERSON) is NameRules.PERSON and NameRules.of(Kind.VESSEL) is NameRules.CRAFT
+    assert NameRules.of(Kind.AIRCRAFT) is NameRules.CRAFT and NameRules.of(Kind.APP) is NameRules.OTHER

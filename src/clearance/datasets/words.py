@@ -24,6 +24,7 @@ LISTS = (
     "pinyin_phrases",
     "stopwords",
     "titles",
+    "everyday_words",
 )
 
 

@@ -44,14 +44,19 @@ class QueryKind(StrEnum):
 
 class NameRules(StrEnum):
     """Which rules the scorer applies to a pair of names: a person's (initials, middle names count half,
-    feminine and masculine forms differ, the weakest part caps the score) or any other name's."""
+    feminine and masculine forms differ, the weakest part caps the score), a vessel's or an aircraft's
+    (a name of one word, "GILDA", "EP-MNT" aside, pairs only with the same word: no typo or variant), or
+    any other name's."""
 
     PERSON = "person"
+    CRAFT = "craft"
     OTHER = "other"
 
     @classmethod
     def of(cls, kind: Kind | QueryKind) -> NameRules:
-        return cls.PERSON if kind == "person" else cls.OTHER
+        if kind == "person":
+            return cls.PERSON
+        return cls.CRAFT if kind in ("vessel", "aircraft") else cls.OTHER
 
 
 class Activity(StrEnum):

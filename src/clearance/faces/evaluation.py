@@ -1,4 +1,5 @@
-"""Precision and recall of the matcher on a labelled set: name pairs (compare) and screening cases (screen).
+"""Precision and recall of the matcher on a labelled set: name pairs (compare) and screening cases (screen);
+and how often queries that should be clear are not (`Tally`, `screen_clear`): common words, innocent names.
 
 Used by `benchmarks/quality.py` (figures for the README) and by `tests/faces/test_evaluation.py` (the
 floor they must not fall under). A user can run it on a labelled set of their own in the same CSV layouts.
@@ -8,9 +9,15 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from clearance.domain.enums import Decision
+from clearance.errors import InputError
 from clearance.screening.engine import Engine
+from clearance.screening.results import Hit, Result
 
 
 def pairs(engine: Engine, path: Path) -> tuple[Counter[str], list[str], list[tuple[float, bool]]]:
@@ -81,3 +88,81 @@ def calibration(scored: list[tuple[float, bool]]) -> list[str]:
                 f"  score {label:>10}: {len(inside):4d} pairs, {sum(inside) / len(inside):6.1%} same party"
             )
     return lines
+
+
+def rate(part: int, whole: int) -> str:
+    """A share as a percentage with three decimals ("0.123%"), or "n/a" of nothing."""
+    return f"{part / whole:.3%}" if whole else "n/a"
+
+
+@dataclass
+class Tally:
+    """Screenings of queries that should all be clear: how many were screened, blocked, sent to review,
+    and refused by the engine (an `InputError`: a query no real name holds)."""
+
+    screened: int = 0
+    blocks: int = 0
+    reviews: int = 0
+    refused: int = 0
+
+    def add(self, decision: Decision) -> None:
+        self.screened += 1
+        self.blocks += decision is Decision.BLOCK
+        self.reviews += decision is Decision.REVIEW
+
+    def __iadd__(self, other: Tally) -> Tally:
+        self.screened += other.screened
+        self.blocks += other.blocks
+        self.reviews += other.reviews
+        self.refused += other.refused
+        return self
+
+    def line(self, label: str) -> str:
+        refused = f", {self.refused} refused" if self.refused else ""
+        blocks, reviews = rate(self.blocks, self.screened), rate(self.reviews, self.screened)
+        return (
+            f"{label}: {self.screened} screenings, {self.blocks} blocks ({blocks}), "
+            f"{self.reviews} reviews ({reviews}){refused}"
+        )
+
+
+def screen_clear(
+    engine: Engine,
+    queries: Iterable[str],
+    *,
+    kind: str,
+    as_of: date | str,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Tally, list[Result]]:
+    """Screen queries that should all be clear; returns the tally and the results that were not clear.
+    `progress` is called with the number screened so far, every 500 queries."""
+    tally, flagged = Tally(), []
+    for n, query in enumerate(queries, start=1):
+        try:
+            result = engine.screen(query, kind=kind, as_of=as_of)
+        except InputError:
+            tally.refused += 1
+            continue
+        tally.add(result.decision)
+        if result.decision is not Decision.CLEAR:
+            flagged.append(result)
+        if progress is not None and n % 500 == 0:
+            progress(n)
+    return tally, flagged
+
+
+def hit_line(hit: Hit, width: int = 160) -> str:
+    """One hit on one line: decision, entity, listed name matched (and the stretch of text), score, how."""
+    span = f" in text {hit.span[2]!r}" if hit.span else ""
+    why = " ".join(hit.explanation.split())
+    why = why if len(why) <= width else why[: width - 1] + "…"
+    return (
+        f"{hit.decision} {hit.entity.id} {hit.entity.name!r} via {hit.matched_name!r}{span} "
+        f"{hit.score:.3f} ({hit.by}): {why}"
+    )
+
+
+def read_column(path: Path, column: str) -> list[str]:
+    """One column of a CSV file with a header row, in file order (a yente fixture's `full_name`)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return [row[column] for row in csv.DictReader(f)]

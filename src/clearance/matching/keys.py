@@ -17,6 +17,7 @@ from functools import lru_cache
 from clearance.matching.normalise import number_value
 from clearance.matching.scorer import pieces
 from clearance.matching.tokens import (
+    MIN_SKELETON,
     VOWEL_FRAME_MIN,
     abjad,
     allowed_edits,
@@ -76,7 +77,7 @@ def joined_keys(tokens: Sequence[str]) -> set[str]:
 def _across_writing(piece: str, consonants: str, *, unvowelled: bool) -> set[str]:
     """Consonants meet the other kind of writing: vowelled words for a piece written without vowels,
     and back."""
-    if len(consonants) >= 2 and (unvowelled or len(piece) >= 4):
+    if len(consonants) >= MIN_SKELETON and (unvowelled or len(piece) >= 4):
         return {(VOWELLED if unvowelled else ABJAD) + consonants}
     return set()
 
@@ -97,7 +98,7 @@ def _frame_key(token: str) -> set[str]:
 
 def skeleton_key(piece: str) -> set[str]:
     sk = skeleton(piece)
-    return {(ABJAD if abjad(piece) else VOWELLED) + sk} if len(sk) >= 2 else set()
+    return {(ABJAD if abjad(piece) else VOWELLED) + sk} if len(sk) >= MIN_SKELETON else set()
 
 
 def _exact_keys(piece: str) -> set[str]:

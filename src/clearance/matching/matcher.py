@@ -16,6 +16,7 @@ from clearance.domain.enums import NameRules, NameType, QueryKind
 from clearance.domain.model import Entity, Identifier
 from clearance.limits import Deadline
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
+from clearance.matching.identifiers import find as find_identifiers
 from clearance.matching.index import Index
 from clearance.matching.lookup import IndexedName, Lookup
 from clearance.matching.normalise import NameForm, fold, has_han, name_form
@@ -109,13 +110,12 @@ class Matcher:
                 best[cand.entity.id] = Match.of_name(cand, cmp, why)
         return list(best.values())
 
-    def identifiers(self, query: str) -> Sequence[tuple[Entity, Identifier]]:
-        """Listed identifiers equal to the query (case and spaces and hyphens aside), when it looks like
-        one (a package id, ISIN, LEI, ticker, USCC: six or more letters, digits and . _ -)."""
-        text = query.strip()
-        if not _IDENTIFIER_LIKE.match(text):
-            return ()
-        return self.index.by_identifier(text)
+    def identifiers(self, query: str, *, given: bool = False) -> Sequence[tuple[Entity, Identifier]]:
+        """Listed identifiers the query names, case and spaces and hyphens aside: the whole query when it
+        looks like one (a package id, ISIN, LEI, ticker, USCC: six or more letters, digits and . _ -) or
+        is `given` as an identifier, and the value after a label ("IMO 9187629", "passport no. X"; see
+        `matching.identifiers`)."""
+        return find_identifiers(query, self.index.by_identifier, bare=None if given else _IDENTIFIER_LIKE)
 
     def forms(
         self, form: NameForm, *, kind: QueryKind = QueryKind.PARTY, deadline: Deadline | None = None

@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 
 from clearance.datasets.words import entries, words
 from clearance.matching.confusables import fold_look_alikes
-from clearance.matching.parts import SUN_ARTICLE, leading_titles, natural_order, numbers, particles
+from clearance.matching.parts import LINEAGE, SUN_ARTICLE, leading_titles, natural_order, numbers, particles
 
 GENERIC_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.3
@@ -41,6 +41,11 @@ _ZERO_WIDTH: dict[int, str | None] = dict.fromkeys(map(ord, "\u200b\u200c\u200d\
 _ZERO_WIDTH |= {ord("đ"): "dj", ord("Đ"): "Dj"}  # Serbo-Croatian: Đorđe is written Djordje in ASCII
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# pictographs, emoji, dingbats, arrows and other symbols (Unicode's So blocks), and emoji modifiers
+_SYMBOLS = re.compile(
+    "[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u2bff\u3297\u3299\ufe0f\u200d"
+    "\U0001f000-\U0001faff\U000e0020-\U000e007f]"
+)
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}|\b[a-z]\.(?=\s*[a-z]\.)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _POSSESSIVE = re.compile(r"(?<=[a-z])['\u2019]s\b")
@@ -133,6 +138,19 @@ def _greek(text: str) -> str:
     return re.sub("[οό][υύ]", lambda m: "ou", text)
 
 
+# Arabic, Hebrew, Syriac and Thaana: scripts that write a name's consonants, not its short vowels
+_ABJAD_SCRIPT = re.compile(
+    "[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u07bf\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+"
+)
+_VOWEL_LETTERS = str.maketrans(dict.fromkeys("aeiouAEIOU", None))
+
+
+def _consonants(m: re.Match[str]) -> str:
+    """A stretch of an abjad script in Latin letters without the vowels anyascii gives its long-vowel
+    letters (alef as "a"): ایران is "yrn", as محمد is "mhmd", so the scorer knows it by its letters."""
+    return f" {anyascii(m.group()).translate(_VOWEL_LETTERS)} "
+
+
 def to_latin(text: str) -> str:
     """Transliterate to ASCII: pinyin syllables for Chinese characters, anyascii for the rest."""
     if text.isascii():
@@ -141,6 +159,10 @@ def to_latin(text: str) -> str:
         text = _greek(text)
     if has_hangul(text):
         text = _syllables(text)
+    if _SYMBOLS.search(text):
+        text = _SYMBOLS.sub(" ", text)  # an emoji is no name: anyascii would spell it ":grinning:"
+    if _ABJAD_SCRIPT.search(text):
+        text = _ABJAD_SCRIPT.sub(_consonants, text)
     if not has_han(text):
         return anyascii(text)
     from pypinyin import lazy_pinyin  # imported on first use: it loads large dictionaries
@@ -291,7 +313,10 @@ def name_form(name: str) -> NameForm:
     return NameForm(
         original=name,
         tokens=tuple(tokens),
-        weights=tuple(TITLE_WEIGHT if i < titles else _weight(t) for i, t in enumerate(tokens)),
+        weights=tuple(
+            TITLE_WEIGHT if i < titles or (t in LINEAGE and 0 < i < len(tokens) - 1) else _weight(t)
+            for i, t in enumerate(tokens)
+        ),
         legal_forms=tuple(legal),
         han=_han_core(folded) if not folded.isascii() else "",
         hangul=has_hangul(name),

@@ -42,6 +42,7 @@ _TITLES = _by_first_word(entries("titles"))
 _ARTICLE = frozenset({"al", "el", "ul", "ol", "il"})
 # the article before a sun letter, written as that letter and a hyphen: "as-Sadr", "ad-Din", "ash-Shami"
 SUN_ARTICLE = re.compile(r"\b[aeu](t|th|d|dh|r|z|s|sh|n)-(?=\1)")
+LINEAGE = frozenset({"bin", "bint"})  # son of, daughter of: the forms below give them
 _SON = {"bin": "bin", "ibn": "bin", "ben": "bin", "ould": "bin", "bint": "bint", "binti": "bint"}
 _ABD = re.compile(r"^abd(?:u|e|o|ou|a)?(l|th|t|dh|d|r|z|sh|s|n)([a-z]{3,})$")
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
@@ -50,12 +51,15 @@ _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 
 
 def leading_titles(tokens: Sequence[str]) -> int:
-    """How many tokens at the start of a name are titles ("prof dr" -> 2), leaving at least one other."""
+    """How many tokens at the start of a name are titles ("prof dr" -> 2), each followed by a word, and
+    leaving at least one other."""
     i = 0
     while i < len(tokens) - 1:
         for form in _TITLES.get(tokens[i], ()):
-            if len(tokens) - i > len(form) and tuple(tokens[i : i + len(form)]) == form:
-                i += len(form)
+            end = i + len(form)
+            # a title stands before a word ("MS-13" is no Ms)
+            if end < len(tokens) and tuple(tokens[i:end]) == form and tokens[end].isalpha():
+                i = end
                 break
         else:
             break

@@ -314,6 +314,9 @@ class _Scan:
         return True
 
 
+MIN_IDENTIFIER = 6  # characters a word of free text needs to be looked up as an identifier, as a query does
+
+
 def scan(matcher: Matcher, text: str, *, deadline: Deadline | None = None) -> list[Match]:
     """Every listed name or identifier in `text`, each with its span; overlapping spans resolved (see
     `spans.best_spans`). Matches are in text order. Raises `QueryTimeout` once `deadline` has passed
@@ -329,7 +332,8 @@ def scan(matcher: Matcher, text: str, *, deadline: Deadline | None = None) -> li
         if deadline is not None and pos % 64 == 0:
             deadline.check()
         word = text[s:e]
-        for entity, ident in index.by_identifier(word):
+        # a short number in text (a field tag "20", a day) is no evidence of an identifier
+        for entity, ident in index.by_identifier(word) if e - s >= MIN_IDENTIFIER else ():
             why = f"identifier {ident.scheme} {ident.value} appears in the text"
             match = Match.of_identifier(entity, ident, why, (s, e, word))
             state.found.append(Found(2.0, s, e, s, e, match=match))

@@ -24,6 +24,7 @@ from operator import methodcaller
 from rapidfuzz.distance import OSA
 
 from clearance.datasets.words import entries
+from clearance.matching.everyday import EVERYDAY
 from clearance.matching.normalise import number_value
 
 
@@ -104,8 +105,13 @@ def skeleton(token: str) -> str:
     """Consonants only, without repeats: how abjad scripts (Arabic, Hebrew, Persian) write a name.
 
     Vowels, w and y (written as long vowels in Arabic) and a final h go; digraphs become one letter:
-    mohammed, muhammad, mhmd -> mhmd; youssef, ywsf -> sf; fatima, ftmh -> ftm."""
-    return _collapsed(_letters_of(token))
+    mohammed, muhammad, mhmd -> mhmd; youssef, ywsf -> sf; fatima, ftmh -> ftm. A final i or y stays,
+    as y: the Persian and Arabic ending -i (Mohammadi, mhmdy -> mhmdy) makes another name than Muhammad."""
+    return _collapsed(_letters_of(token)) + _final_y(token)
+
+
+def _final_y(token: str) -> str:
+    return "y" if len(token) >= 3 and token[-1] in "iy" else ""
 
 
 def _letters_of(token: str) -> str:
@@ -126,20 +132,15 @@ def _collapsed(letters: str) -> str:
 _letters = lru_cache(maxsize=65536)(_letters_of)
 
 
-@lru_cache(maxsize=65536)
-def _vowels(token: str) -> int:
-    return len(token) - len(token.translate(_NO_VOWELS))
-
-
 def run_skeleton(tokens: Sequence[str]) -> tuple[str, bool]:
     """`skeleton` and `_abjad` of tokens joined into one, from each token's remembered letters: runs of
     a query's words are nearly all new, the words are not. Where a digraph straddles two words, the
     joined string is worked out whole."""
     joined = "".join(tokens)
-    abjad = len(joined) >= 2 and sum(map(_vowels, tokens)) * 4 <= len(joined)
+    abjad = len(joined) >= 2 and _abjad_letters(joined)
     if any(a[-1] + b[0] in _DIGRAPHS for a, b in pairwise(tokens)):
-        return _collapsed(_letters_of(joined)), abjad
-    return _collapsed("".join(map(_letters, tokens))), abjad
+        return _collapsed(_letters_of(joined)) + _final_y(joined), abjad
+    return _collapsed("".join(map(_letters, tokens))) + _final_y(joined), abjad
 
 
 # Usual romanisation variants, one spelling each (applied in one pass, longest first).
@@ -198,7 +199,7 @@ def _gender_variant(a: str, b: str) -> bool:
     Same consonants, one name ending in the feminine -a or -e and the other not."""
     if a[-1] == b[-1] or not ({a[-1], b[-1]} & {"a", "e"}):
         return False
-    return skeleton(a) == skeleton(b)
+    return _collapsed(_letters(a)) == _collapsed(_letters(b))  # the consonants, a final i aside
 
 
 VOWEL_FRAME_MIN = 7
@@ -223,6 +224,7 @@ def is_initial(token: str) -> bool:
     return len(token) == 1 and not token.isdigit()
 
 
+SHORT_WORD = 6  # letters up to which a typo with an everyday word costs half as much again
 MAX_TYPO_LETTERS = 32  # longer words must be equal; the longest word of the real lists has 24 letters
 
 
@@ -244,15 +246,21 @@ def pair_edits(a: int, b: int) -> int:
     return 0 if max(a, b) > MAX_TYPO_LETTERS else allowed_edits(min(a, b))
 
 
-_NO_VOWELS: dict[int, None] = str.maketrans(dict.fromkeys("aeiou", None))
-
-
 @lru_cache(maxsize=262144)
 def abjad(token: str) -> bool:
-    """Written (almost) without vowel letters, as Arabic, Hebrew, Persian and Indic names come out of
-    transliteration: mhmd, mstfa, srma."""
-    vowels = len(token) - len(token.translate(_NO_VOWELS))
-    return len(token) >= 2 and vowels * 4 <= len(token)
+    """Written without vowel letters, as Arabic, Hebrew and Persian names come out of transliteration
+    (mhmd, ftmh, dvd): no a, e, i, o or u. A word with one is written with its vowels ("small", "when",
+    "march" are not mhmd)."""
+    return len(token) >= 2 and _abjad_letters(token)
+
+
+def _abjad_letters(text: str) -> bool:
+    return _AEIOU.isdisjoint(text)
+
+
+_AEIOU = frozenset("aeiou")
+MIN_SKELETON = 2  # consonants a skeleton needs to pair a word with one written without vowels
+MIN_ABJAD = 3  # letters of a query word written without vowels that pairs by its consonants ("hsn")
 
 
 # Korean surnames: the Revised Romanization that transliteration gives, and the spellings people use.
@@ -324,8 +332,8 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
     if typos and len(a) >= 4 and len(b) >= 4:
         if romanised(a) == romanised(b):
             return 0.9
-        if transliterated(a) == transliterated(b):
-            return LOOSE_VARIANT
+        if (person or min(len(a), len(b)) > 4) and transliterated(a) == transliterated(b):
+            return LOOSE_VARIANT  # not for four letters outside a person's name: gave ~ kave
     if person and not abjad(a) and not abjad(b) and _gender_variant(a, b):
         return 0.0
     if typos and len(a) == len(b) >= VOWEL_FRAME_MIN and vowel_frame(a) == vowel_frame(b):
@@ -339,11 +347,17 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
         # one vowel swapped for another in the same place is more often another name (Bayer / Bauer,
         # Patel / Patil) than a slip of the hand: it costs one and a half edits
         cost = edits + (0.5 if edits == 1 and len(a) == len(b) and _vowel_swap(a, b) else 0.0)
-        return 1.0 - cost / max(len(a), len(b))
-    # one side written without vowels (Arabic, Hebrew, Persian): compare consonants
-    vowelled = b if abjad(a) else a
-    if abjad(a) != abjad(b) and min(len(a), len(b)) >= 3 and len(vowelled) >= 4:
+        longer = max(len(a), len(b))
+        if longer <= SHORT_WORD and not person and (a in EVERYDAY or b in EVERYDAY):
+            # one letter more or less turns a short everyday word into another word (come, COMEC); a
+            # person's name has other parts to vouch for it
+            cost *= 1.5
+        return 1.0 - cost / longer
+    # the query written without vowels (Arabic, Hebrew, Persian script, transliterated): compare
+    # consonants. Only that way round: against a listed acronym or a listed name in Arabic script, an
+    # everyday word would meet its consonants ("course" ~ CRAS, "through" ~ TWRK)
+    if abjad(a) and not abjad(b) and len(a) >= MIN_ABJAD and len(b) >= 4:
         ka, kb = skeleton(a), skeleton(b)
-        if len(ka) >= 2 and ka == kb:
+        if len(ka) >= MIN_SKELETON and ka == kb:
             return 0.9
     return 0.0

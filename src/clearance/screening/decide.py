@@ -8,7 +8,9 @@ Per measure (see `domain.timeline` for states):
   not yet effective -> review; enjoined, revoked, superseded or not yet signed -> context, no effect;
 * an entity no built-in measure covers follows its list's rule: a sanctions list restricts all dealings,
   an export list exports; a listing outside its dates (an expired denial order) is context only;
-* a match below `ScorerConfig.strong`, or on a weak alias alone, never blocks: it asks for review.
+* a match below `ScorerConfig.strong`, or on a weak alias alone, never blocks: it asks for review;
+* secondary evidence (date of birth, countries, identifiers) moves the score first, and a different date
+  of birth keeps the hit from blocking (`screening.evidence`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from clearance.domain.model import Entity, ListInfo, Listing
 from clearance.domain.timeline import EntityState, entity_state
 from clearance.matching.config import ScorerConfig
 from clearance.matching.matcher import Match, MatchedBy
+from clearance.screening.evidence import NO_EVIDENCE, Evidence, weigh
 from clearance.screening.results import Hit, MeasureFinding
 from clearance.screening.validate import day_of
 
@@ -81,8 +84,13 @@ class Decider:
         self.config = config
         self.entities = {e.id: e for e in dataset.entities}
 
-    def hit(self, match: Match, *, as_of: date | datetime, activity: Activity) -> Hit:
-        """The match decided as of the date for the activity, with every measure's finding and reason."""
+    def hit(
+        self, match: Match, *, as_of: date | datetime, activity: Activity, evidence: Evidence = NO_EVIDENCE
+    ) -> Hit:
+        """The match decided as of the date for the activity, with every measure's finding and reason,
+        and the evidence weighed in."""
+        weighed = weigh(evidence, match, self.config)
+        match = weighed.match
         entity = match.entity
         findings = []
         for cov in entity.measures:
@@ -93,7 +101,9 @@ class Decider:
         lists = self.dataset.lists
         list_names = tuple(lists[lid].title if lid in lists else lid for lid in entity.lists)
         weak = match.by is MatchedBy.WEAK_ALIAS
-        strong = match.by is MatchedBy.IDENTIFIER or (not weak and match.score >= self.config.strong)
+        strong = match.by is MatchedBy.IDENTIFIER or (
+            not weak and match.score >= self.config.strong and not weighed.held_back
+        )
         if findings:
             decision = findings[0].effect
             reasons = [f.reason for f in findings]
@@ -103,14 +113,15 @@ class Decider:
         if decision is Decision.BLOCK and not strong:
             decision = Decision.REVIEW
             capped = "; the match is not strong enough to block on its own" + (
-                " (weak alias)" if weak else ""
+                " (weak alias)" if weak else " (a different date of birth)" if weighed.held_back else ""
             )
         path = (
             self.path(entity, findings[0].state.coverage.via, findings[0].state.coverage.basis)
             if findings
             else ()
         )
-        explanation = f"matched '{match.matched_name}' ({match.explanation}); " + "; ".join(reasons) + capped
+        said = "; ".join([f.text for f in weighed.findings] + reasons)
+        explanation = f"matched '{match.matched_name}' ({match.explanation}); {said}{capped}"
         return Hit(
             entity=entity,
             matched_name=match.matched_name,
@@ -122,6 +133,7 @@ class Decider:
             explanation=explanation,
             list_names=list_names,
             span=match.span,
+            evidence=weighed.findings,
         )
 
     def path(self, entity: Entity, via: Sequence[str], basis: Basis) -> tuple[dict[str, str], ...]:

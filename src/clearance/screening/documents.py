@@ -8,6 +8,7 @@ from typing import Any
 
 from clearance.domain.model import Entity, Measure
 from clearance.domain.timeline import state_on
+from clearance.screening.evidence import facts
 
 
 def measure_document(measure: Measure, as_of: date | datetime) -> dict[str, Any]:
@@ -32,8 +33,9 @@ def measure_document(measure: Measure, as_of: date | datetime) -> dict[str, Any]
 
 
 def entity_document(entity: Entity) -> dict[str, Any]:
-    """An entity as its sources give it: names, identifiers, countries, relations, the measures that
-    cover it with its own dates under them, its lists and notes."""
+    """An entity as its sources give it: names, identifiers, countries, dates and places of birth,
+    nationalities, relations, the measures that cover it with its own dates under them, its lists and
+    notes."""
     return {
         "id": entity.id,
         "kind": entity.kind,
@@ -45,6 +47,7 @@ def entity_document(entity: Entity) -> dict[str, Any]:
             {"scheme": i.scheme, "value": i.value, "citation": i.citation} for i in entity.identifiers
         ],
         "countries": list(entity.countries),
+        **facts(entity),
         "relations": [{"type": r.type, "target": r.target, "citation": r.citation} for r in entity.relations],
         "measures": [
             {

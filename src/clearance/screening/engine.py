@@ -9,6 +9,8 @@ process-wide, and two engines in one process are independent. How a match become
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from clearance.datasets.builtin import Dataset
@@ -17,10 +19,12 @@ from clearance.domain.model import Entity, Measure
 from clearance.errors import DataError, InputError
 from clearance.limits import Deadline
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
-from clearance.matching.matcher import Matcher
+from clearance.matching.identifiers import read
+from clearance.matching.matcher import Match, MatchedBy, Matcher
 from clearance.matching.scorer import Comparison
 from clearance.matching.text import scan
 from clearance.screening.decide import Decider
+from clearance.screening.evidence import Evidence
 from clearance.screening.results import Result
 from clearance.screening.validate import check_query, parse_as_of
 from clearance.version import __version__
@@ -75,15 +79,29 @@ class Engine:
         kind: str = QueryKind.PARTY,
         as_of: date | datetime | str | None = None,
         activity: str = Activity.ANY,
+        birth_date: str | date | None = None,
+        country: str | Sequence[str] | None = None,
+        identifier: str | Sequence[str] | None = None,
     ) -> Result:
         """Screen one query (a name, an app or package id, or free text with kind `text`) as of a date
         (default: today, UTC) for an activity. Raises `InputError` for an unknown kind or activity, an
         impossible date, or a query no real name holds (see `screening.validate`); `DataError` when the
         data has gaps and the policy refuses to screen on them (`datasets.policy`). With gaps and the
-        policy `review`, a result that would be clear is review; with any policy, it carries them."""
+        policy `review`, a result that would be clear is review; with any policy, it carries them.
+
+        A party (kind party, person or organization) may come with secondary evidence, weighed against
+        each hit (`screening.evidence`): `birth_date` (YYYY-MM-DD, YYYY-MM or YYYY), `country` (ISO
+        codes or English names: nationality, residence, incorporation) and `identifier` (any id, with
+        or without its label; an id equal to a listed one is a hit on its own)."""
         query_kind = parse(QueryKind, kind, "kind")
         the_activity = parse(Activity, activity, "activity")
         check_query(query, query_kind)
+        evidence = Evidence.of(birth_date=birth_date, country=country, identifier=identifier)
+        if evidence and query_kind in (QueryKind.TEXT, QueryKind.APP):
+            raise InputError(
+                "a date of birth, country or identifier is evidence about a party: use kind party, person "
+                f"or organization, not '{query_kind}'"
+            )
         gaps = self.dataset.warnings
         if gaps and self.dataset.on_stale is OnStale.REFUSE:
             raise DataError("refusing to screen (CLEARANCE_ON_STALE=refuse): " + "; ".join(gaps))
@@ -92,9 +110,9 @@ class Engine:
         if query_kind is QueryKind.TEXT:
             matches = scan(self.matcher, query, deadline=deadline)
         else:
-            matches = self.matcher.name(query, kind=query_kind, deadline=deadline)
+            matches = self._party(query, query_kind, evidence, deadline)
         hits = sorted(
-            [self._decider.hit(m, as_of=moment, activity=the_activity) for m in matches],
+            [self._decider.hit(m, as_of=moment, activity=the_activity, evidence=evidence) for m in matches],
             key=lambda h: (-h.decision.severity, -h.score, h.entity.id),
         )
         decision = hits[0].decision if hits else Decision.CLEAR  # the most severe comes first
@@ -115,7 +133,31 @@ class Engine:
             config=self.config,
             reasons=reasons if decision is not Decision.CLEAR else (),
             warnings=gaps,
+            evidence=evidence,
         )
+
+    def _party(
+        self, query: str, kind: QueryKind, evidence: Evidence, deadline: Deadline | None
+    ) -> list[Match]:
+        """The matches of a name or identifier, and of the identifiers given with it: an entity that
+        holds one of them is a hit even when the name does not match it."""
+        matches = self.matcher.name(query, kind=kind, deadline=deadline)
+        reading = read(query)
+        if reading is not None and reading.problem:  # a labelled id whose check fails: say so
+            matches = [
+                replace(m, explanation=f"{m.explanation}; {reading.problem}")
+                if m.by is MatchedBy.IDENTIFIER
+                else m
+                for m in matches
+            ]
+        found = {m.entity.id for m in matches}
+        for given in evidence.identifiers:
+            for entity, ident in self.matcher.identifiers(given, given=True):
+                if entity.id not in found and kind.admits(entity.kind):
+                    found.add(entity.id)
+                    why = f"identifier {ident.scheme} {ident.value}, given with the name, matches exactly"
+                    matches.append(Match.of_identifier(entity, ident, why))
+        return matches
 
     def prepare(self) -> None:
         """Build now what is otherwise built on first use: before forking workers, so that they share it,

@@ -16,6 +16,7 @@ from clearance.domain.model import Entity
 from clearance.domain.timeline import EntityState
 from clearance.matching.config import ScorerConfig
 from clearance.matching.matcher import MatchedBy
+from clearance.screening.evidence import NO_EVIDENCE, Evidence, Finding, facts
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,10 @@ class MeasureFinding:
 
 @dataclass(frozen=True)
 class Hit:
-    """A listed entity the query matched, decided: `score` in [0, 1], `path` the steps (from, relation,
-    to, to_name) from the entity to the one a measure names, `span` (start, end, text) for free text."""
+    """A listed entity the query matched, decided: `score` in [0, 1] (the name's score with the evidence
+    weighed in), `path` the steps (from, relation, to, to_name) from the entity to the one a measure
+    names, `span` (start, end, text) for free text, `evidence` what each piece of secondary evidence
+    did (`screening.evidence`)."""
 
     entity: Entity
     matched_name: str
@@ -66,6 +69,7 @@ class Hit:
     explanation: str
     list_names: tuple[str, ...]
     span: tuple[int, int, str] | None = None
+    evidence: tuple[Finding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -81,6 +85,8 @@ class Hit:
             "path": list(self.path),
             "explanation": self.explanation,
             "match": self.by,
+            "evidence": [f.to_dict() for f in self.evidence],
+            **facts(self.entity),
         }
         if self.span is not None:
             out["span"] = {"start": self.span[0], "end": self.span[1], "text": self.span[2]}
@@ -103,6 +109,7 @@ class Result:
     config: ScorerConfig
     reasons: tuple[str, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())  # gaps in the data it was decided on (datasets.policy)
+    evidence: Evidence = NO_EVIDENCE  # what was given besides the query (date of birth, countries, ids)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,4 +124,5 @@ class Result:
             "data_versions": dict(self.data_versions),
             "warnings": list(self.warnings),
             "thresholds": self.config.thresholds(),
+            "evidence": self.evidence.to_dict(),
         }

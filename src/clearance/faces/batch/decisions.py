@@ -9,6 +9,7 @@ needs a new cache."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +24,8 @@ from clearance.screening.results import Result
 # half a kilobyte); beyond, the older half is forgotten and those names are screened again when they recur.
 DECIDED_CACHE_SIZE = 250_000
 
-Key = tuple[str, str, Any, str]  # name, kind, date, activity
+Key = tuple[str, str, Any, str, tuple[str, ...]]  # name, kind, date, activity, evidence
+_PARTY_KINDS = ("party", "person", "organization")
 
 
 class Decided:
@@ -83,10 +85,20 @@ class DecisionCache:
         as_of = _value(fields, job.date_col, default_as_of)
         if isinstance(as_of, datetime | date):
             as_of = as_of.isoformat()
-        key = (name, kind, as_of, activity)
+        evidence = evidence_of(job, fields.get, kind)
+        key = (name, kind, as_of, activity, evidence)
         decided = self.recent.get(key)
         if decided is None:
-            result = self.engine.screen(name, kind=kind, as_of=as_of, activity=activity)
+            birth_date, country, identifier = (value or None for value in evidence)
+            result = self.engine.screen(
+                name,
+                kind=kind,
+                as_of=as_of,
+                activity=activity,
+                birth_date=birth_date,
+                country=country,
+                identifier=identifier,
+            )
             decided = Decided(_columns(result, versions=self._versions_json(result.data_versions)))
             self.recent.remember(key, decided)
         return decided
@@ -154,6 +166,27 @@ def _short(fields: dict[str, Any]) -> str:
     return text if len(text) <= 500 else text[:497] + "..."
 
 
+def evidence_of(job: BatchJob, get: Callable[[str], Any], kind: str) -> tuple[str, ...]:
+    """A row's secondary evidence as text (date of birth, countries, identifiers; "" when absent), from
+    `get`, which gives a column's value or None. A column taken by its default name is not read for a
+    row of another kind than a party, person or organization (an app's `country` is no evidence)."""
+    party = kind in _PARTY_KINDS
+    return tuple(_text(get(col)) if named or party else "" for col, named in job.evidence_cols())
+
+
+def _text(value: Any) -> str:
+    """A cell as text: a date in ISO form, a whole number without its ".0", a list joined with ';'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ";".join(_text(v) for v in value)
+    return str(value).strip()
+
+
 def _value(fields: dict[str, Any], col: str | None, default: Any) -> Any:
     if not col:
         return default
@@ -181,5 +214,6 @@ def _columns(result: Result, *, versions: str) -> tuple[Any, ...]:
         ";".join(best.entity.lists) if best else "",
         best.score if best else 0.0,
         measures,
+        ";".join(f"{f.about}:{f.outcome}" for f in best.evidence) if best else "",
         versions,
     )

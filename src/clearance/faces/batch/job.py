@@ -17,8 +17,12 @@ from clearance.screening.validate import parse_as_of
 FORMATS = ("csv", "jsonl", "parquet")
 OUTPUT_COLUMNS = (
     "row_id", "line", "name", "kind", "as_of", "activity", "decision", "hits", "best_entity_id",
-    "best_name", "best_matched_name", "best_lists", "score", "measures", "data_versions",
+    "best_name", "best_matched_name", "best_lists", "score", "measures", "evidence", "data_versions",
 )  # fmt: skip
+# the columns of secondary evidence about a row's party, read when the input has them (or named with
+# --birth-date-col, --country-col, --identifier-col): a date of birth, countries and identifiers (several
+# separated by ';'), see `screening.evidence`
+EVIDENCE_COLUMNS = ("birth_date", "country", "identifier")
 REJECT_COLUMNS = ("line", "row_id", "reason", "row")
 
 
@@ -35,6 +39,9 @@ class BatchJob:
     date_col: str | None = None
     id_col: str | None = None
     activity_col: str | None = None
+    birth_date_col: str | None = None  # None: "birth_date" when the input has it
+    country_col: str | None = None  # None: "country" when the input has it
+    identifier_col: str | None = None  # None: "identifier" when the input has it
     kind: str = "party"
     as_of: date | datetime | str | None = None
     activity: str = "any"
@@ -92,6 +99,14 @@ class BatchJob:
         given. A run fixes it when it starts, so that a run over midnight, or resumed, decides alike."""
         value = parse_as_of(None) if self.as_of in (None, "") else self.as_of
         return value.isoformat() if isinstance(value, date) else str(value).strip()
+
+    def evidence_cols(self) -> tuple[tuple[str, bool], ...]:
+        """The columns of secondary evidence (date of birth, countries, identifiers), each with whether
+        it was named (a column named must exist; one taken by its default name is read when present,
+        and only for rows of a party, person or organization)."""
+        named = (self.birth_date_col, self.country_col, self.identifier_col)
+        pairs = zip(named, EVIDENCE_COLUMNS, strict=True)
+        return tuple((col or default, col is not None) for col, default in pairs)
 
     def input_format(self) -> str:
         return self.fmt or _format_of(self.input)

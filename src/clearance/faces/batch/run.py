@@ -131,6 +131,8 @@ def check_columns(job: BatchJob) -> None:
     named = {
         "--name-col": job.name_col, "--id-col": job.id_col, "--date-col": job.date_col,
         "--kind-col": job.kind_col, "--activity-col": job.activity_col,
+        "--birth-date-col": job.birth_date_col, "--country-col": job.country_col,
+        "--identifier-col": job.identifier_col,
     }  # fmt: skip
     for option, column in named.items():
         if column and column not in columns:

@@ -15,6 +15,7 @@ from clearance.faces.batch.decisions import (
     Decided,
     DecisionCache,
     Key,
+    evidence_of,
     internal_reason,
     reject_of,
     row_id_of,
@@ -131,6 +132,7 @@ class _CsvColumns:
     kind: int | None
     date: int | None
     activity: int | None
+    evidence: tuple[tuple[str, int | None], ...]  # each evidence column and where it is
     row_id: int | None
     job: BatchJob
     default_as_of: Any
@@ -140,12 +142,15 @@ class _CsvColumns:
         where = {column: i for i, column in enumerate(header)}
         if job.name_col not in where or (job.id_col and job.id_col not in where):
             return None  # the general path says what is wrong
+        if any(named and col not in where for col, named in job.evidence_cols()):
+            return None
         return cls(
             width=len(header),
             name=where[job.name_col],
             kind=where.get(job.kind_col or ""),
             date=where.get(job.date_col or ""),
             activity=where.get(job.activity_col or ""),
+            evidence=tuple((col, where.get(col)) for col, _ in job.evidence_cols()),
             row_id=where[job.id_col] if job.id_col else None,
             job=job,
             default_as_of=default_as_of,
@@ -156,11 +161,14 @@ class _CsvColumns:
         if len(values) != self.width:
             return None
         job = self.job
+        kind = (values[self.kind] if self.kind is not None else "") or job.kind
+        cells = {col: values[i] for col, i in self.evidence if i is not None}
         key = (
             values[self.name],
-            (values[self.kind] if self.kind is not None else "") or job.kind,
+            kind,
             (values[self.date] if self.date is not None else "") or self.default_as_of,
             (values[self.activity] if self.activity is not None else "") or job.activity,
+            evidence_of(job, cells.get, kind),
         )
         decided = decisions.get(key)
         if decided is None:

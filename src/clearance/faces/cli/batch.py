@@ -40,6 +40,27 @@ def batch(
         str | None, typer.Option(help="A column with each row's own id (default: line).")
     ] = None,
     activity_col: Annotated[str | None, typer.Option(help="A column with each row's activity.")] = None,
+    birth_date_col: Annotated[
+        str | None,
+        typer.Option(
+            help="A column with the party's date of birth (YYYY-MM-DD, YYYY-MM or YYYY); default: "
+            "birth_date, when the input has it."
+        ),
+    ] = None,
+    country_col: Annotated[
+        str | None,
+        typer.Option(
+            help="A column with the party's countries (ISO codes or English names, several separated by "
+            "';'); default: country, when the input has it."
+        ),
+    ] = None,
+    identifier_col: Annotated[
+        str | None,
+        typer.Option(
+            help="A column with the party's identifiers, with or without their label (several separated "
+            "by ';'); default: identifier, when the input has it."
+        ),
+    ] = None,
     kind: Annotated[
         str, typer.Option(help=f"The kind of rows without a kind column: {', '.join(QueryKind)}.")
     ] = QueryKind.PARTY,
@@ -82,10 +103,12 @@ def batch(
     """Screen a file of parties: one decision record per row, bad rows to a rejects file.
 
     Each record has the row's id, its decision, the best hit, the score, the measures and their states,
-    and the data versions; each reject its line and reason. Every row read is decided or rejected, and
-    the summary says so (rows read = decisions + rejects). Exit 0 when every row is clear, 1 when any
-    needs review or is blocked, 2 on a usage or input error or when no row could be screened, 3 when a
-    row failed by a fault of clearance's own (it is rejected, every other row is written)."""
+    the data versions and what the row's evidence did (columns birth_date, country, identifier, when the
+    input has them: agrees, close, differs, not_listed); each reject its line and reason. Every row read
+    is decided or rejected, and the summary says so (rows read = decisions + rejects). Exit 0 when every
+    row is clear, 1 when any needs review or is blocked, 2 on a usage or input error or when no row
+    could be screened, 3 when a row failed by a fault of clearance's own (it is rejected, every other
+    row is written)."""
     try:
         config = ScorerConfig(review=review, strong=strong)
         day = day_of(parse_as_of(lists_as_of)) if lists_as_of else None
@@ -99,6 +122,9 @@ def batch(
         date_col=date_col,
         id_col=id_col,
         activity_col=activity_col,
+        birth_date_col=birth_date_col,
+        country_col=country_col,
+        identifier_col=identifier_col,
         kind=kind,
         as_of=as_of,
         activity=activity,

@@ -43,6 +43,11 @@ def print_result(result: Result) -> None:
         (result.decision.upper(), COLOURS[result.decision]),
         f"  {result.query!r} ({result.kind}, activity {result.activity}, as of {result.as_of.isoformat()})",
     )
+    given = result.evidence.to_dict()
+    if result.evidence:
+        shown = [f"born {given['birth_date']}"] if given["birth_date"] else []
+        shown += [f"country {c}" for c in given["countries"]] + [f"id {i}" for i in given["identifiers"]]
+        line("  with " + ", ".join(shown))
     if not result.hits:
         line("  no listed name or identifier matches")
         return
@@ -78,8 +83,16 @@ def print_measures(docs: list[dict[str, Any]]) -> None:
 
 
 def print_entity(doc: dict[str, Any]) -> None:
-    """An entity document: its names, identifiers, relations, measures and notes, one per line."""
+    """An entity document: its names, identifiers, dates and places of birth, nationalities, relations,
+    measures and notes, one per line."""
     line((str(doc["name"]), "bold"), f" ({doc['id']}, {doc['kind']})")
+    for key, label in (
+        ("dates_of_birth", "date of birth"),
+        ("places_of_birth", "place of birth"),
+        ("nationalities", "nationality"),
+    ):
+        for value in doc.get(key, ()):
+            line(f"  {label}: {value}")
     for key in ("names", "identifiers", "relations", "measures"):
         for item in doc[key]:
             line(f"  {key[:-1]}: " + ", ".join(f"{k}={v}" for k, v in item.items() if v))

@@ -35,13 +35,46 @@ def screen(
     review: Review = 0.80,
     strong: Strong = 0.90,
     lists_as_of: ListsAsOf = None,
+    birth_date: Annotated[
+        str | None,
+        typer.Option(
+            "--birth-date",
+            help="The party's date of birth, YYYY-MM-DD, YYYY-MM or YYYY: one a listed date agrees with "
+            "raises a hit's score; every listed one more than a year away lowers it and keeps it from "
+            "blocking (review).",
+        ),
+    ] = None,
+    country: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--country",
+            help="A country of the party (nationality, residence, incorporation), an ISO code or English "
+            "name; repeatable. One the list gives raises a hit's score, one it does not lowers it a little.",
+        ),
+    ] = None,
+    identifier: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--id",
+            help="An identifier of the party, with or without its label ('IMO 9187629', 'passport no. "
+            "X'); repeatable. One equal to a listed identifier is a hit that blocks on its own.",
+        ),
+    ] = None,
 ) -> None:
     """Screen one query: clear, review or block, with each hit's measures and their state on the date.
 
     Exit 0 when clear, 1 on review or block, 2 on a usage or input error."""
     try:
         engine = common.engine(review=review, strong=strong, lists_as_of=lists_as_of)
-        result = engine.screen(query, kind=kind, as_of=as_of, activity=activity)
+        result = engine.screen(
+            query,
+            kind=kind,
+            as_of=as_of,
+            activity=activity,
+            birth_date=birth_date,
+            country=country,
+            identifier=identifier,
+        )
     except ClearanceError as exc:
         common.fail(str(exc))
     for warning in result.warnings:  # gaps in the data (datasets.policy): said, never silent

@@ -1,0 +1,73 @@
+"""Write src/clearance/datasets/words/everyday_words.txt: the everyday words of English, French, Spanish and
+German, from the word frequencies of the `wordfreq` package (a dev dependency: the product reads the file,
+never wordfreq).
+
+    .venv/bin/python tools/everyday_words.py
+
+An everyday word is one of letters only, of two letters or more, at least `MIN_ZIPF` on wordfreq's Zipf
+scale (about once in 300,000 words) in one of the four languages, that a spelling dictionary of those
+languages writes in lower case (Debian's wamerican, wfrench, wngerman and wspanish, needed only to run
+this tool): names are capitalised there (Taliban, Putin) or absent (Hamas, Huawei). No name of one word
+in the built-in dataset (`datasets/data/entities.yaml`: SMIC, DJI) is an everyday word.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from wordfreq import top_n_list, zipf_frequency
+
+LANGUAGES = ("en", "fr", "es", "de")
+MIN_ZIPF = 3.5
+# Debian's spelling dictionaries (apt-get install wamerican wfrench wngerman wspanish), read only here
+DICTIONARIES = tuple(
+    Path("/usr/share/dict") / name for name in ("american-english", "french", "ngerman", "spanish")
+)
+DATASETS = Path(__file__).resolve().parent.parent / "src" / "clearance" / "datasets"
+OUT = DATASETS / "words" / "everyday_words.txt"
+BUILTIN = DATASETS / "data" / "entities.yaml"
+
+
+def _builtin_words() -> set[str]:
+    """The names of one word in the built-in dataset: names we cover on purpose ("SMIC" is also French
+    for the minimum wage) are never everyday words."""
+    text = BUILTIN.read_text(encoding="utf-8")
+    names = (re.split(r"[^a-z0-9]+", name.lower()) for name in re.findall(r"name: \"?([^\",}]+)", text))
+    return {words[0] for words in (list(filter(None, n)) for n in names) if len(words) == 1}
+
+
+def _dictionary_words() -> set[str]:
+    """The words the spelling dictionaries write in lower case: common words, where a proper noun
+    is capitalised (Taliban, Putin, Atlantic) and a brand absent (Hamas, Huawei)."""
+    found: set[str] = set()
+    for path in DICTIONARIES:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line and line.islower() and line.isascii() and line.isalpha():
+                found.add(line)
+    return found
+
+
+def main() -> None:
+    candidates: set[str] = set()
+    for lang in LANGUAGES:
+        for word in top_n_list(lang, 100_000):
+            if zipf_frequency(word, lang) < MIN_ZIPF:
+                break
+            if word.isascii() and word.isalpha() and len(word) >= 2:
+                candidates.add(word)
+    covered = _builtin_words()
+    common = _dictionary_words()
+    everyday = sorted(w for w in candidates if w in common and w not in covered)
+    header = (
+        "# Everyday words of English, French, Spanish and German: a listed name matched only through such\n"
+        "# words is weak evidence (matching/everyday.py). Made by tools/everyday_words.py from wordfreq's\n"
+        f"# frequencies (Zipf >= {MIN_ZIPF} in one language) and the spelling dictionaries of those\n"
+        "# languages (words they write in lower case: not names). Do not edit by hand: run the tool.\n"
+    )
+    OUT.write_text(header + "\n".join(everyday) + "\n", encoding="utf-8")
+    print(f"{len(everyday):,} everyday words (of {len(candidates):,} frequent ones) written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
