@@ -9,6 +9,8 @@ Sections, each printing its figures, the command that reproduces them, the lists
 - news (quality_words.py): news articles as free text; hits only on parties they name. --news DIR.
 - un (quality_un.py): yente's UN benchmark (tests/data/yente_un_benchmark): recall of 683 UN-listed
   names, some mangled, and the alert rate on 2,000 innocents, beside a rapidfuzz baseline.
+- kinds: tests/data/name_kinds.csv, our labelled pairs per kind of variation (titles, particles, comma
+  order, transliteration, typos, everyday words ...), with precision, recall and F1 overall and by kind.
 - pairs: the labelled sets in tests/data against the built-in data: name_pairs.csv (pairs of names,
   same party or not, scored with `compare`) and screening_cases.csv (queries with the entity each must
   hit or none). The figures quoted in the README, a calibration table (share of true matches per score
@@ -30,9 +32,9 @@ from quality_common import TEST_DATA, heading, say
 from clearance import Engine, load_dataset
 from clearance.datasets.policy import DataPolicy
 from clearance.domain.enums import OnStale
-from clearance.faces.evaluation import calibration, pairs, report, screening
+from clearance.faces.evaluation import calibration, f1, kinds, pairs, report, screening
 
-SECTIONS = ("words", "news", "un", "pairs")
+SECTIONS = ("words", "news", "un", "pairs", "kinds")
 
 
 def run_pairs(errors: bool) -> list[str]:
@@ -56,6 +58,25 @@ def run_pairs(errors: bool) -> list[str]:
     return out + (perr + serr if errors else [])
 
 
+def run_kinds(errors: bool) -> list[str]:
+    engine = Engine(load_dataset(home=TEST_DATA / "no-home", policy=DataPolicy(on_stale=OnStale.WARN)))
+    overall, by_category, wrong = kinds(engine, TEST_DATA / "name_kinds.csv")
+    out = [
+        heading(
+            "name kinds: our labelled pairs, a set per kind of variation (tests/data/name_kinds.csv)",
+            ".venv/bin/python benchmarks/quality.py --only kinds --errors",
+            "none (pairs scored with compare, by the rules of the listed side's kind)",
+        ),
+        report("all kinds", overall) + f", F1 {f1(overall):.3f}",
+        *(
+            f"  {category}: {sum(c.values())} cases, {c['tp'] + c['tn']} right; missed matches "
+            f"{c['fn']} of {c['tp'] + c['fn']}, false matches {c['fp']} of {c['fp'] + c['tn']}"
+            for category, c in sorted(by_category.items())
+        ),
+    ]
+    return out + (wrong if errors else [])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -75,6 +96,7 @@ def main() -> None:
         "news": lambda: quality_words.run_news(args.news),
         "un": lambda: quality_un.run(args.errors),
         "pairs": lambda: run_pairs(args.errors),
+        "kinds": lambda: run_kinds(args.errors),
     }
     for section in SECTIONS:
         if section in chosen:

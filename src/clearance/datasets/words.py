@@ -25,6 +25,7 @@ LISTS = (
     "stopwords",
     "titles",
     "everyday_words",
+    "places",
 )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from clearance.domain.enums import Decision
+from clearance.domain.enums import Decision, Kind, NameRules
 from clearance.errors import InputError
 from clearance.screening.engine import Engine
 from clearance.screening.results import Hit, Result
@@ -38,6 +38,33 @@ def pairs(engine: Engine, path: Path) -> tuple[Counter[str], list[str], list[tup
                     f"{cmp.explanation}"
                 )
     return counts, errors, scored
+
+
+def kinds(engine: Engine, path: Path) -> tuple[Counter[str], dict[str, Counter[str]], list[str]]:
+    """Score each row of a name-kinds set (left, right, kind, expect, category: tests/data/name_kinds.csv)
+    with the rules of the listed side's kind; count outcomes overall and by category."""
+    overall: Counter[str] = Counter()
+    by_category: dict[str, Counter[str]] = {}
+    errors = []
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            kind = Kind(row["kind"]) if row["kind"] in Kind.__members__.values() else Kind.ORGANIZATION
+            cmp = engine.matcher.compare(row["left"], row["right"], rules=NameRules.of(kind))
+            truth = row["expect"] == "match"
+            outcome = ("t" if cmp.match == truth else "f") + ("p" if cmp.match else "n")
+            overall[outcome] += 1
+            by_category.setdefault(row["category"], Counter())[outcome] += 1
+            if cmp.match != truth:
+                errors.append(
+                    f"{outcome.upper()} [{row['category']}] {row['left']!r} / {row['right']!r} ({kind}): "
+                    f"{cmp.explanation}"
+                )
+    return overall, by_category, errors
+
+
+def f1(c: Counter[str]) -> float:
+    precision, recall = precision_recall(c)
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def screening(engine: Engine, path: Path) -> tuple[Counter[str], list[str]]:

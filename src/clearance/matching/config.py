@@ -24,7 +24,8 @@ class ScorerConfig:
     conflict: factor applied when each name has a word the other lacks (two different things, not one
         inside the other).
     crossed: the most a person's name scores when it names father and son the other way round ("Ahmad
-        bin Hasan" ~ "Hasan bin Ahmad"): below `review` by default.
+        bin Hasan" ~ "Hasan bin Ahmad") or its parts in another order ("Kim Un Jong" ~ "Kim Jong Un"):
+        below `review` by default.
     middle_weight: share of its weight a person's middle name or patronymic keeps (they are often left
         out). Word weights (generic words, initials, stopwords) belong to the words themselves and live
         in `matching.normalise`.

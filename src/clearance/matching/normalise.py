@@ -48,6 +48,8 @@ _SYMBOLS = re.compile(
 )
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}|\b[a-z]\.(?=\s*[a-z]\.)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# where letters meet digits inside a word, but not an ordinal's ending ("21st", "8th")
+_LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])(?!(?:st|nd|rd|th)\b)")
 _POSSESSIVE = re.compile(r"(?<=[a-z])['\u2019]s\b")
 
 # Legal forms (datasets/words/legal_forms_*.txt): the first list may stand anywhere in a name; the second
@@ -205,6 +207,7 @@ def _tokens(folded: str) -> list[str]:
     if "-" in latin:
         latin = SUN_ARTICLE.sub("al ", latin)  # "as-Sadr" is al-Sadr
     latin = latin.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("`", "")
+    latin = _LETTERS_DIGITS.sub(" ", latin)  # "VALFAJR2", "SOURCE1HERBS": a number inside a word
     return [_ABBREVIATIONS.get(t, t) for t in _NON_ALNUM.split(latin) if t]
 
 
@@ -234,12 +237,17 @@ _ANYWHERE_BY_FIRST = _by_first(LEGAL_ANYWHERE)
 _EDGE_BY_FIRST = _by_first(LEGAL_EDGE)
 _EDGE_BY_LAST = {k: v for k, v in _by_first(tuple(f[::-1] for f in LEGAL_EDGE)).items()}
 _LEGAL_FIRST = frozenset(_ANYWHERE_BY_FIRST) | frozenset(_EDGE_BY_FIRST)
+_LEGAL_WORDS = frozenset(word for form in LEGAL_ANYWHERE + LEGAL_EDGE for word in form)
 
 
 def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Remove legal forms: anywhere for unambiguous ones, at the edges for the rest."""
     found: list[str] = []
     out: list[str] = []
+    if len(tokens) > 1 and tokens[-1] not in _LEGAL_WORDS:
+        fixed = legal_typo(tokens[-1])  # "Joint Stock Compnay" is "joint stock company"
+        if fixed is not None:
+            tokens = [*tokens[:-1], fixed]
     i = 0
     while i < len(tokens):
         for form in _ANYWHERE_BY_FIRST.get(tokens[i], ()):
@@ -250,8 +258,6 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
         else:
             out.append(tokens[i])
             i += 1
-    if len(out) > 1 and legal_typo(out[-1]):
-        found.append(out.pop())
     changed = True
     while changed and len(out) > 1:
         changed = False
@@ -282,15 +288,15 @@ for _form in sorted(
     _LONG_LEGAL[_form[0]] = (*_LONG_LEGAL.get(_form[0], ()), _form)
 
 
-def legal_typo(token: str) -> bool:
-    """A misspelt long legal form at the end of a name ("Corporaton", "Incorproated"): within one edit
-    of a form of up to nine letters, two from ten."""
-    forms = _LONG_LEGAL.get(token[:1], ()) if 7 <= len(token) <= 24 else ()
+def legal_typo(token: str) -> str | None:
+    """The long legal form a word misspells ("Corporaton", "Limted", "Compnay", "Aktiengeselschaft"), or
+    None: within one edit of a form of up to nine letters, two from ten."""
+    forms = _LONG_LEGAL.get(token[:1], ()) if 6 <= len(token) <= 24 else ()
     for form in forms:
         budget = 1 if len(form) <= 9 else 2
         if abs(len(form) - len(token)) <= budget and OSA.distance(token, form, score_cutoff=budget) <= budget:
-            return True
-    return False
+            return form
+    return None
 
 
 def _weight(token: str) -> float:

@@ -5,7 +5,7 @@ Each step works on the tokens `matching.normalise` makes, the same way for a lis
 the candidate index and the scorer see one form:
 
 * **Comma order.** Lists write persons "SURNAME, Given Middle" (OFAC, the UN); people write "Given Middle
-  Surname". A name with one comma, one to three words before it and one to four after it, none of them a
+  Surname". A name with one comma, one to five words before it and one to four after it, none of them a
   legal form ("ACME, INC." stays as it is), is read in the natural order, so that the scorer's roles
   (first given name, middle names, family name last) hold for both.
 * **Titles** ("Mr", "Dr", "Sheikh", "Mullah", "General": `datasets/words/titles.txt`) at the start of a
@@ -15,7 +15,8 @@ the candidate index and the scorer see one form:
   inside a name, ould) and bint (binti). "Abdul", "Abdel", "Abdur" are abd + al ("Abdul Rahman" ~
   "Abd al-Rahman"). Particles weigh 0.1 (`datasets/words/stopwords.txt`); the scorer keeps the order
   around bin: "Ahmad bin Hasan" is Ahmad, son of Hasan, not Hasan, son of Ahmad.
-* **Numbers in two words**: "twenty one", "fourty-four" are 21 and 44.
+* **Numbers in words**: "twenty one", "fourty-four", "thirtynine" are 21, 44 and 39; a final I, V or X
+  after a word is a numeral ("ARGO I" is Argo 1).
 
 Sources: the comma order is how the OFAC SDN and UN consolidated lists write persons (../shared/data);
 the particles and their sun-letter assimilation follow the usual romanisations of Arabic (the article
@@ -39,15 +40,18 @@ def _by_first_word(forms: Sequence[tuple[str, ...]]) -> dict[str, tuple[tuple[st
 
 _TITLES = _by_first_word(entries("titles"))
 
-_ARTICLE = frozenset({"al", "el", "ul", "ol", "il"})
+_ARTICLE = frozenset({"al", "el", "ul"})
 # the article before a sun letter, written as that letter and a hyphen: "as-Sadr", "ad-Din", "ash-Shami"
 SUN_ARTICLE = re.compile(r"\b[aeu](t|th|d|dh|r|z|s|sh|n)-(?=\1)")
 LINEAGE = frozenset({"bin", "bint"})  # son of, daughter of: the forms below give them
 _SON = {"bin": "bin", "ibn": "bin", "ben": "bin", "ould": "bin", "bint": "bint", "binti": "bint"}
 _ABD = re.compile(r"^abd(?:u|e|o|ou|a)?(l|th|t|dh|d|r|z|sh|s|n)([a-z]{3,})$")
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}  # fmt: skip
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+# numbers by their words (datasets/words/number_words.txt): tens and units that make one number together
+_VALUES = {word: int(entry[0]) for entry in entries("number_words") for word in entry[1:]}
+_TENS = {word: value for word, value in _VALUES.items() if value in range(20, 100, 10)}
+_UNITS = {w: v for w, v in _VALUES.items() if 1 <= v <= 9 and w.strip("ivx")}  # Roman numerals aside
+_JOINED_NUMBER = re.compile(f"^({'|'.join(_TENS)})({'|'.join(_UNITS)})$")
+_TRAILING_ROMAN = {"i": "1", "v": "5", "x": "10"}  # "ARGO I", "SEA STAR V": a final one-letter numeral
 
 
 def leading_titles(tokens: Sequence[str]) -> int:
@@ -96,28 +100,28 @@ def _abd_rest(letter: str, rest: str) -> bool:
 
 
 def numbers(tokens: list[str]) -> list[str]:
-    """Tens and units written as two words become one number: ["fourty", "four"] -> ["44"]."""
-    if not any(t in _TENS for t in tokens):
-        return tokens
+    """Numbers written in words made one token: tens and units in two words or one ("twenty one",
+    "fourty-four", "thirtynine" -> "21", "44", "39"); a final I, V or X after a word ("ARGO I" ->
+    "argo 1"), where elsewhere a one-letter word is an initial."""
     out: list[str] = []
     tens = 0  # the value of the previous token when it was a tens word not yet joined to units
     for token in tokens:
         if tens and token in _UNITS:
             out[-1] = str(tens + _UNITS[token])
             tens = 0
-        else:
-            tens = _TENS.get(token, 0)
-            out.append(_TENS_NUMBER.get(token, token))
+            continue
+        tens = _TENS.get(token, 0)
+        joined = _JOINED_NUMBER.match(token) if len(token) > 6 else None
+        out.append(str(_TENS[joined.group(1)] + _UNITS[joined.group(2)]) if joined else token)
+    if len(out) > 1 and out[-1] in _TRAILING_ROMAN and len(out[-2]) > 1:
+        out[-1] = _TRAILING_ROMAN[out[-1]]
     return out
-
-
-_TENS_NUMBER = {"fourty": "40"}  # a usual misspelling, read as the number it means
 
 
 def natural_order(family: list[str], given: list[str], *, legal_first: frozenset[str]) -> list[str] | None:
     """The tokens of "SURNAME, Given Middle" in the natural order, "Given Middle SURNAME", from the
     tokens before and after the name's one comma; None when the comma is not a person's (see the
     module's docstring). `legal_first`: the first words of legal forms ("ACME, INC." stays)."""
-    if not 1 <= len(family) <= 3 or not 1 <= len(given) <= 4 or given[0] in legal_first:
+    if not 1 <= len(family) <= 5 or not 1 <= len(given) <= 4 or given[0] in legal_first:
         return None
     return given + family

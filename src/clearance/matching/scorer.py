@@ -49,10 +49,16 @@ from rapidfuzz.fuzz import ratio
 
 from clearance.domain.enums import NameRules
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
-from clearance.matching.everyday import EVERYDAY_EVIDENCE, evidence
-from clearance.matching.normalise import INITIAL_WEIGHT, STOPWORD_WEIGHT, NameForm, name_form, number_value
-from clearance.matching.parts import LINEAGE
-from clearance.matching.tokens import is_initial, rules_for, token_similarity
+from clearance.matching.guards import acronym_unwritten, evidence, lineage_crossed, reordered, words_in_common
+from clearance.matching.normalise import (
+    GENERIC_WEIGHT,
+    INITIAL_WEIGHT,
+    STOPWORD_WEIGHT,
+    NameForm,
+    name_form,
+)
+from clearance.matching.places import PLACES
+from clearance.matching.tokens import rules_for, token_similarity
 
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
@@ -165,19 +171,24 @@ def position_weights(
     whole word's for a one-letter word. The index bounds names with the same weights."""
     if rules is not NameRules.PERSON:
         # outside a person's name a one-letter word is part of the name ("G-People", "B-Work"), not an
-        # initial standing for another word: it weighs as a word
-        if INITIAL_WEIGHT in form.weights:
-            return tuple(
-                1.0 if w == INITIAL_WEIGHT and len(t) == 1 else w
-                for t, w in zip(form.tokens, form.weights, strict=True)
-            )
-        return form.weights
+        # initial standing for another word: it weighs as a word; a place weighs as a generic word
+        return _other_weights(form)
     first = form.titles  # titles come before the first given name and take no role
     if len(form.tokens) - first < 3:
         return form.weights
     last = len(form.weights) - 1
     middle = config.middle_weight
     return tuple(w * middle if first < i < last else w for i, w in enumerate(form.weights))
+
+
+@lru_cache(maxsize=65536)
+def _other_weights(form: NameForm) -> tuple[float, ...]:
+    if INITIAL_WEIGHT not in form.weights and PLACES.isdisjoint(form.tokens):
+        return form.weights
+    return tuple(
+        1.0 if w == INITIAL_WEIGHT and len(t) == 1 else min(w, GENERIC_WEIGHT) if t in PLACES else w
+        for t, w in zip(form.tokens, form.weights, strict=True)
+    )
 
 
 def _coverage(form: NameForm, matched: dict[int, float], *, rules: NameRules, config: ScorerConfig) -> float:
@@ -190,81 +201,6 @@ def _coverage(form: NameForm, matched: dict[int, float], *, rules: NameRules, co
 
 def _leftover(form: NameForm, matched: dict[int, float]) -> bool:
     return any(i not in matched and w > STOPWORD_WEIGHT for i, w in enumerate(form.weights))
-
-
-def _evidence(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> float:
-    """How many words' worth of evidence the pairs hold (`matching.everyday`): each pair is worth the
-    less of its two sides, or a whole word when the query writes it as a name (capitalised, in a query
-    that has lower-case letters: "Siemens", not "siemens" or "SIEMENS"); a legal form on both sides
-    ("Siemens AG" ~ "SIEMENS AG") is worth half a word; the name written exactly as listed, a whole."""
-    if left.original.strip() == right.original.strip():
-        return 1.0  # written exactly as the list writes it ("CRYSTAL", "B.O.T.H.")
-    total = EVERYDAY_EVIDENCE if left.legal_forms and right.legal_forms else 0.0
-    cased = any(c.islower() for c in left.original)
-    for li, ri, _ in pairs:
-        sides = []
-        for form, positions in ((left, li), (right, ri)):
-            piece = "".join(form.tokens[i] for i in positions)
-            if positions[0] < form.titles:  # a title is a word ("General Electric"), nothing more
-                sides.append(EVERYDAY_EVIDENCE)
-                continue
-            weight = max(form.weights[i] for i in positions)
-            sides.append(evidence(piece, weight, stopword_weight=STOPWORD_WEIGHT))
-        word = left.tokens[li[0]]
-        if cased and sides[0] == EVERYDAY_EVIDENCE and word.capitalize() in left.original:
-            sides = [1.0]  # written as a name: Siemens, Volvo, Fortuna
-        total += min(sides)
-        if total >= 1.0:
-            break
-    return total
-
-
-def _words_in_common(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool:
-    """Whether the pairs hold evidence of the same name: a pair of words, not an initial on either side;
-    and a name that is only numbers ("20", "13") pairs only with the same numbers, whole."""
-    if left.tokens == right.tokens:
-        return True  # the same name, whatever its words ("B R C S.A.")
-    left_numbers, right_numbers = _numbers(left), _numbers(right)
-    if left_numbers is not None or right_numbers is not None:
-        return left_numbers == right_numbers
-    return any(not _initial(left, li) and not _initial(right, ri) for li, ri, _ in pairs)
-
-
-ACRONYM_LETTERS = 4  # a listed name of one word this short is an acronym ("LET", "DIO", "SMIC")
-
-
-def _acronym_unwritten(query: NameForm, listed: NameForm) -> bool:
-    """A listed acronym is written in capitals or as a name: "let" in a memo is not LET (Lashkar-e-
-    Tayyiba), "DJI" and "Eni" are DJI and ENI. Only a query with lower-case letters says so; in one
-    written all in capitals (a SWIFT message, a list), every word may be an acronym."""
-    if len(listed.tokens) != 1 or listed.han or query.original.strip() == listed.original.strip():
-        return False
-    word = listed.tokens[0]
-    if len(word) > ACRONYM_LETTERS or not word.isalpha():
-        return False
-    text = query.original
-    written = (word.upper(), word.capitalize())  # "DJI", "Eni": written as a name
-    return any(c.islower() for c in text) and not any(w in text for w in written)
-
-
-def _initial(form: NameForm, positions: tuple[int, ...]) -> bool:
-    return len(positions) == 1 and is_initial(form.tokens[positions[0]])
-
-
-def _numbers(form: NameForm) -> tuple[str | None, ...] | None:
-    """The values of a name made only of numbers, or None."""
-    values = tuple(number_value(t) for t in form.tokens)
-    return values if None not in values else None
-
-
-def _lineage_crossed(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool:
-    """Both names say whose son or daughter the person is, and a word before "bin" in one pairs with a
-    word after it in the other: the names of father and son are swapped."""
-    lb = next((i for i, t in enumerate(left.tokens) if t in LINEAGE), None)
-    rb = next((i for i, t in enumerate(right.tokens) if t in LINEAGE), None)
-    if lb is None or rb is None:
-        return False
-    return any((li[0] < lb) != (ri[0] < rb) for li, ri, _ in pairs if li[0] != lb and ri[0] != rb)
 
 
 def _han_similarity(left: NameForm, right: NameForm) -> float | None:
@@ -287,7 +223,7 @@ def compare_forms(
     pairs = align(left, right, rules=rules, pairs=tried)
     if rules is NameRules.CRAFT and min(len(left.tokens), len(right.tokens)) == 1:
         pairs = [p for p in pairs if p[2] >= 1.0]  # "gold" is not the vessel GILDA: one word, exactly
-    if not _words_in_common(left, right, pairs) or _acronym_unwritten(left, right):
+    if not words_in_common(left, right, pairs) or acronym_unwritten(left, right):
         pairs = []  # initials alone ("J S" ~ John Smith), or a number within a name ("13" ~ "MS-13")
     matched_left: dict[int, float] = {}
     matched_right: dict[int, float] = {}
@@ -296,7 +232,7 @@ def compare_forms(
             matched_left[i] = sim
         for i in ri:
             matched_right[i] = sim
-    weight = _evidence(left, right, pairs)
+    weight = evidence(left, right, pairs)
     low, high = sorted(
         (
             _coverage(left, matched_left, rules=rules, config=config),
@@ -309,8 +245,10 @@ def compare_forms(
         score = min(score, min(sim for _, _, sim in pairs))
     if weight < 1.0:
         score *= weight  # only everyday words in common: "day" is not DAY COMPANY (`matching.everyday`)
-    if rules is NameRules.PERSON and _lineage_crossed(left, right, pairs):
-        score = min(score, config.crossed)  # Ahmad bin Hasan is not Hasan bin Ahmad
+    if rules is NameRules.PERSON and (lineage_crossed(left, right, pairs) or reordered(left, right, pairs)):
+        score = min(
+            score, config.crossed
+        )  # Ahmad bin Hasan is not Hasan bin Ahmad, Kim Un Jong not Kim Jong Un
     if _leftover(left, matched_left) and _leftover(right, matched_right):
         score *= config.conflict  # each name has a word the other lacks: two different things
     han = _han_similarity(left, right)

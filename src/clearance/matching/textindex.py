@@ -117,9 +117,8 @@ class Readings:
         found = self.legal.get(word)
         if found is None:
             tokens = tokenize(word)
-            found = self.legal[word] = bool(tokens) and (
-                all(t in _LEGAL_WORDS for t in tokens) or (len(tokens) == 1 and legal_typo(tokens[0]))
-            )
+            misspelt = len(tokens) == 1 and legal_typo(tokens[0]) is not None
+            found = self.legal[word] = bool(tokens) and (all(t in _LEGAL_WORDS for t in tokens) or misspelt)
         return found
 
     def at(self, pos: int, words: list[str]) -> list[Reading]:

@@ -26,6 +26,7 @@ from rapidfuzz.distance import OSA
 from clearance.datasets.words import entries
 from clearance.matching.everyday import EVERYDAY
 from clearance.matching.normalise import number_value
+from clearance.matching.places import PLACES
 
 
 class Rules(IntFlag):
@@ -194,12 +195,18 @@ def transliterated(token: str) -> str:
 
 
 def _gender_variant(a: str, b: str) -> bool:
-    """Maria / Mario, Daniel / Daniela, Michel / Michelle, Pavel / Pavla: different people, not typos.
-
-    Same consonants, one name ending in the feminine -a or -e and the other not."""
+    """Maria / Mario, Daniel / Daniela, Michel / Michelle, Alexandr / Alexandra: different people, not
+    typos. The same name but for its ending: a feminine -a or -e, added or in place of another vowel
+    (a doubled last consonant aside). Letters moved inside the name are a typo (Syawal / Syawla)."""
     if a[-1] == b[-1] or not ({a[-1], b[-1]} & {"a", "e"}):
         return False
-    return _collapsed(_letters(a)) == _collapsed(_letters(b))  # the consonants, a final i aside
+    return _stem(a) == _stem(b)
+
+
+def _stem(name: str) -> str:
+    """A given name without its final vowel and with its last consonant once: michelle, michel -> michel."""
+    stem = name[:-1] if name[-1] in "aeio" else name
+    return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
 
 
 VOWEL_FRAME_MIN = 7
@@ -319,6 +326,8 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
         and korean_key(a) == korean_key(b)
     ):
         return 0.9
+    if a in PLACES and b in PLACES:
+        return 0.0  # two places: Iran is not Iraq
     na, nb = number_value(a), number_value(b)
     if na is not None or nb is not None:
         return 1.0 if na == nb else 0.0
@@ -343,10 +352,15 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
             return 1.0 - 0.75 * diffs / len(a)
     budget = pair_edits(len(a), len(b)) if typos else 0
     edits = OSA.distance(a, b, score_cutoff=budget) if budget else budget + 1
-    if edits <= budget and a[0] == b[0]:
+    if edits <= budget and (a[0] == b[0] or (a[0] == b[1] and a[1] == b[0])):  # Faiz ~ Afiz too
         # one vowel swapped for another in the same place is more often another name (Bayer / Bauer,
-        # Patel / Patil) than a slip of the hand: it costs one and a half edits
-        cost = edits + (0.5 if edits == 1 and len(a) == len(b) and _vowel_swap(a, b) else 0.0)
+        # Patel / Patil) than a slip of the hand: it costs one and a half edits; two letters swapped less
+        cost = float(edits)
+        if edits == 1 and len(a) == len(b):
+            if _vowel_swap(a, b):
+                cost = 1.5
+            elif sorted(a) == sorted(b):
+                cost = 0.75  # two letters swapped, the commonest slip of the hand, keeps every letter
         longer = max(len(a), len(b))
         if longer <= SHORT_WORD and not person and (a in EVERYDAY or b in EVERYDAY):
             # one letter more or less turns a short everyday word into another word (come, COMEC); a

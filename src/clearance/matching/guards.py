@@ -1,0 +1,120 @@
+"""What keeps a name's score from saying more than the names do: the checks `scorer.compare_forms` makes
+once the words of two names are paired. Each can only lower a score (so the candidate index, which
+bounds scores from above, stays exact):
+
+* evidence: only everyday words in common is half a word's worth (`matching.everyday`);
+* words in common: initials alone, or a number inside a name, are no evidence ("J S", "13" ~ MS-13);
+* an acronym written in lower case is a word ("let" is not LET);
+* a person's name in another order ("Kim Un Jong" ~ "Kim Jong Un"), or father and son swapped around
+  bin ("Ahmad bin Hasan" ~ "Hasan bin Ahmad"), is another person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from clearance.matching.everyday import EVERYDAY_EVIDENCE
+from clearance.matching.everyday import evidence as piece_evidence
+from clearance.matching.normalise import STOPWORD_WEIGHT, NameForm, number_value
+from clearance.matching.parts import LINEAGE
+from clearance.matching.tokens import is_initial
+
+Aligned = tuple[tuple[int, ...], tuple[int, ...], float]  # positions on the left, on the right, similarity
+
+
+def evidence(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> float:
+    """How many words' worth of evidence the pairs hold (`matching.everyday`): each pair is worth the
+    less of its two sides, or a whole word when the query writes it as a name (capitalised, in a query
+    that has lower-case letters: "Siemens", not "siemens" or "SIEMENS"); a legal form on both sides
+    ("Siemens AG" ~ "SIEMENS AG") is worth half a word; the name written exactly as listed, a whole."""
+    if left.original.strip() == right.original.strip():
+        return 1.0  # written exactly as the list writes it ("CRYSTAL", "B.O.T.H.")
+    total = EVERYDAY_EVIDENCE if left.legal_forms and right.legal_forms else 0.0
+    cased = any(c.islower() for c in left.original)
+    for li, ri, _ in pairs:
+        sides = []
+        for form, positions in ((left, li), (right, ri)):
+            piece = "".join(form.tokens[i] for i in positions)
+            if positions[0] < form.titles:  # a title is a word ("General Electric"), nothing more
+                sides.append(EVERYDAY_EVIDENCE)
+                continue
+            weight = max(form.weights[i] for i in positions)
+            sides.append(piece_evidence(piece, weight, stopword_weight=STOPWORD_WEIGHT))
+        word = left.tokens[li[0]]
+        if cased and sides[0] == EVERYDAY_EVIDENCE and word.capitalize() in left.original:
+            sides = [1.0]  # written as a name: Siemens, Volvo, Fortuna
+        total += min(sides)
+        if total >= 1.0:
+            break
+    return total
+
+
+def words_in_common(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool:
+    """Whether the pairs hold evidence of the same name: a pair of words, not an initial on either side;
+    and a name that is only numbers ("20", "13") pairs only with the same numbers, whole."""
+    if left.tokens == right.tokens:
+        return True  # the same name, whatever its words ("B R C S.A.")
+    left_numbers, right_numbers = _numbers(left), _numbers(right)
+    if left_numbers is not None or right_numbers is not None:
+        return left_numbers == right_numbers
+    return any(not _initial(left, li) and not _initial(right, ri) for li, ri, _ in pairs)
+
+
+ACRONYM_LETTERS = 4  # a listed name of one word this short is an acronym ("LET", "DIO", "SMIC")
+
+
+def acronym_unwritten(query: NameForm, listed: NameForm) -> bool:
+    """A listed acronym is written in capitals or as a name: "let" in a memo is not LET (Lashkar-e-
+    Tayyiba), "DJI" and "Eni" are DJI and ENI. Only a query with lower-case letters says so; in one
+    written all in capitals (a SWIFT message, a list), every word may be an acronym."""
+    if len(listed.tokens) != 1 or listed.han or query.original.strip() == listed.original.strip():
+        return False
+    word = listed.tokens[0]
+    if len(word) > ACRONYM_LETTERS or not word.isalpha():
+        return False
+    text = query.original
+    written = (word.upper(), word.capitalize())  # "DJI", "Eni": written as a name
+    return any(c.islower() for c in text) and not any(w in text for w in written)
+
+
+def _initial(form: NameForm, positions: tuple[int, ...]) -> bool:
+    return len(positions) == 1 and is_initial(form.tokens[positions[0]])
+
+
+def _numbers(form: NameForm) -> tuple[str | None, ...] | None:
+    """The values of a name made only of numbers, or None."""
+    values = tuple(number_value(t) for t in form.tokens)
+    return values if None not in values else None
+
+
+def reordered(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool:
+    """Three or more words of a person's name paired in another order than the list's, other than the
+    family name moved from the end to the front or back ("Kim Jong Un" ~ "Jong Un Kim" is one person;
+    "Kim Un Jong", "Hamad Khalifa al-Thani" ~ "Khalifa Hamad al-Thani" are others): the order of the
+    paired words, by their place in the query, must be the list's order turned round, at most once."""
+    order = sorted(
+        (li[0], ri[0])
+        for li, ri, _ in pairs
+        if len(li) == 1
+        and len(ri) == 1
+        and left.weights[li[0]] > STOPWORD_WEIGHT
+        and right.weights[ri[0]] > STOPWORD_WEIGHT
+        and li[0] >= left.titles
+        and ri[0] >= right.titles
+    )
+    if len(order) < 3:
+        return False
+    seq = [r for _, r in order]
+    descents = sum(b < a for a, b in pairwise(seq))
+    return descents > 1 or (descents == 1 and seq[-1] > seq[0])
+
+
+def lineage_crossed(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool:
+    """Both names say whose son or daughter the person is, and a word before "bin" in one pairs with a
+    word after it in the other: the names of father and son are swapped."""
+    lb = next((i for i, t in enumerate(left.tokens) if t in LINEAGE), None)
+    rb = next((i for i, t in enumerate(right.tokens) if t in LINEAGE), None)
+    if lb is None or rb is None:
+        return False
+    return any((li[0] < lb) != (ri[0] < rb) for li, ri, _ in pairs if li[0] != lb and ri[0] != rb)
