@@ -89,3 +89,15 @@ def test_letters_swapped_are_a_typo_not_another_name(query: str, listed: str) ->
 )
 def test_feminine_and_masculine_given_names_stay_apart(query: str, listed: str) -> None:
     assert compare(query, listed, rules=PERSON).score < 0.80
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("QQ Purse", "QQ Wallet"), ("WPS Bureau", "WPS Office"), ("WeChat Payment", "WeChat Pay")],
+)
+def test_a_spun_synonym_of_a_generic_word_is_reviewed_never_blocked(query: str, listed: str) -> None:
+    assert 0.80 <= compare(query, listed, rules=OTHER).score < 0.90
+
+
+def test_a_synonym_alone_is_nothing() -> None:
+    assert compare("Purse", "QQ Wallet", rules=OTHER).score < 0.80

@@ -26,6 +26,7 @@ LISTS = (
     "titles",
     "everyday_words",
     "places",
+    "synonyms",
 )
 
 

@@ -27,6 +27,7 @@ from clearance.matching.tokens import (
     romanised,
     run_skeleton,
     skeleton,
+    synonym_group,
     transliterated,
     vowel_frame,
 )
@@ -52,8 +53,10 @@ def _deletions(token: str, depth: int) -> set[str]:
 # Keys are plain strings for a token's own spelling, its romanised spelling and its deletion neighbourhood
 # (one namespace: a romanised spelling is just another spelling), and prefixed by a character no token
 # holds for the rest: "\x01" given-name group, "\x02" number, "\x03" Korean syllable, "\x04"/"\x05"
-# consonant skeleton of a word written without / with vowels, "\x06" vowel frame (vowels blanked).
+# consonant skeleton of a word written without / with vowels, "\x06" vowel frame (vowels blanked),
+# "\x07" synonym group.
 _GROUP, _NUMBER, _KOREAN, ABJAD, VOWELLED, _FRAME = "\x01", "\x02", "\x03", "\x04", "\x05", "\x06"
+_SYNONYM = "\x07"  # synonym group of a generic word of product names
 
 
 @lru_cache(maxsize=65536)
@@ -110,6 +113,9 @@ def _exact_keys(piece: str) -> set[str]:
     number = number_value(piece)
     if number is not None:
         keys.add(_NUMBER + number)
+    synonyms = synonym_group(piece)
+    if synonyms is not None:
+        keys.add(f"{_SYNONYM}{synonyms}")
     return keys
 
 

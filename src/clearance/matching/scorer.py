@@ -58,7 +58,7 @@ from clearance.matching.normalise import (
     name_form,
 )
 from clearance.matching.places import PLACES
-from clearance.matching.tokens import rules_for, token_similarity
+from clearance.matching.tokens import SYNONYM, rules_for, token_similarity
 
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
@@ -249,6 +249,8 @@ def compare_forms(
         score = min(
             score, config.crossed
         )  # Ahmad bin Hasan is not Hasan bin Ahmad, Kim Un Jong not Kim Jong Un
+    if any(sim == SYNONYM for _, _, sim in pairs):
+        score = min(score, config.strong - 0.01)  # a synonym supports a match, it never blocks one
     if _leftover(left, matched_left) and _leftover(right, matched_right):
         score *= config.conflict  # each name has a word the other lacks: two different things
     han = _han_similarity(left, right)

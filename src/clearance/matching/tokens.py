@@ -83,6 +83,14 @@ def _given_name_index() -> dict[str, int]:
 
 
 _GIVEN = _given_name_index()
+# generic words of product names and their spun synonyms (datasets/words/synonyms.txt): wallet ~ purse
+_SYNONYMS = {word: i for i, group in enumerate(entries("synonyms")) for word in group}
+SYNONYM = 0.8  # a synonym supports a match; a match that needs one is reviewed, not blocked
+
+
+def synonym_group(token: str) -> int | None:
+    """The synonym group of a generic word of product names (wallet and purse share one), or None."""
+    return _SYNONYMS.get(token)
 
 
 def given_group(token: str) -> int | None:
@@ -334,6 +342,9 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
     ga, gb = _GIVEN.get(a), _GIVEN.get(b)
     if ga is not None and ga == gb:
         return 0.95
+    sa = _SYNONYMS.get(a)
+    if sa is not None and sa == _SYNONYMS.get(b):
+        return SYNONYM
     if person and (len(a) == 1 or len(b) == 1):
         return 0.9 if a[0] == b[0] else 0.0  # an initial stands for the name it begins
     if rules & _HAN:
