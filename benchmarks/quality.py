@@ -11,6 +11,7 @@ Sections, each printing its figures, the command that reproduces them, the lists
   names, some mangled, and the alert rate on 2,000 innocents, beside a rapidfuzz baseline.
 - kinds: tests/data/name_kinds.csv, our labelled pairs per kind of variation (titles, particles, comma
   order, transliteration, typos, everyday words ...), with precision, recall and F1 overall and by kind.
+- scores (quality_scores.py): what a score means against every list: the share of right hits per band.
 - pairs: the labelled sets in tests/data against the built-in data: name_pairs.csv (pairs of names,
   same party or not, scored with `compare`) and screening_cases.csv (queries with the entity each must
   hit or none). The figures quoted in the README, a calibration table (share of true matches per score
@@ -25,6 +26,7 @@ import argparse
 import time
 from pathlib import Path
 
+import quality_scores
 import quality_un
 import quality_words
 from quality_common import TEST_DATA, heading, say
@@ -34,7 +36,7 @@ from clearance.datasets.policy import DataPolicy
 from clearance.domain.enums import OnStale
 from clearance.faces.evaluation import calibration, f1, kinds, pairs, report, screening
 
-SECTIONS = ("words", "news", "un", "pairs", "kinds")
+SECTIONS = ("words", "news", "un", "pairs", "kinds", "scores")
 
 
 def run_pairs(errors: bool) -> list[str]:
@@ -97,6 +99,7 @@ def main() -> None:
         "un": lambda: quality_un.run(args.errors),
         "pairs": lambda: run_pairs(args.errors),
         "kinds": lambda: run_kinds(args.errors),
+        "scores": quality_scores.run,
     }
     for section in SECTIONS:
         if section in chosen:

@@ -14,6 +14,7 @@ in the built-in dataset (`datasets/data/entities.yaml`: SMIC, DJI) is an everyda
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from wordfreq import top_n_list, zipf_frequency
@@ -37,14 +38,20 @@ def _builtin_words() -> set[str]:
     return {words[0] for words in (list(filter(None, n)) for n in names) if len(words) == 1}
 
 
+def _plain(word: str) -> str:
+    """Without accents, as clearance compares names: única -> unica."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def _dictionary_words() -> set[str]:
     """The words the spelling dictionaries write in lower case: common words, where a proper noun
     is capitalised (Taliban, Putin, Atlantic) and a brand absent (Hamas, Huawei)."""
     found: set[str] = set()
     for path in DICTIONARIES:
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line and line.islower() and line.isascii() and line.isalpha():
-                found.add(line)
+            word = _plain(line)
+            if word and line.islower() and word.isascii() and word.isalpha():
+                found.add(word)
     return found
 
 
@@ -54,8 +61,9 @@ def main() -> None:
         for word in top_n_list(lang, 100_000):
             if zipf_frequency(word, lang) < MIN_ZIPF:
                 break
-            if word.isascii() and word.isalpha() and len(word) >= 2:
-                candidates.add(word)
+            plain = _plain(word)
+            if plain.isascii() and plain.isalpha() and len(plain) >= 2:
+                candidates.add(plain)
     covered = _builtin_words()
     common = _dictionary_words()
     everyday = sorted(w for w in candidates if w in common and w not in covered)

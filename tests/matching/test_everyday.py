@@ -78,6 +78,6 @@ def test_the_persian_ending_makes_another_name() -> None:
 
 
 def test_a_vessel_of_one_word_needs_that_word_exactly() -> None:
-    assert compare("Gilda", "GILDA", rules=CRAFT).score == 1.0
+    assert 0.80 <= compare("Gilda", "GILDA", rules=CRAFT).score < 0.90  # its IMO number blocks, not its name
     assert compare("Gilde", "GILDA", rules=CRAFT).score < 0.80
     assert compare("Shahid Beheshty", "SHAHID BEHESHTI", rules=CRAFT).score >= 0.80

@@ -5,6 +5,8 @@ bounds scores from above, stays exact):
 * evidence: only everyday words in common is half a word's worth (`matching.everyday`);
 * words in common: initials alone, or a number inside a name, are no evidence ("J S", "13" ~ MS-13);
 * an acronym written in lower case is a word ("let" is not LET);
+* a query word without vowels pairs by its consonants only when the query is written in an abjad
+  script (محمد ~ Mohammed): typed in Latin letters it is an acronym ("cnn", "nyc", "mrs");
 * a person's name in another order ("Kim Un Jong" ~ "Kim Jong Un"), or father and son swapped around
   bin ("Ahmad bin Hasan" ~ "Hasan bin Ahmad"), is another person.
 """
@@ -14,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from clearance.matching.everyday import EVERYDAY_EVIDENCE
+from clearance.matching.everyday import EVERYDAY, EVERYDAY_EVIDENCE
 from clearance.matching.everyday import evidence as piece_evidence
 from clearance.matching.normalise import STOPWORD_WEIGHT, NameForm, number_value
 from clearance.matching.parts import LINEAGE
-from clearance.matching.tokens import is_initial
+from clearance.matching.tokens import abjad, given_group, is_initial
 
 Aligned = tuple[tuple[int, ...], tuple[int, ...], float]  # positions on the left, on the right, similarity
 
@@ -64,18 +66,25 @@ def words_in_common(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -
 ACRONYM_LETTERS = 4  # a listed name of one word this short is an acronym ("LET", "DIO", "SMIC")
 
 
-def acronym_unwritten(query: NameForm, listed: NameForm) -> bool:
-    """A listed acronym is written in capitals or as a name: "let" in a memo is not LET (Lashkar-e-
-    Tayyiba), "DJI" and "Eni" are DJI and ENI. Only a query with lower-case letters says so; in one
-    written all in capitals (a SWIFT message, a list), every word may be an acronym."""
+def acronym_unwritten(query: NameForm, listed: NameForm, *, letters: int = ACRONYM_LETTERS) -> bool:
+    """A listed acronym that is also an everyday word is written in capitals or as a name: "let" in a
+    memo is not LET (Lashkar-e-Tayyiba), "LET" and "Eni" are; "qq" is QQ however written. Only a query
+    with lower-case letters says so; in one written all in capitals (a SWIFT message, a list), every
+    word may be an acronym."""
     if len(listed.tokens) != 1 or listed.han or query.original.strip() == listed.original.strip():
         return False
     word = listed.tokens[0]
-    if len(word) > ACRONYM_LETTERS or not word.isalpha():
+    if len(word) > letters or not word.isalpha() or word not in EVERYDAY:
         return False
     text = query.original
     written = (word.upper(), word.capitalize())  # "DJI", "Eni": written as a name
     return any(c.islower() for c in text) and not any(w in text for w in written)
+
+
+def consonants_only(query: NameForm, pair: Aligned) -> bool:
+    """Whether a pair holds a query word without vowels paired with another word by its consonants."""
+    li, _, similarity = pair
+    return similarity < 1.0 and abjad("".join(query.tokens[i] for i in li))
 
 
 def _initial(form: NameForm, positions: tuple[int, ...]) -> bool:
@@ -118,3 +127,25 @@ def lineage_crossed(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -
     if lb is None or rb is None:
         return False
     return any((li[0] < lb) != (ri[0] < rb) for li, ri, _ in pairs if li[0] != lb and ri[0] != rb)
+
+
+WEAK_WORD_LETTERS = 5  # a one-word weak alias this short is an acronym (QQ, DJI, CNOOC); longer, a name
+
+
+def specific_weak_alias(form: NameForm) -> bool:
+    """Whether a weak alias says enough to be matched when it is the whole query (the only way a weak
+    alias matches). Lists mark as weak the broad or generic names of an entry (OFAC's "weak aka"); two
+    words ("ABU HAMZA") or an acronym ("DJI", "SMIC", "CNOOC") say enough, and must then be written as
+    such (`guards.acronym_unwritten`); one everyday word ("SAID", "MAJOR"), a given name or a single name
+    ("JOHN", "GEORGE", "MUSLIM") or a word and a letter ("DON T") do not."""
+    words = [t for t in form.tokens if len(t) > 1]
+    if len(words) != len(form.tokens):
+        return False
+    if len(words) >= 2:
+        return True
+    return (
+        bool(words)
+        and len(words[0]) <= WEAK_WORD_LETTERS
+        and words[0] not in EVERYDAY
+        and given_group(words[0]) is None
+    )

@@ -35,29 +35,16 @@ from clearance.domain.enums import Kind, NameRules, NameType
 from clearance.domain.model import Entity, Identifier
 from clearance.matching.bounds import FlatNames, initial_positions, letter_positions
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
-from clearance.matching.everyday import EVERYDAY
+from clearance.matching.guards import specific_weak_alias
 from clearance.matching.keys import identifier_key, runs
 from clearance.matching.lookup import IndexedName, Lookup
 from clearance.matching.normalise import NameForm, name_form
 from clearance.matching.scorer import position_weights
-from clearance.matching.tokens import given_group, is_initial
+from clearance.matching.tokens import is_initial
 from clearance.matching.vocabulary import CACHE_SIZE, Vocabulary
 from clearance.perf import Recent, paused_gc
 
 SMALL_GATHER = 48  # up to this many names gathered, the name-side bound loops; beyond, it is vectorised
-
-
-def specific_weak_alias(form: NameForm) -> bool:
-    """Whether a weak alias says enough to be matched when it is the whole query (the only way a weak
-    alias matches). Lists mark as weak the broad or generic names of an entry (OFAC's "weak aka"); two
-    words ("ABU HAMZA") or an acronym ("DJI", "SMIC") say enough, one everyday word ("SAID", "MAJOR"), a
-    given name alone ("JOHN") or a word and a letter ("DON T") do not."""
-    words = [t for t in form.tokens if len(t) > 1]
-    if len(words) != len(form.tokens):
-        return False
-    if len(words) >= 2:
-        return True
-    return bool(words) and words[0] not in EVERYDAY and given_group(words[0]) is None
 
 
 class Index:

@@ -16,6 +16,7 @@ from clearance.domain.enums import NameRules, NameType, QueryKind
 from clearance.domain.model import Entity, Identifier
 from clearance.limits import Deadline
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
+from clearance.matching.guards import WEAK_WORD_LETTERS, acronym_unwritten
 from clearance.matching.identifiers import find as find_identifiers
 from clearance.matching.index import Index
 from clearance.matching.lookup import IndexedName, Lookup
@@ -157,7 +158,9 @@ class Matcher:
             if not kind.admits(cand.entity.kind):
                 continue
             if cand.name.type == NameType.WEAK:
-                if form.compact == cand.form.compact:
+                if form.compact == cand.form.compact and not acronym_unwritten(
+                    form, cand.form, letters=WEAK_WORD_LETTERS
+                ):
                     out.append((cand, compare_forms(form, cand.form, config=config)))
                 continue
             rules = NameRules.of(cand.entity.kind)

@@ -99,6 +99,7 @@ class NameForm:
     legal_forms: tuple[str, ...]
     han: str  # the Chinese characters of the name, simplified, legal forms removed ("" when it has none)
     hangul: bool = False  # written in Korean script: its romanisation differs from the usual spellings
+    abjad: bool = False  # written in Arabic or Hebrew script: its words come without vowels (`to_latin`)
     titles: int = 0  # how many tokens at the start are titles ("mr", "sheikh": `matching.parts`)
 
     @property
@@ -326,6 +327,7 @@ def name_form(name: str) -> NameForm:
         legal_forms=tuple(legal),
         han=_han_core(folded) if not folded.isascii() else "",
         hangul=has_hangul(name),
+        abjad=not folded.isascii() and _ABJAD_SCRIPT.search(folded) is not None,
         titles=titles,
     )
 

@@ -49,7 +49,14 @@ from rapidfuzz.fuzz import ratio
 
 from clearance.domain.enums import NameRules
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
-from clearance.matching.guards import acronym_unwritten, evidence, lineage_crossed, reordered, words_in_common
+from clearance.matching.guards import (
+    acronym_unwritten,
+    consonants_only,
+    evidence,
+    lineage_crossed,
+    reordered,
+    words_in_common,
+)
 from clearance.matching.normalise import (
     GENERIC_WEIGHT,
     INITIAL_WEIGHT,
@@ -221,10 +228,17 @@ def compare_forms(
     """Compare two normalised names (the query on the left); `tried`: the pairs of pieces worth trying
     (see `align`)."""
     pairs = align(left, right, rules=rules, pairs=tried)
-    if rules is NameRules.CRAFT and min(len(left.tokens), len(right.tokens)) == 1:
+    one_word_craft = rules is NameRules.CRAFT and min(len(left.tokens), len(right.tokens)) == 1
+    if one_word_craft:
         pairs = [p for p in pairs if p[2] >= 1.0]  # "gold" is not the vessel GILDA: one word, exactly
-    if not words_in_common(left, right, pairs) or acronym_unwritten(left, right):
-        pairs = []  # initials alone ("J S" ~ John Smith), or a number within a name ("13" ~ "MS-13")
+    if not left.abjad:
+        pairs = [p for p in pairs if not consonants_only(left, p)]  # "cnn" ~ Quan You: an acronym
+    dropped = []
+    if pairs and acronym_unwritten(left, right):
+        pairs, dropped = [], ["a short name listed as an acronym, written here in lower case: a word"]
+    elif pairs and not words_in_common(left, right, pairs):
+        # initials alone ("J S" ~ John Smith), or a number within a name ("13" ~ "MS-13")
+        pairs, dropped = [], ["initials or numbers alone are no evidence of a name"]
     matched_left: dict[int, float] = {}
     matched_right: dict[int, float] = {}
     for li, ri, sim in pairs:
@@ -232,7 +246,6 @@ def compare_forms(
             matched_left[i] = sim
         for i in ri:
             matched_right[i] = sim
-    weight = evidence(left, right, pairs)
     low, high = sorted(
         (
             _coverage(left, matched_left, rules=rules, config=config),
@@ -243,14 +256,8 @@ def compare_forms(
     if rules is NameRules.PERSON and pairs:
         # a person's name is as good as its weakest part: Hans Moller is not Hans Muller
         score = min(score, min(sim for _, _, sim in pairs))
-    if weight < 1.0:
-        score *= weight  # only everyday words in common: "day" is not DAY COMPANY (`matching.everyday`)
-    if rules is NameRules.PERSON and (lineage_crossed(left, right, pairs) or reordered(left, right, pairs)):
-        score = min(
-            score, config.crossed
-        )  # Ahmad bin Hasan is not Hasan bin Ahmad, Kim Un Jong not Kim Jong Un
-    if any(sim == SYNONYM for _, _, sim in pairs):
-        score = min(score, config.strong - 0.01)  # a synonym supports a match, it never blocks one
+    score, notes = _capped(score, left, right, pairs, rules=rules, config=config, craft=one_word_craft)
+    notes = dropped + notes
     if _leftover(left, matched_left) and _leftover(right, matched_right):
         score *= config.conflict  # each name has a word the other lacks: two different things
     han = _han_similarity(left, right)
@@ -271,8 +278,41 @@ def compare_forms(
         pairs=piece_pairs,
         unmatched_left=unmatched_left,
         unmatched_right=unmatched_right,
-        explanation=_explain(score, piece_pairs, unmatched_left, unmatched_right, left, right),
+        explanation=_explain(score, piece_pairs, unmatched_left, unmatched_right, left, right)
+        + "".join(f"; {note}" for note in notes),
     )
+
+
+def _capped(
+    score: float,
+    left: NameForm,
+    right: NameForm,
+    pairs: Sequence[Aligned],
+    *,
+    rules: NameRules,
+    config: ScorerConfig,
+    craft: bool,
+) -> tuple[float, list[str]]:
+    """The score once the checks of `matching.guards` have lowered it, and what each said."""
+    notes = []
+    weight = evidence(left, right, pairs)
+    if weight < 1.0 and pairs:
+        score *= weight
+        notes.append(f"only everyday words in common: evidence {weight:.1f} of a word")
+    below_strong = config.strong - 0.01
+    if rules is NameRules.PERSON and lineage_crossed(left, right, pairs):
+        score = min(score, config.crossed)
+        notes.append("father and son named the other way round (bin)")
+    elif rules is NameRules.PERSON and reordered(left, right, pairs):
+        score = min(score, config.crossed)
+        notes.append("the parts of the name in another order")
+    if craft and len(left.tokens) == 1 == len(right.tokens) and score > below_strong:
+        score = below_strong
+        notes.append("one word against a vessel's or aircraft's one-word name: review (its number blocks)")
+    if any(sim == SYNONYM for _, _, sim in pairs) and score > below_strong:
+        score = below_strong
+        notes.append("a synonym supports the match: review, not block")
+    return score, notes
 
 
 def _explain(

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 from clearance.domain.enums import NameType
 from clearance.limits import Deadline
+from clearance.matching.guards import WEAK_WORD_LETTERS, acronym_unwritten
 from clearance.matching.lookup import IndexedName
 from clearance.matching.matcher import Match, Matcher
 from clearance.matching.normalise import has_han, name_form
@@ -305,7 +306,9 @@ class _Scan:
         spans, text = self.spans, self.text
         a, b = core
         if cand.name.type == NameType.WEAK and (
-            _capitalised_beside(text, spans, a, a - 1) or _capitalised_beside(text, spans, b, b + 1)
+            _capitalised_beside(text, spans, a, a - 1)
+            or _capitalised_beside(text, spans, b, b + 1)
+            or acronym_unwritten(name_form(cmp.left), cand.form, letters=WEAK_WORD_LETTERS)
         ):
             return False
         self.found.append(
