@@ -43,7 +43,7 @@ class QueryKind(StrEnum):
 
 
 class NameRules(StrEnum):
-    """Which rules the scorer applies to a pair of names: a person's (initials, middle names count half,
+    """Which rules the scorer applies to a pair of names: a person's (initials, middle names weigh a third,
     feminine and masculine forms differ, the weakest part caps the score), a vessel's or an aircraft's
     (a name of one word, "GILDA", "EP-MNT" aside, pairs only with the same word: no typo or variant), or
     any other name's."""

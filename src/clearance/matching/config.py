@@ -38,7 +38,7 @@ class ScorerConfig:
     low_exponent: float = 0.7
     conflict: float = 0.9
     crossed: float = 0.6
-    middle_weight: float = 0.5
+    middle_weight: float = 0.35
 
     def __post_init__(self) -> None:
         if not 0 < self.review <= self.strong <= 1:

@@ -27,6 +27,7 @@ from clearance.matching.tokens import (
     romanised,
     run_skeleton,
     skeleton,
+    surname_keys,
     synonym_group,
     transliterated,
     vowel_frame,
@@ -57,6 +58,7 @@ def _deletions(token: str, depth: int) -> set[str]:
 # "\x07" synonym group.
 _GROUP, _NUMBER, _KOREAN, ABJAD, VOWELLED, _FRAME = "\x01", "\x02", "\x03", "\x04", "\x05", "\x06"
 _SYNONYM = "\x07"  # synonym group of a generic word of product names
+_SURNAME = "\x08"  # masculine form of a family name (Ivanova -> Ivanov)
 
 
 @lru_cache(maxsize=65536)
@@ -120,7 +122,9 @@ def _exact_keys(piece: str) -> set[str]:
 
 
 def _variant_keys(token: str) -> set[str]:
-    keys = _exact_keys(token)
+    keys = _exact_keys(token) | {_SURNAME + male for male in surname_keys(token)}
+    if len(token) >= 4:
+        keys.add(_SURNAME + token)  # a masculine form, met by its feminine forms' keys
     if len(token) >= 4:
         keys.add(romanised(token))
         keys.add(transliterated(token))

@@ -72,7 +72,7 @@ def leading_titles(tokens: Sequence[str]) -> int:
 
 def particles(tokens: list[str]) -> list[str]:
     """One form for each Arabic particle (see the module's docstring); other tokens as they are."""
-    if not any(t in _ARTICLE or t in _SON or t.startswith("abd") for t in tokens):
+    if not any(t in _ARTICLE or t in _SON or t.startswith(("abd", "abo", "abu")) for t in tokens):
         return tokens  # most names
     out: list[str] = []
     last = len(tokens) - 1
@@ -86,6 +86,8 @@ def particles(tokens: list[str]) -> list[str]:
             out.extend(("abd", "al", m.group(2)))
         elif token in ("abdul", "abdel", "abdol", "abdoul", "abdal", "abdur", "abdus") and nxt:
             out.extend(("abd", "al"))
+        elif token in ("abou", "abo", "abul") and nxt:
+            out.append("abu")  # father of: Abou Bakr is Abu Bakr
         else:
             out.append(token)
     return out

@@ -59,7 +59,6 @@ from clearance.matching.guards import (
 )
 from clearance.matching.normalise import (
     GENERIC_WEIGHT,
-    INITIAL_WEIGHT,
     STOPWORD_WEIGHT,
     NameForm,
     name_form,
@@ -175,11 +174,9 @@ def position_weights(
 ) -> tuple[float, ...]:
     """The weight of each token of a name: its word's weight, for a person's middle names and
     patronymics `config.middle_weight` of it (they are often left out), and outside a person's name a
-    whole word's for a one-letter word. The index bounds names with the same weights."""
+    generic word's for a place (`matching.places`). The index bounds names with the same weights."""
     if rules is not NameRules.PERSON:
-        # outside a person's name a one-letter word is part of the name ("G-People", "B-Work"), not an
-        # initial standing for another word: it weighs as a word; a place weighs as a generic word
-        return _other_weights(form)
+        return _other_weights(form)  # outside a person's name a place weighs as a generic word
     first = form.titles  # titles come before the first given name and take no role
     if len(form.tokens) - first < 3:
         return form.weights
@@ -190,11 +187,10 @@ def position_weights(
 
 @lru_cache(maxsize=65536)
 def _other_weights(form: NameForm) -> tuple[float, ...]:
-    if INITIAL_WEIGHT not in form.weights and PLACES.isdisjoint(form.tokens):
+    if PLACES.isdisjoint(form.tokens):
         return form.weights
     return tuple(
-        1.0 if w == INITIAL_WEIGHT and len(t) == 1 else min(w, GENERIC_WEIGHT) if t in PLACES else w
-        for t, w in zip(form.tokens, form.weights, strict=True)
+        min(w, GENERIC_WEIGHT) if t in PLACES else w for t, w in zip(form.tokens, form.weights, strict=True)
     )
 
 

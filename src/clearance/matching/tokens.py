@@ -211,6 +211,35 @@ def _gender_variant(a: str, b: str) -> bool:
     return _stem(a) == _stem(b)
 
 
+SURNAME_FORM = 0.85  # Ivanov ~ Ivanova: the same family, maybe not the same person: review (any name)
+_SURNAME_ENDINGS = (("ov", "ova"), ("ev", "eva"), ("sky", "skaya"), ("ski", "ska"), ("cki", "cka"))
+
+
+def surname_forms(a: str, b: str) -> bool:
+    """The masculine and feminine forms of a Slavic or Baltic family name: Ivanov / Ivanova, Gorbachev /
+    Gorbacheva, Kowalski / Kowalska, Novak / Novakova (Czech -ova after the name)."""
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 4 or not long_.startswith(short[:-3]):
+        return False
+    if long_ == short + "ova":
+        return True
+    return any(
+        short.endswith(male) and long_ == short[: -len(male)] + female for male, female in _SURNAME_ENDINGS
+    )
+
+
+def surname_keys(token: str) -> set[str]:
+    """The masculine forms a family name may be the feminine of (ivanova -> ivanov, and ivan as Czech
+    -ova), for the candidate index: `surname_forms` pairs words that share one."""
+    keys = set()
+    for male, female in _SURNAME_ENDINGS:
+        if token.endswith(female) and len(token) - len(female) >= 2:
+            keys.add(token[: -len(female)] + male)
+    if token.endswith("ova") and len(token) >= 7:
+        keys.add(token[:-3])
+    return keys
+
+
 def _stem(name: str) -> str:
     """A given name without its final vowel and with its last consonant once: michelle, michel -> michel."""
     stem = name[:-1] if name[-1] in "aeio" else name
@@ -354,6 +383,8 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
             return 0.9
         if (person or min(len(a), len(b)) > 4) and transliterated(a) == transliterated(b):
             return LOOSE_VARIANT  # not for four letters outside a person's name: gave ~ kave
+    if typos and surname_forms(a, b):
+        return SURNAME_FORM
     if person and not abjad(a) and not abjad(b) and _gender_variant(a, b):
         return 0.0
     if typos and len(a) == len(b) >= VOWEL_FRAME_MIN and vowel_frame(a) == vowel_frame(b):
