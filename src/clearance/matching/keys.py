@@ -24,14 +24,12 @@ from clearance.matching.tokens import (
     given_group,
     is_syllable,
     korean_key,
-    romanised,
     run_skeleton,
     skeleton,
-    surname_keys,
     synonym_group,
-    transliterated,
     vowel_frame,
 )
+from clearance.matching.variants import romanised, surname_keys, transliterated
 
 _ID_CLEAN = re.compile(r"[\s\-]+")
 

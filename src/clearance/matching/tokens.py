@@ -27,6 +27,13 @@ from clearance.datasets.words import entries
 from clearance.matching.everyday import EVERYDAY
 from clearance.matching.normalise import number_value
 from clearance.matching.places import PLACES
+from clearance.matching.variants import (
+    SURNAME_FORM,
+    gender_variant,
+    romanised,
+    surname_forms,
+    transliterated,
+)
 
 
 class Rules(IntFlag):
@@ -150,100 +157,6 @@ def run_skeleton(tokens: Sequence[str]) -> tuple[str, bool]:
     if any(a[-1] + b[0] in _DIGRAPHS for a, b in pairwise(tokens)):
         return _collapsed(_letters_of(joined)) + _final_y(joined), abjad
     return _collapsed("".join(map(_letters, tokens))) + _final_y(joined), abjad
-
-
-# Usual romanisation variants, one spelling each (applied in one pass, longest first).
-_ROMANISATION = {
-    "dzh": "j", "zh": "j", "kh": "h", "ph": "f", "gh": "k", "q": "k", "ck": "k", "iy": "y", "ii": "y",
-    "yo": "e", "ye": "e", "ou": "u", "oo": "u", "ee": "i", "oe": "oi", "ya": "ia", "oy": "oi", "ay": "ai",
-}  # fmt: skip
-_ROMAN = re.compile("|".join(sorted(_ROMANISATION, key=len, reverse=True)))
-
-
-@lru_cache(maxsize=262144)
-def romanised(token: str) -> str:
-    """One spelling for usual romanisation variants: Fyodorov / Fedorov, Evgeniy / Yevgeny, Sony / Soni."""
-    t = _ROMAN.sub(_romanise, token) if _ROMAN.search(token) else token
-    return t[:-1] + "i" if t.endswith("y") else t
-
-
-def _romanise(m: re.Match[str]) -> str:
-    return _ROMANISATION[m.group()]
-
-
-# Looser transliteration variants, in order: German and Baltic spellings of Russian names (Gorbatschow,
-# Sergejs Ivanovs), the Russian -yov after ch/sh/zh written -ev in English (Gorbachev), Arabic consonants
-# written two ways (Qaddafi, Gaddafi, Kadhafi), then the vowels Arabic script does not write: e ~ i and
-# o ~ u (Osama ~ Usama, Laden ~ Ladin, Moqtada ~ Muqtada, Khaled ~ Khalid), and doubled letters once.
-_LOOSE = (
-    (re.compile(r"tsch"), "ch"),
-    (re.compile(r"sch"), "sh"),
-    (re.compile(r"^ch(?=[rl])"), "h"),
-    (re.compile(r"(?<=[jv])s$"), ""),
-    (re.compile(r"(?<=[aeiou])j"), "y"),
-    (re.compile(r"y$"), "i"),
-    (re.compile(r"[oe]w$"), "ov"),
-    (re.compile(r"(?<=ch|sh|zh)ev$"), "ov"),
-    (re.compile(r"dh"), "d"),
-    (re.compile(r"^[gq]"), "k"),
-    (re.compile(r"e"), "i"),
-    (re.compile(r"o"), "u"),
-    (re.compile(r"(.)\1+"), r"\1"),
-)
-
-
-@lru_cache(maxsize=262144)
-def transliterated(token: str) -> str:
-    """One spelling for the looser transliteration variants (see `_LOOSE`), from the romanised one:
-    gorbatschow, gorbachev -> gurbachuv; qaddafi, kadhafi -> kadafi; ladin, laden -> ladin."""
-    t = romanised(token)
-    for pattern, repl in _LOOSE:
-        t = pattern.sub(repl, t)
-    return t
-
-
-def _gender_variant(a: str, b: str) -> bool:
-    """Maria / Mario, Daniel / Daniela, Michel / Michelle, Alexandr / Alexandra: different people, not
-    typos. The same name but for its ending: a feminine -a or -e, added or in place of another vowel
-    (a doubled last consonant aside). Letters moved inside the name are a typo (Syawal / Syawla)."""
-    if a[-1] == b[-1] or not ({a[-1], b[-1]} & {"a", "e"}):
-        return False
-    return _stem(a) == _stem(b)
-
-
-SURNAME_FORM = 0.85  # Ivanov ~ Ivanova: the same family, maybe not the same person: review (any name)
-_SURNAME_ENDINGS = (("ov", "ova"), ("ev", "eva"), ("sky", "skaya"), ("ski", "ska"), ("cki", "cka"))
-
-
-def surname_forms(a: str, b: str) -> bool:
-    """The masculine and feminine forms of a Slavic or Baltic family name: Ivanov / Ivanova, Gorbachev /
-    Gorbacheva, Kowalski / Kowalska, Novak / Novakova (Czech -ova after the name)."""
-    short, long_ = sorted((a, b), key=len)
-    if len(short) < 4 or not long_.startswith(short[:-3]):
-        return False
-    if long_ == short + "ova":
-        return True
-    return any(
-        short.endswith(male) and long_ == short[: -len(male)] + female for male, female in _SURNAME_ENDINGS
-    )
-
-
-def surname_keys(token: str) -> set[str]:
-    """The masculine forms a family name may be the feminine of (ivanova -> ivanov, and ivan as Czech
-    -ova), for the candidate index: `surname_forms` pairs words that share one."""
-    keys = set()
-    for male, female in _SURNAME_ENDINGS:
-        if token.endswith(female) and len(token) - len(female) >= 2:
-            keys.add(token[: -len(female)] + male)
-    if token.endswith("ova") and len(token) >= 7:
-        keys.add(token[:-3])
-    return keys
-
-
-def _stem(name: str) -> str:
-    """A given name without its final vowel and with its last consonant once: michelle, michel -> michel."""
-    stem = name[:-1] if name[-1] in "aeio" else name
-    return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
 
 
 VOWEL_FRAME_MIN = 7
@@ -385,7 +298,7 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
             return LOOSE_VARIANT  # not for four letters outside a person's name: gave ~ kave
     if typos and surname_forms(a, b):
         return SURNAME_FORM
-    if person and not abjad(a) and not abjad(b) and _gender_variant(a, b):
+    if person and not abjad(a) and not abjad(b) and gender_variant(a, b):
         return 0.0
     if typos and len(a) == len(b) >= VOWEL_FRAME_MIN and vowel_frame(a) == vowel_frame(b):
         # transliterations differ in their vowels (Hezbollah / Hizballah, Hussein / Hussain)
