@@ -125,3 +125,25 @@ def test_particles_never_lose_a_name_word(tokens: list[str]) -> None:
     out = particles(tokens)
     assert len(out) >= len(tokens)
     assert [t for t in out if t not in particle] == [t for t in tokens if t not in particle]
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Usama bin Muhammad bin Awad bin Ladin", "BIN LADIN, Usama bin Muhammad bin Awad"),
+        ("Nabil Ben Mohamed Ben Ali BEN ATTIA", "BEN ATTIA, Nabil Ben Mohamed Ben Ali"),
+        ("أسامة بن لادن", "BIN LADIN, Usama"),
+        ("Sayyed Hasan Nasrallah", "NASRALLAH, Hasan"),
+        ("Nicolas Maduro", "MADURO MOROS, Nicolas"),
+        ("Miguel Rodriguez", "RODRIGUEZ OREJUELA, Miguel Angel"),
+    ],
+)
+def test_a_listed_person_in_the_natural_order_is_found(query: str, listed: str) -> None:
+    """The list's own name written "Given SURNAME", a family name that starts with bin, a second
+    family name or a middle name left out: never clear."""
+    assert compare(query, listed, rules=PERSON).score >= REVIEW
+
+
+def test_the_family_name_the_list_gives_is_remembered() -> None:
+    form = name_form("MADURO MOROS, Nicolas")
+    assert form.tokens == ("nicolas", "maduro", "moros") and form.family == 2

@@ -119,11 +119,17 @@ def reordered(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool
     return descents > 1 or (descents == 1 and seq[-1] > seq[0])
 
 
+def _lineage(form: NameForm) -> int | None:
+    """The first "bin" inside a name (first or last, Bin is a given name or a family's BIN LADIN)."""
+    last = len(form.tokens) - 1
+    return next((i for i, t in enumerate(form.tokens) if t in LINEAGE and 0 < i < last), None)
+
+
 def lineage_crossed(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool:
     """Both names say whose son or daughter the person is, and a word before "bin" in one pairs with a
     word after it in the other: the names of father and son are swapped."""
-    lb = next((i for i, t in enumerate(left.tokens) if t in LINEAGE), None)
-    rb = next((i for i, t in enumerate(right.tokens) if t in LINEAGE), None)
+    lb = _lineage(left)
+    rb = _lineage(right)
     if lb is None or rb is None:
         return False
     return any((li[0] < lb) != (ri[0] < rb) for li, ri, _ in pairs if li[0] != lb and ri[0] != rb)

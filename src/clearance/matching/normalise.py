@@ -101,6 +101,7 @@ class NameForm:
     hangul: bool = False  # written in Korean script: its romanisation differs from the usual spellings
     abjad: bool = False  # written in Arabic or Hebrew script: its words come without vowels (`to_latin`)
     titles: int = 0  # how many tokens at the start are titles ("mr", "sheikh": `matching.parts`)
+    family: int = 0  # how many tokens at the end the list gave as the family name ("MADURO MOROS, Nicolas")
 
     @property
     def compact(self) -> str:
@@ -312,7 +313,8 @@ def _weight(token: str) -> float:
 def name_form(name: str) -> NameForm:
     """The comparison form of one name (cached: list names and repeated queries normalise once)."""
     folded = fold(name)
-    raw = numbers(particles(_join_phrases(_ordered_tokens(folded))))
+    ordered, family = _ordered_tokens(folded)
+    raw = numbers(particles(_join_phrases(ordered)))
     tokens, legal = _strip_legal(raw)
     if not tokens:  # a name made only of legal-form words ("Limited Company") keeps its words
         tokens, legal = raw, []
@@ -329,14 +331,17 @@ def name_form(name: str) -> NameForm:
         hangul=has_hangul(name),
         abjad=not folded.isascii() and _ABJAD_SCRIPT.search(folded) is not None,
         titles=titles,
+        family=min(family, len(tokens) - 1 - titles) if len(tokens) == len(raw) else 0,
     )
 
 
-def _ordered_tokens(folded: str) -> list[str]:
-    """The name's tokens, "SURNAME, Given" read as "Given SURNAME" (`parts.natural_order`)."""
+def _ordered_tokens(folded: str) -> tuple[list[str], int]:
+    """The name's tokens, "SURNAME, Given" read as "Given SURNAME" (`parts.natural_order`), and how many
+    of them, at the end, are the family name so given (0 without such a comma)."""
     if folded.count(",") == 1:
-        family, given = folded.split(",")
-        ordered = natural_order(_tokens(family), _tokens(given), legal_first=_LEGAL_FIRST)
+        before, after = folded.split(",")
+        family = numbers(particles(_tokens(before)))
+        ordered = natural_order(family, numbers(particles(_tokens(after))), legal_first=_LEGAL_FIRST)
         if ordered is not None:
-            return ordered
-    return _tokens(folded)
+            return ordered, len(family)
+    return _tokens(folded), 0

@@ -5,7 +5,7 @@ Each step works on the tokens `matching.normalise` makes, the same way for a lis
 the candidate index and the scorer see one form:
 
 * **Comma order.** Lists write persons "SURNAME, Given Middle" (OFAC, the UN); people write "Given Middle
-  Surname". A name with one comma, one to five words before it and one to four after it, none of them a
+  Surname". A name with one comma, one to five words before it and one to six after it, none of them a
   legal form ("ACME, INC." stays as it is), is read in the natural order, so that the scorer's roles
   (first given name, middle names, family name last) hold for both.
 * **Titles** ("Mr", "Dr", "Sheikh", "Mullah", "General": `datasets/words/titles.txt`) at the start of a
@@ -44,7 +44,7 @@ _ARTICLE = frozenset({"al", "el", "ul"})
 # the article before a sun letter, written as that letter and a hyphen: "as-Sadr", "ad-Din", "ash-Shami"
 SUN_ARTICLE = re.compile(r"\b[aeu](t|th|d|dh|r|z|s|sh|n)-(?=\1)")
 LINEAGE = frozenset({"bin", "bint"})  # son of, daughter of: the forms below give them
-_SON = {"bin": "bin", "ibn": "bin", "ben": "bin", "ould": "bin", "bint": "bint", "binti": "bint"}
+_SON = {"bin": "bin", "ibn": "bin", "bn": "bin", "ben": "bin", "ould": "bin", "bint": "bint", "binti": "bint"}
 _ABD = re.compile(r"^abd(?:u|e|o|ou|a)?(l|th|t|dh|d|r|z|sh|s|n)([a-z]{3,})$")
 # numbers by their words (datasets/words/number_words.txt): tens and units that make one number together
 _VALUES = {word: int(entry[0]) for entry in entries("number_words") for word in entry[1:]}
@@ -124,6 +124,6 @@ def natural_order(family: list[str], given: list[str], *, legal_first: frozenset
     """The tokens of "SURNAME, Given Middle" in the natural order, "Given Middle SURNAME", from the
     tokens before and after the name's one comma; None when the comma is not a person's (see the
     module's docstring). `legal_first`: the first words of legal forms ("ACME, INC." stays)."""
-    if not 1 <= len(family) <= 5 or not 1 <= len(given) <= 4 or given[0] in legal_first:
+    if not 1 <= len(family) <= 5 or not 1 <= len(given) <= 6 or given[0] in legal_first:
         return None
     return given + family

@@ -180,9 +180,17 @@ def position_weights(
     first = form.titles  # titles come before the first given name and take no role
     if len(form.tokens) - first < 3:
         return form.weights
-    last = len(form.weights) - 1
-    middle = config.middle_weight
-    return tuple(w * middle if first < i < last else w for i, w in enumerate(form.weights))
+    return _person_weights(form, config.middle_weight)
+
+
+@lru_cache(maxsize=65536)
+def _person_weights(form: NameForm, middle: float) -> tuple[float, ...]:
+    """The first given name and the family name weigh whole; middle names and patronymics between them,
+    and a second family name the list gives ("MADURO MOROS, Nicolas": Moros, the mother's), `middle`."""
+    weights = form.weights
+    start = len(weights) - max(form.family, 1)  # where the family name begins
+    main = next((i for i in range(start, len(weights)) if weights[i] > STOPWORD_WEIGHT), start)
+    return tuple(w if i <= form.titles or i == main else w * middle for i, w in enumerate(weights))
 
 
 @lru_cache(maxsize=65536)

@@ -217,7 +217,7 @@ def _abjad_letters(text: str) -> bool:
 
 _AEIOU = frozenset("aeiou")
 MIN_SKELETON = 2  # consonants a skeleton needs to pair a word with one written without vowels
-MIN_ABJAD = 3  # letters of a query word written without vowels that pairs by its consonants ("hsn")
+MIN_ABJAD = 2  # letters of a query word in Arabic or Hebrew script that pairs by its consonants ("ly")
 
 
 # Korean surnames: the Revised Romanization that transliteration gives, and the spellings people use.
