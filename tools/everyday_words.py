@@ -22,6 +22,8 @@ from wordfreq import top_n_list, zipf_frequency
 LANGUAGES = ("en", "fr", "es", "de")
 MIN_ZIPF = 3.5
 # Debian's spelling dictionaries (apt-get install wamerican wfrench wngerman wspanish), read only here
+OTHER_SCRIPTS = ("ar", "fa", "ru", "uk", "el")
+OTHER_SCRIPTS_TOP = 2000
 DICTIONARIES = tuple(
     Path("/usr/share/dict") / name for name in ("american-english", "french", "ngerman", "spanish")
 )
@@ -55,6 +57,24 @@ def _dictionary_words() -> set[str]:
     return found
 
 
+def _other_scripts() -> set[str]:
+    """The most frequent words of Arabic, Persian, Russian, Ukrainian and Greek, as clearance writes them in
+    Latin letters (Arabic and Persian as their consonants): هذا, этим. No spelling dictionary sorts their
+    names out, so only the commonest `OTHER_SCRIPTS_TOP` of each, where function words and common nouns
+    are; for the Cyrillic and Greek ones, no word that English writes too (a name: Putin, Vladimir)."""
+    from clearance.matching.normalise import name_form
+
+    found: set[str] = set()
+    for lang in OTHER_SCRIPTS:
+        for word in top_n_list(lang, OTHER_SCRIPTS_TOP):
+            tokens = name_form(word).tokens
+            # consonants of Arabic or Persian rarely spell an English name; a Russian name is one
+            english = 0.0 if lang in ("ar", "fa") else zipf_frequency(tokens[0], "en")
+            if len(tokens) == 1 and len(tokens[0]) >= 2 and english < 2.0:
+                found.add(tokens[0])
+    return found
+
+
 def main() -> None:
     candidates: set[str] = set()
     for lang in LANGUAGES:
@@ -66,7 +86,9 @@ def main() -> None:
                 candidates.add(plain)
     covered = _builtin_words()
     common = _dictionary_words()
-    everyday = sorted(w for w in candidates if w in common and w not in covered)
+    everyday = {w for w in candidates if w in common and w not in covered}
+    everyday |= _other_scripts() - covered
+    everyday = sorted(everyday)
     header = (
         "# Everyday words of English, French, Spanish and German: a listed name matched only through such\n"
         "# words is weak evidence (matching/everyday.py). Made by tools/everyday_words.py from wordfreq's\n"
