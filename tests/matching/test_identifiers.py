@@ -180,3 +180,13 @@ def test_every_label_reads_with_a_colon_or_number_word(label: str, digits: str) 
         assert (reading is not None) == fits, text
         if reading is not None:
             assert reading.value == digits and reading.scheme is scheme
+
+
+def test_identifiers_as_lists_and_documents_write_them() -> None:
+    """OFAC's own wording (a country in brackets, the XBT label), a head office's eleven-letter BIC, and
+    a no-break space or full-width digits pasted from a document."""
+    passport = read("Passport 215215 (Libya)")
+    assert passport is not None and passport.value == "215215"
+    assert read("XBT 12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h") is not None
+    assert read("IMO\u00a09187629") is not None
+    assert read("IMO ９１８７６２９") is not None

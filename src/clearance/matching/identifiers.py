@@ -13,6 +13,7 @@ that fails is still looked up (lists hold mistyped ids too), and the reading say
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,12 @@ LABELS = (
         ("tax id", "tax identification", "tax identification number", "tin", "inn", "taxpayer id"),
     ),
     Scheme(
+        "crypto",
+        "digital currency address",
+        r"[A-Z0-9]{20,100}",
+        ("digital currency address", "xbt", "btc", "eth", "usdt", "usdc", "xmr", "ltc", "bch", "trx", "zec"),
+    ),
+    Scheme(
         "company_number",
         "company number",
         _ANY,
@@ -75,6 +82,8 @@ _LABELLED = re.compile(
     re.IGNORECASE,
 )
 _CLEAN = re.compile(r"[\s\-]+")
+_COUNTRY_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+_BRANCH_BIC = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}XXX$")  # the head office's eleven-letter BIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +101,11 @@ class Reading:
 def read(text: str) -> Reading | None:
     """A labelled identifier ("IMO 9187629", "passport no. X"), or None when the text does not start with
     a known label followed by a value of the scheme's shape."""
-    m = _LABELLED.match(text)
+    m = _LABELLED.match(unicodedata.normalize("NFKC", text))
     if m is None:
         return None
     scheme = _BY_LABEL[" ".join(m["label"].lower().split())]
-    value = m["value"].strip()
+    value = _COUNTRY_NOTE.sub("", m["value"]).strip()  # "215215 (Libya)", as OFAC writes it
     compact = _CLEAN.sub("", value).upper()
     if not re.fullmatch(scheme.shape, compact):
         return None
@@ -118,13 +127,17 @@ def find(text: str, lookup: Callable[[str], Found], *, bare: re.Pattern[str] | N
     shape), then the value after a label. A label that names a scheme keeps the identifiers of that
     scheme when there are any (a passport number equal to someone's tax id is looked at only when no
     passport has it)."""
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip()  # a no-break space, full-width digits
     found: dict[tuple[str, str, str], tuple[Entity, Identifier]] = {}
     if bare is None or bare.match(text):
         found.update(((e.id, i.scheme, i.value), (e, i)) for e, i in lookup(text))
+        if _BRANCH_BIC.match(text.upper()):  # HAVIGB2LXXX is the listed HAVIGB2L
+            found.update(((e.id, i.scheme, i.value), (e, i)) for e, i in lookup(text[:8]))
     reading = read(text)
     if reading is not None:
         labelled = list(lookup(reading.value))
+        if reading.scheme.name == "bic" and _BRANCH_BIC.match(_CLEAN.sub("", reading.value).upper()):
+            labelled += lookup(_CLEAN.sub("", reading.value)[:8])
         same = [(e, i) for e, i in labelled if i.scheme == reading.scheme.name]
         found.update(((e.id, i.scheme, i.value), (e, i)) for e, i in (same or labelled))
     return tuple(found.values())

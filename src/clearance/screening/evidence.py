@@ -18,6 +18,7 @@ Per hit, each piece agrees, is close, differs, or is one the list does not have 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -81,7 +82,8 @@ class Evidence:
         read, or an identifier with a control character or over 100 characters."""
         birth = given_span(birth_date) if birth_date not in (None, "") else None
         countries = tuple(dict.fromkeys(given_country(c) for c in _values(country)))
-        identifiers = tuple(dict.fromkeys(_values(identifier)))
+        # NFKC: a no-break space or full-width digits pasted from a document are the plain ones
+        identifiers = tuple(dict.fromkeys(unicodedata.normalize("NFKC", v) for v in _values(identifier)))
         for ident in identifiers:
             if len(ident) > 100 or not ident.isprintable():
                 raise InputError(f"invalid identifier '{ident[:40]}': printable text, 100 characters at most")
