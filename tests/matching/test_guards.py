@@ -101,3 +101,9 @@ def test_a_spun_synonym_of_a_generic_word_is_reviewed_never_blocked(query: str, 
 
 def test_a_synonym_alone_is_nothing() -> None:
     assert compare("Purse", "QQ Wallet", rules=OTHER).score < 0.80
+
+
+def test_a_person_listed_by_one_name_alone_is_reviewed_never_blocked() -> None:
+    assert 0.80 <= compare("Hassan", "Hassan", rules=PERSON).score < 0.90
+    assert 0.80 <= compare("Mr Omar", "Sheik Omar", rules=PERSON).score < 0.90
+    assert compare("Hassan Nasrallah", "NASRALLAH, Hassan", rules=PERSON).score == 1.0

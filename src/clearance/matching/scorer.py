@@ -313,6 +313,9 @@ def _capped(
     if craft and len(left.tokens) == 1 == len(right.tokens) and score > below_strong:
         score = below_strong
         notes.append("one word against a vessel's or aircraft's one-word name: review (its number blocks)")
+    if rules is NameRules.PERSON and len(right.tokens) - right.titles == 1 and score > below_strong:
+        score = below_strong  # "Hassan", "Sheik Omar": a listed person's one-word name is a given name
+        notes.append("a person listed by one name alone: review, not block")
     if any(sim == SYNONYM for _, _, sim in pairs) and score > below_strong:
         score = below_strong
         notes.append("a synonym supports the match: review, not block")
