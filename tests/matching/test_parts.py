@@ -147,3 +147,8 @@ def test_a_listed_person_in_the_natural_order_is_found(query: str, listed: str) 
 def test_the_family_name_the_list_gives_is_remembered() -> None:
     form = name_form("MADURO MOROS, Nicolas")
     assert form.tokens == ("nicolas", "maduro", "moros") and form.family == 2
+
+
+@pytest.mark.parametrize("typed", ["Adbul Bari Akhund", "Abudl Bari Akhund", "Abdul Bari Akhund"])
+def test_abdul_with_two_letters_swapped_is_still_abd_al(typed: str) -> None:
+    assert compare(typed, "ABDUL BARI AKHUND", rules=PERSON).score >= REVIEW

@@ -195,3 +195,9 @@ def test_evidence_is_about_a_party_not_text_or_an_app(lists: Engine) -> None:
 def test_empty_evidence_is_no_evidence() -> None:
     assert not Evidence.of(birth_date="", country=[], identifier=" ; ")
     assert Evidence.of(country="RU; Kyrgyzstan").countries == ("RU", "KG")
+
+
+def test_an_id_given_with_the_name_hits_whatever_the_kind(lists: Engine) -> None:
+    """An organization screened with the passport number of a listed person hits that person."""
+    result = lists.screen("Marzook Holdings", kind="organization", as_of=AS_OF, identifier="passport 92/664")
+    assert result.decision == "block" and result.hits[0].entity.id == "ofac-3754"

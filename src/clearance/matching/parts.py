@@ -72,7 +72,7 @@ def leading_titles(tokens: Sequence[str]) -> int:
 
 def particles(tokens: list[str]) -> list[str]:
     """One form for each Arabic particle (see the module's docstring); other tokens as they are."""
-    if not any(t in _ARTICLE or t in _SON or t.startswith(("abd", "abo", "abu")) for t in tokens):
+    if not any(t in _ARTICLE or t in _SON or (t[:1] in "ab" and len(t) >= 3) for t in tokens):
         return tokens  # most names
     out: list[str] = []
     last = len(tokens) - 1
@@ -84,13 +84,27 @@ def particles(tokens: list[str]) -> list[str]:
             out.append(_SON[token])
         elif (m := _ABD.match(token)) and _abd_rest(m.group(1), m.group(2)):
             out.extend(("abd", "al", m.group(2)))
-        elif token in ("abdul", "abdel", "abdol", "abdoul", "abdal", "abdur", "abdus") and nxt:
-            out.extend(("abd", "al"))
+        elif nxt and (token in _ABD_FORMS or _swapped_abd(token)):
+            out.extend(("abd", "al"))  # and ADBUL, ABUDL: two letters swapped
         elif token in ("abou", "abo", "abul") and nxt:
             out.append("abu")  # father of: Abou Bakr is Abu Bakr
         else:
             out.append(token)
     return out
+
+
+_ABD_FORMS = frozenset({"abdul", "abdel", "abdol", "abdoul", "abdal", "abdur", "abdus"})
+
+
+def _swapped_abd(token: str) -> bool:
+    """Abdul, Abdel or Abdur with two neighbouring letters swapped (ADBUL, ABUDL, BADUR)."""
+    if len(token) != 5 or token[0] not in "ab":
+        return False
+    return any(
+        token == form[:i] + form[i + 1] + form[i] + form[i + 2 :]
+        for form in ("abdul", "abdel", "abdur")
+        for i in range(4)
+    )
 
 
 def _abd_rest(letter: str, rest: str) -> bool:

@@ -140,7 +140,8 @@ class Engine:
         self, query: str, kind: QueryKind, evidence: Evidence, deadline: Deadline | None
     ) -> list[Match]:
         """The matches of a name or identifier, and of the identifiers given with it: an entity that
-        holds one of them is a hit even when the name does not match it."""
+        holds one of them is a hit even when the name does not match it, and whatever the query's kind
+        (an organization screened with the IMO number of its vessel hits the vessel)."""
         matches = self.matcher.name(query, kind=kind, deadline=deadline)
         reading = read(query)
         if reading is not None and reading.problem:  # a labelled id whose check fails: say so
@@ -153,7 +154,7 @@ class Engine:
         found = {m.entity.id for m in matches}
         for given in evidence.identifiers:
             for entity, ident in self.matcher.identifiers(given, given=True):
-                if entity.id not in found and kind.admits(entity.kind):
+                if entity.id not in found:  # whatever its kind: the id names it (a vessel's IMO)
                     found.add(entity.id)
                     why = f"identifier {ident.scheme} {ident.value}, given with the name, matches exactly"
                     matches.append(Match.of_identifier(entity, ident, why))
