@@ -92,3 +92,9 @@ def test_reading_any_text_never_raises_and_gives_ordered_years(text: str) -> Non
 def test_a_date_written_in_any_list_form_covers_that_date(day: date, form: str) -> None:
     span = listed_span(form.format(d=day, y=day.year + 2))
     assert span is not None and span.first <= day <= span.last
+
+
+@pytest.mark.parametrize("written", ["1942-00", "1942-05-00", "1942-00-01"])
+def test_a_month_or_day_of_zero_is_refused(written: str) -> None:
+    with pytest.raises(InputError):
+        given_span(written)

@@ -135,7 +135,9 @@ def given_span(value: str | date) -> Span:
         return Span(value, value)
     text = str(value).strip()
     m = _GIVEN.fullmatch(text)
-    span = _span(int(m[1]), int(m[2] or 0), int(m[3] or 0)) if m else None
+    # a month or day written as 00 is no month or day ("1942-00"): refused, not read as the year
+    written_zero = m is not None and any(part is not None and int(part) == 0 for part in (m[2], m[3]))
+    span = _span(int(m[1]), int(m[2] or 0), int(m[3] or 0)) if m and not written_zero else None
     if span is None:
         raise InputError(
             f"invalid date of birth '{value}': use YYYY-MM-DD, YYYY-MM or YYYY (a year from {EARLIEST} to "
