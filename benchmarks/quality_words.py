@@ -21,6 +21,9 @@ from clearance.screening.results import Result
 
 # language, how many of its most frequent words
 LANGUAGES = [("en", 10_000), ("fr", 2_000), ("es", 2_000), ("de", 2_000), ("zh", 2_000)]
+# scripts clearance writes in Latin letters (Arabic and Persian as their consonants), counted apart from
+# the target's five languages
+OTHER_SCRIPTS = [("ar", 1_000), ("fa", 1_000), ("ru", 1_000)]
 KINDS = ("party", "text")
 MAX_REVIEW_RATE = 0.005
 NEWS_DIRS = [SHARED.parent / "news", SHARED / "news"]
@@ -81,6 +84,13 @@ def run(errors: bool) -> list[str]:
             flagged += [(kind, lang, r) for r in bad]
         out.append(total.line(f"{kind:5} all"))
         out.append(verdict(total))
+    out.append("other scripts, counted apart: " + ", ".join(f"{lang} {n:,}" for lang, n in OTHER_SCRIPTS))
+    for kind in KINDS:
+        for lang, count in OTHER_SCRIPTS:
+            ws = top_n_list(lang, count)
+            tally, bad = screen_clear(engine, ws, kind=kind, as_of=AS_OF)
+            out.append(tally.line(f"{kind:5} {lang}"))
+            flagged += [(kind, lang, r) for r in bad]
     out += causes(flagged)
     if errors:
         out.append("every flagged word (kind, language, decision, word: its hits, three at most):")

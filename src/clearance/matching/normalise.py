@@ -30,7 +30,15 @@ from rapidfuzz.distance import OSA
 
 from clearance.datasets.words import entries, words
 from clearance.matching.confusables import fold_look_alikes
-from clearance.matching.parts import LINEAGE, SUN_ARTICLE, leading_titles, natural_order, numbers, particles
+from clearance.matching.parts import (
+    LINEAGE,
+    NUMBER_WORDS,
+    SUN_ARTICLE,
+    leading_titles,
+    natural_order,
+    numbers,
+    particles,
+)
 
 GENERIC_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.3
@@ -56,8 +64,7 @@ _POSSESSIVE = re.compile(r"(?<=[a-z])['\u2019]s\b")
 # only at its start or end, because the same letters are ordinary words or initials elsewhere.
 _STOPWORDS = words("stopwords")
 
-# Words and Roman numerals for numbers (datasets/words/number_words.txt).
-_NUMBERS = {word: entry[0] for entry in entries("number_words") for word in entry[1:]}
+# Ordinals written with digits ("21st"); number words are `parts.NUMBER_WORDS`.
 _ORDINAL = re.compile(r"^([0-9]+)(?:st|nd|rd|th)$")
 
 
@@ -70,7 +77,7 @@ def number_value(token: str) -> str | None:
     if token.isascii() and token.isdigit():  # "²" and "٣" are digits to str.isdigit, not to us
         return token.lstrip("0") or "0"
     m = _ORDINAL.match(token)
-    return (m.group(1).lstrip("0") or "0") if m else _NUMBERS.get(token)
+    return (m.group(1).lstrip("0") or "0") if m else NUMBER_WORDS.get(token)
 
 
 # Abbreviations that registries and lists use for ordinary words ("SEMICONDUCTOR MFG INTL CORP").
@@ -323,7 +330,11 @@ def name_form(name: str) -> NameForm:
         original=name,
         tokens=tuple(tokens),
         weights=tuple(
-            TITLE_WEIGHT if i < titles or (t in LINEAGE and 0 < i < len(tokens) - 1) else _weight(t)
+            TITLE_WEIGHT
+            if i < titles
+            else STOPWORD_WEIGHT
+            if t in LINEAGE and 0 < i < len(tokens) - 1  # bin inside a name: a particle
+            else _weight(t)
             for i, t in enumerate(tokens)
         ),
         legal_forms=tuple(legal),

@@ -47,9 +47,9 @@ LINEAGE = frozenset({"bin", "bint"})  # son of, daughter of: the forms below giv
 _SON = {"bin": "bin", "ibn": "bin", "bn": "bin", "ben": "bin", "ould": "bin", "bint": "bint", "binti": "bint"}
 _ABD = re.compile(r"^abd(?:u|e|o|ou|a)?(l|th|t|dh|d|r|z|sh|s|n)([a-z]{3,})$")
 # numbers by their words (datasets/words/number_words.txt): tens and units that make one number together
-_VALUES = {word: int(entry[0]) for entry in entries("number_words") for word in entry[1:]}
-_TENS = {word: value for word, value in _VALUES.items() if value in range(20, 100, 10)}
-_UNITS = {w: v for w, v in _VALUES.items() if 1 <= v <= 9 and w.strip("ivx")}  # Roman numerals aside
+NUMBER_WORDS = {word: entry[0] for entry in entries("number_words") for word in entry[1:]}  # "three": "3"
+_TENS = {word: int(value) for word, value in NUMBER_WORDS.items() if int(value) in range(20, 100, 10)}
+_UNITS = {w: int(v) for w, v in NUMBER_WORDS.items() if 1 <= int(v) <= 9 and w.strip("ivx")}  # no Roman
 _JOINED_NUMBER = re.compile(f"^({'|'.join(_TENS)})({'|'.join(_UNITS)})$")
 _TRAILING_ROMAN = {"i": "1", "v": "5", "x": "10"}  # "ARGO I", "SEA STAR V": a final one-letter numeral
 
