@@ -1,6 +1,6 @@
-"""Write src/clearance/datasets/words/everyday_words.txt: the everyday words of English, French, Spanish and
-German, from the word frequencies of the `wordfreq` package (a dev dependency: the product reads the file,
-never wordfreq).
+"""Write src/clearance/datasets/words/everyday_words.txt and frequent_words.txt: the everyday words of
+English, French, Spanish and German, and the other frequent words (names among them), from the word
+frequencies of the `wordfreq` package (a dev dependency: the product reads the files, never wordfreq).
 
     .venv/bin/python tools/everyday_words.py
 
@@ -9,6 +9,11 @@ scale (about once in 300,000 words) in one of the four languages, that a spellin
 languages writes in lower case (Debian's wamerican, wfrench, wngerman and wspanish, needed only to run
 this tool): names are capitalised there (Taliban, Putin) or absent (Hamas, Huawei). No name of one word
 in the built-in dataset (`datasets/data/entities.yaml`: SMIC, DJI) is an everyday word.
+
+A frequent word is any word of that frequency, names included (Emma, Arizona, Isis, Taliban), the
+`ZH_TOP` commonest words of Chinese in pinyin (shizhang), and the commonest words of the other scripts
+in Latin letters (rossiya): one such word alone is too little to block on (matching/everyday.py). The
+file holds those that are not everyday words already.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ DICTIONARIES = tuple(
 )
 DATASETS = Path(__file__).resolve().parent.parent / "src" / "clearance" / "datasets"
 OUT = DATASETS / "words" / "everyday_words.txt"
+FREQUENT_OUT = DATASETS / "words" / "frequent_words.txt"
+ZH_TOP = 5000
 BUILTIN = DATASETS / "data" / "entities.yaml"
 
 
@@ -57,7 +64,14 @@ def _dictionary_words() -> set[str]:
     return found
 
 
-def _other_scripts() -> set[str]:
+def _chinese() -> set[str]:
+    """The commonest words of Chinese as pinyin joined into one word, as a payment writes them (shizhang)."""
+    from pypinyin import lazy_pinyin
+
+    return {"".join(lazy_pinyin(word)) for word in top_n_list("zh", ZH_TOP)}
+
+
+def _other_scripts(*, names: bool = False) -> set[str]:
     """The most frequent words of Arabic, Persian, Russian, Ukrainian and Greek, as clearance writes them in
     Latin letters (Arabic and Persian as their consonants): هذا, этим. No spelling dictionary sorts their
     names out, so only the commonest `OTHER_SCRIPTS_TOP` of each, where function words and common nouns
@@ -70,7 +84,7 @@ def _other_scripts() -> set[str]:
             tokens = name_form(word).tokens
             # consonants of Arabic or Persian rarely spell an English name; a Russian name is one
             english = 0.0 if lang in ("ar", "fa") else zipf_frequency(tokens[0], "en")
-            if len(tokens) == 1 and len(tokens[0]) >= 2 and english < 2.0:
+            if len(tokens) == 1 and len(tokens[0]) >= 2 and (names or english < 2.0):
                 found.add(tokens[0])
     return found
 
@@ -88,6 +102,8 @@ def main() -> None:
     common = _dictionary_words()
     everyday = {w for w in candidates if w in common and w not in covered}
     everyday |= _other_scripts() - covered
+    frequent = (candidates | _chinese() | _other_scripts(names=True)) - everyday - covered
+    frequent = {w for w in frequent if re.fullmatch("[a-z]{2,}", w)}
     everyday = sorted(everyday)
     header = (
         "# Everyday words of English, French, Spanish and German: a listed name matched only through such\n"
@@ -97,6 +113,18 @@ def main() -> None:
     )
     OUT.write_text(header + "\n".join(everyday) + "\n", encoding="utf-8")
     print(f"{len(everyday):,} everyday words (of {len(candidates):,} frequent ones) written to {OUT}")
+    FREQUENT_OUT.write_text(
+        "# Frequent words that are not everyday words (everyday_words.txt): names of people, places\n"
+        "# and brands, acronyms, Chinese words in pinyin, words of other scripts in Latin letters. One\n"
+        "# such word alone is too little to block on (matching/everyday.py). Made by\n"
+        f"# tools/everyday_words.py from wordfreq (Zipf >= {MIN_ZIPF} in en, fr, es or de; the\n"
+        f"# {ZH_TOP:,} commonest words of zh; the {OTHER_SCRIPTS_TOP:,} commonest of\n"
+        f"# {', '.join(OTHER_SCRIPTS)}). Do not edit by hand: run the tool.\n"
+        + "\n".join(sorted(frequent))
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"{len(frequent):,} other frequent words written to {FREQUENT_OUT}")
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ LISTS = (
     "stopwords",
     "titles",
     "everyday_words",
+    "frequent_words",
     "places",
     "synonyms",
+    "wade_giles",
 )
 
 

@@ -44,6 +44,9 @@ from clearance.matching.tokens import is_initial
 from clearance.matching.vocabulary import CACHE_SIZE, Vocabulary
 from clearance.perf import Recent, paused_gc
 
+# name -> (its positions, the query's positions) paired through runs: a query word against a run of the
+# name's words, or a run of the query's against a run of the name's split elsewhere ("arefullaha ref")
+RunHits = dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]]
 SMALL_GATHER = 48  # up to this many names gathered, the name-side bound loops; beyond, it is vectorised
 
 
@@ -198,9 +201,7 @@ class Index:
             self._word_names.remember(key, found)
         return found
 
-    def _names_matching(
-        self, lookup: Lookup, i: int, run_hits: dict[int, list[tuple[tuple[int, ...], int]]]
-    ) -> tuple[frozenset[int], set[int]]:
+    def _names_matching(self, lookup: Lookup, i: int, run_hits: RunHits) -> tuple[frozenset[int], set[int]]:
         """Every name that matches the query's token `i` by any way the scorer has: the token itself
         (remembered, as its matches are), and the rarer ways, a run of the query's tokens holding it, a
         run of the name's, or an initial of a person's name."""
@@ -211,7 +212,7 @@ class Index:
             if lookup.matches[a] and i in lookup.pieces[a][1]:
                 for tid in lookup.matches[a]:
                     other.update(self.vocabulary.names_of[tid])
-        other.update(name for name, hits in run_hits.items() if any(qi == i for _, qi in hits))
+        other.update(name for name, hits in run_hits.items() if any(i in qp for _, qp in hits))
         return direct, other
 
     def _name_side(self, names: set[int], lookup: Lookup, initials: set[str]) -> set[int]:
@@ -271,9 +272,7 @@ class Index:
         """The names `lookup` finds, themselves."""
         return [self.names[i] for i in self.lookup(form).candidates]
 
-    def _gather(
-        self, lookup: Lookup, *, prune: bool
-    ) -> tuple[set[int], dict[int, list[tuple[tuple[int, ...], int]]]]:
+    def _gather(self, lookup: Lookup, *, prune: bool) -> tuple[set[int], RunHits]:
         """Names sharing something with the query, and the listed runs each of them matched.
 
         With `prune`, names are gathered only from the query's rarest tokens (a prefix filter): a name
@@ -296,18 +295,23 @@ class Index:
             if not walk.isdisjoint(lookup.pieces[a][1]):
                 for tid in lookup.matches[a]:
                     names.update(self.vocabulary.names_of[tid])
-        run_hits: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
+        run_hits: RunHits = defaultdict(list)
         for qi, joined_runs in enumerate(lookup.run_matches):
             for joined in joined_runs:
                 for name, positions in self.vocabulary.runs[joined]:
-                    run_hits[name].append((positions, qi))
+                    run_hits[name].append((positions, (qi,)))
                     if qi in walk:
+                        names.add(name)
+        for joined, qp in lookup.pieces[len(tokens) :]:  # a run against a run split elsewhere
+            for name, positions in self.vocabulary.runs.get(joined, ()):
+                listed = self.names[name].form.tokens
+                if [listed[p] for p in positions] != [tokens[q] for q in qp]:
+                    run_hits[name].append((positions, qp))
+                    if not walk.isdisjoint(qp):
                         names.add(name)
         return names, run_hits
 
-    def _matched(
-        self, name: int, lookup: Lookup, run_hits: dict[int, list[tuple[tuple[int, ...], int]]]
-    ) -> tuple[set[int], set[int]]:
+    def _matched(self, name: int, lookup: Lookup, run_hits: RunHits) -> tuple[set[int], set[int]]:
         """The name's positions and the query's that some piece of the other side pairs with."""
         tids = self.names[name].word_ids
         npos = {p for p, tid in enumerate(tids) if tid in lookup.matched}
@@ -315,9 +319,9 @@ class Index:
         for matches, (_, positions) in zip(lookup.matches, lookup.pieces, strict=True):
             if matches and not matches.isdisjoint(tids):
                 qpos.update(positions)
-        for positions, qi in run_hits.get(name, ()):
+        for positions, qp in run_hits.get(name, ()):
             npos.update(positions)
-            qpos.add(qi)
+            qpos.update(qp)
         return npos, qpos
 
     def _prefix(self, lookup: Lookup) -> set[int]:

@@ -26,10 +26,13 @@ from clearance.matching.tokens import (
     korean_key,
     run_skeleton,
     skeleton,
+    squeezed,
+    swap_key,
     synonym_group,
     vowel_frame,
 )
 from clearance.matching.variants import romanised, surname_keys, transliterated
+from clearance.matching.wadegiles import wade_giles
 
 _ID_CLEAN = re.compile(r"[\s\-]+")
 
@@ -57,6 +60,8 @@ def _deletions(token: str, depth: int) -> set[str]:
 _GROUP, _NUMBER, _KOREAN, ABJAD, VOWELLED, _FRAME = "\x01", "\x02", "\x03", "\x04", "\x05", "\x06"
 _SYNONYM = "\x07"  # synonym group of a generic word of product names
 _SURNAME = "\x08"  # masculine form of a family name (Ivanova -> Ivanov)
+_SWAP = "\x09"  # a three-letter word with its last two letters sorted (sok, sko)
+_WADE_GILES = "\x0a"  # the Wade-Giles spelling of a word in pinyin or Wade-Giles (zedong, tse tung)
 
 
 @lru_cache(maxsize=65536)
@@ -105,8 +110,12 @@ def skeleton_key(piece: str) -> set[str]:
 
 
 def _exact_keys(piece: str) -> set[str]:
-    """The piece itself, its given-name group and its number value: what even a joined run meets."""
+    """The piece itself, its given-name group, its number value, its synonym group and its Wade-Giles
+    spelling: what even a joined run meets."""
     keys = {piece}
+    wade = wade_giles(piece)
+    if wade is not None:
+        keys.add(_WADE_GILES + wade)
     group = given_group(piece)
     if group is not None:
         keys.add(f"{_GROUP}{group}")
@@ -120,7 +129,7 @@ def _exact_keys(piece: str) -> set[str]:
 
 
 def _variant_keys(token: str) -> set[str]:
-    keys = _exact_keys(token) | {_SURNAME + male for male in surname_keys(token)}
+    keys = _exact_keys(token) | {_SURNAME + male for male in surname_keys(token)} | _slip_keys(token)
     if len(token) >= 4:
         keys.add(_SURNAME + token)  # a masculine form, met by its feminine forms' keys
     if len(token) >= 4:
@@ -128,6 +137,19 @@ def _variant_keys(token: str) -> set[str]:
         keys.add(transliterated(token))
     if len(token) <= 6 and is_syllable(token):
         keys.add(_KOREAN + korean_key(token))
+    return keys
+
+
+def _slip_keys(token: str) -> set[str]:
+    """A word without its doubled letters (a plain spelling: sson meets son, essa meets esa), and a
+    three-letter word's swap key (sko meets sok): the slips `tokens._short_slip` pairs."""
+    keys = set()
+    single = squeezed(token)
+    if single != token and len(single) >= 2:
+        keys.add(single)
+    swapped = swap_key(token)
+    if swapped is not None:
+        keys.add(_SWAP + swapped)
     return keys
 
 

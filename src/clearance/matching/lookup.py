@@ -33,7 +33,17 @@ class Lookup:
     scores 0, so the query is compared once with the whole vocabulary, here, and each candidate is then
     scored by table lookups instead of trying every piece of the query against every piece of the name."""
 
-    __slots__ = ("_by_run", "_by_word", "candidates", "form", "matched", "matches", "pieces", "run_matches")
+    __slots__ = (
+        "_by_joined",
+        "_by_run",
+        "_by_word",
+        "candidates",
+        "form",
+        "matched",
+        "matches",
+        "pieces",
+        "run_matches",
+    )
 
     def __init__(self, vocabulary: Vocabulary, form: NameForm) -> None:
         self.form = form
@@ -56,6 +66,7 @@ class Lookup:
         self.matched = frozenset().union(*self.matches)  # every listed word some piece pairs with
         self._by_word: dict[int, list[int]] | None = None
         self._by_run: dict[str, list[int]] | None = None
+        self._by_joined: dict[str, list[int]] = {}
         self.candidates: list[int] = []
 
     @classmethod
@@ -65,6 +76,7 @@ class Lookup:
         lookup.form, lookup.pieces = form, ()
         lookup.matches, lookup.run_matches, lookup.matched = [], [], frozenset()
         lookup._by_word = lookup._by_run = None
+        lookup._by_joined = {}
         lookup.candidates = []
         return lookup
 
@@ -80,6 +92,9 @@ class Lookup:
             for qi, joined in enumerate(self.run_matches):
                 for j in joined:
                     self._by_run[j].append(qi)
+            self._by_joined = defaultdict(list)  # the query's runs: against a listed run split elsewhere
+            for a in range(len(self.form.tokens), len(self.pieces)):
+                self._by_joined[self.pieces[a][0]].append(a)
         return self._by_word, self._by_run
 
     def pairs(self, name: IndexedName) -> list[tuple[int, int]]:
@@ -96,6 +111,7 @@ class Lookup:
                     out.update((a, b) for a in range(len(self.pieces)))
             else:
                 out.update((a, b) for a in by_run.get(piece, ()))
+                out.update((a, b) for a in self._by_joined.get(piece, ()))
         for a, token in enumerate(self.form.tokens):
             if is_initial(token):
                 out.update((a, b) for b in range(len(listed)))

@@ -49,6 +49,7 @@ from rapidfuzz.fuzz import ratio
 
 from clearance.domain.enums import NameRules
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
+from clearance.matching.everyday import FREQUENT
 from clearance.matching.guards import (
     acronym_unwritten,
     consonants_only,
@@ -68,6 +69,7 @@ from clearance.matching.tokens import SYNONYM, rules_for, token_similarity
 
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
+RESPLIT = 0.9  # the same letters with a space moved: a slip of the hand, as strong as a variant
 MAX_TOKENS = 64  # words of each name that are paired; the longest listed name of the real lists has 52
 
 
@@ -143,7 +145,11 @@ def align(
         lp, li = left_pieces[a]
         rp, ri = right_pieces[b]
         if len(li) > 1 and len(ri) > 1:
-            continue  # a run against a run is the same as its tokens against each other
+            # a run against a run: the same letters split elsewhere ("arefullaha ref" ~ "arefullah aref");
+            # split alike, it is its tokens against each other
+            if lp == rp and [left.tokens[i] for i in li] != [right.tokens[i] for i in ri]:
+                candidates.append((RESPLIT, len(li) + len(ri), a, b, li, ri))
+            continue
         if (len(li) > 1 or len(ri) > 1) and min(len(lp), len(rp)) == 1:
             continue  # an initial stands for one word, not for a run of them
         # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos
@@ -316,10 +322,18 @@ def _capped(
     if rules is NameRules.PERSON and len(right.tokens) - right.titles == 1 and score > below_strong:
         score = below_strong  # "Hassan", "Sheik Omar": a listed person's one-word name is a given name
         notes.append("a person listed by one name alone: review, not block")
+    if _frequent_alone(left) and score > below_strong:
+        score = below_strong  # "Emma" ~ EMMA LLC, "Isis" ~ ISIS: a given name, a place, a word
+        notes.append("one frequent word alone (a name, a place, a word): review, not block")
     if any(sim == SYNONYM for _, _, sim in pairs) and score > below_strong:
         score = below_strong
         notes.append("a synonym supports the match: review, not block")
     return score, notes
+
+
+def _frequent_alone(form: NameForm) -> bool:
+    """Is the query one frequent word alone, without a legal form ("Emma", not "Emma LLC")?"""
+    return len(form.tokens) - form.titles == 1 and not form.legal_forms and form.tokens[-1] in FREQUENT
 
 
 def _explain(

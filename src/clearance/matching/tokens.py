@@ -34,6 +34,7 @@ from clearance.matching.variants import (
     surname_forms,
     transliterated,
 )
+from clearance.matching.wadegiles import wade_giles
 
 
 class Rules(IntFlag):
@@ -42,8 +43,8 @@ class Rules(IntFlag):
     PERSON: both are words of a person's name (initials pair with words, feminine and masculine forms
     differ). HAN: a side is written in Chinese characters, whose pinyin is exact: no variants. KOREAN:
     one side is written in Hangul, so romanised syllables compare by sound. JOINED: a side is a run of
-    words joined ("cam scanner" ~ "camscanner"): equal words, given-name variants, numbers and
-    consonant skeletons only, no typos and no romanisation rules."""
+    words joined ("cam scanner" ~ "camscanner"): equal words, given-name variants, numbers, consonant
+    skeletons and Wade-Giles ~ pinyin ("tse tung" ~ zedong) only, no typos and no other romanisation."""
 
     NONE = 0
     PERSON = 1
@@ -203,6 +204,42 @@ def pair_edits(a: int, b: int) -> int:
     return 0 if max(a, b) > MAX_TYPO_LETTERS else allowed_edits(min(a, b))
 
 
+def _wade_giles_pair(a: str, b: str) -> bool:
+    wa = wade_giles(a)
+    return wa is not None and wa == wade_giles(b)
+
+
+SLIP = 0.5  # a slip that keeps every letter: a letter doubled or made single, two letters swapped
+
+
+def squeezed(token: str) -> str:
+    """The word with each doubled letter made single: sson, son -> son; essa, esa -> esa."""
+    return _REPEATS.sub(_FIRST, token)
+
+
+def swap_key(token: str) -> str | None:
+    """For a word of three letters, its first letter and the other two sorted: what two such words with
+    their last two letters swapped share (sok, sko -> sko). None for other lengths."""
+    return token[0] + "".join(sorted(token[1:])) if len(token) == 3 else None
+
+
+_ROMAN = frozenset("ivxlcdm")
+
+
+def _short_slip(a: str, b: str, *, person: bool) -> float:
+    """The cost of a slip of the hand in words too short for a typo (`allowed_edits`), or that the edit
+    rules did not pair: a letter doubled or made single (Yyu ~ Yu, Esa ~ Essa), counted once per letter,
+    or in a word of three letters of a person's name its last two swapped (Sko ~ Sok; elsewhere such a
+    word is an acronym: AFD is not ADF). 0 when neither, and for Roman numerals (XIV is not XVI)."""
+    if _ROMAN.issuperset(a) or _ROMAN.issuperset(b):
+        return 0.0
+    if squeezed(a) == squeezed(b) and len(squeezed(a)) >= 2:
+        return SLIP * max(1, abs(len(a) - len(b)))
+    if person and len(a) == len(b) == 3 and a[1:] == b[:0:-1] and a[1] != a[2]:
+        return SLIP
+    return 0.0
+
+
 @lru_cache(maxsize=262144)
 def abjad(token: str) -> bool:
     """Written without vowel letters, as Arabic, Hebrew and Persian names come out of transliteration
@@ -296,6 +333,8 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
             return 0.9
         if (person or min(len(a), len(b)) > 4) and transliterated(a) == transliterated(b):
             return LOOSE_VARIANT  # not for four letters outside a person's name: gave ~ kave
+    if (person or (a not in EVERYDAY and b not in EVERYDAY)) and _wade_giles_pair(a, b):
+        return LOOSE_VARIANT  # Tse-tung ~ Zedong, Chou ~ Zhou: a name in Wade-Giles and in pinyin
     if typos and surname_forms(a, b):
         return SURNAME_FORM
     if person and not abjad(a) and not abjad(b) and gender_variant(a, b):
@@ -322,6 +361,12 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
             # person's name has other parts to vouch for it
             cost *= 1.5
         return 1.0 - cost / longer
+    if typos and a[0] == b[0] and min(len(a), len(b)) >= 2:
+        slip = _short_slip(a, b, person=person)
+        if slip:
+            if not person and max(len(a), len(b)) <= SHORT_WORD and (a in EVERYDAY or b in EVERYDAY):
+                slip *= 1.5
+            return 1.0 - slip / max(len(a), len(b))
     # the query written without vowels (Arabic, Hebrew, Persian script, transliterated): compare
     # consonants. Only that way round: against a listed acronym or a listed name in Arabic script, an
     # everyday word would meet its consonants ("course" ~ CRAS, "through" ~ TWRK)

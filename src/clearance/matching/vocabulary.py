@@ -124,10 +124,17 @@ class Vocabulary:
                 d <= pair_edits(len(piece), len(w)) and w[0] == piece[0] and number_value(w) is None
                 for d, w in zip(distances, words, strict=True)
             ]
-        plain, korean = rules_for(joined=not typos), rules_for(korean=True, joined=not typos)
+        joined = not typos
+        plain, korean = rules_for(joined=joined), rules_for(korean=True, joined=joined)
+        # a few rules hold in persons' names only, all for words of four letters or less (Sko ~ Sok)
+        person = rules_for(person=True, joined=joined)
         for wid, word, near in zip(wids, words, close, strict=True):
             # Korean syllables meet other romanisations only when one side is written in Hangul
-            if near or token_similarity(piece, word, korean if hangul or wid in self.hangul else plain) > 0:
+            if (
+                near
+                or token_similarity(piece, word, korean if hangul or wid in self.hangul else plain) > 0
+                or (min(len(piece), len(word)) <= 4 and token_similarity(piece, word, person) > 0)
+            ):
                 yield wid
 
     def matching_runs(self, word: str) -> frozenset[str]:

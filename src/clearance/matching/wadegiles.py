@@ -1,0 +1,51 @@
+"""Chinese names in Wade-Giles and in pinyin: Mao Tse-tung ~ Mao Zedong, Chou En-lai ~ Zhou Enlai, Teng
+Hsiao-ping ~ Deng Xiaoping, Tsai Ing-wen ~ Cai Yingwen.
+
+Lists and the press wrote Chinese names in Wade-Giles until the 1980s (Taiwan still does), pinyin since.
+A word that reads as one to four pinyin syllables is given its Wade-Giles spelling from
+`datasets/words/wade_giles.txt` (made by tools/wade_giles.py, apostrophes and diacritics dropped as lists
+drop them); a word that reads as Wade-Giles syllables is its own. Two words with the same spelling so are
+the same name written two ways: `matching.tokens` scores them as a looser variant (review, not block),
+`matching.keys` files them under it. Dropping the apostrophe merges some syllables (zhou and chou are both
+chou), which is why such a pair is only ever a review.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from clearance.datasets.words import entries
+
+_TO_WADE_GILES = {pinyin: wade for pinyin, wade in entries("wade_giles")}
+_WADE_GILES = frozenset(_TO_WADE_GILES.values())
+MAX_SYLLABLES = 4  # a given name has two, a name run together three or four
+_LONGEST = 6  # letters of the longest syllable (zhuang, hsiung)
+
+
+def _split(word: str, syllables: frozenset[str] | dict[str, str]) -> list[str] | None:
+    """The word as the fewest syllables of the set, or None: zedong -> ze, dong; xian -> xian."""
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - _LONGEST), end):
+            head, known = best[start], best[end]
+            if (
+                head is not None
+                and len(head) < MAX_SYLLABLES
+                and word[start:end] in syllables
+                and (known is None or len(head) + 1 < len(known))
+            ):
+                best[end] = [*head, word[start:end]]
+    return best[len(word)]
+
+
+@lru_cache(maxsize=65536)
+def wade_giles(word: str) -> str | None:
+    """The word's Wade-Giles spelling, without apostrophes: zedong -> tsetung, zhou -> chou, tsetung ->
+    tsetung; None for a word that is neither pinyin nor Wade-Giles syllables (smith)."""
+    if len(word) < 2 or len(word) > MAX_SYLLABLES * _LONGEST:
+        return None
+    pinyin, wade = _split(word, _TO_WADE_GILES), _split(word, _WADE_GILES)
+    if pinyin is not None and (wade is None or len(pinyin) <= len(wade)):
+        return "".join(_TO_WADE_GILES[s] for s in pinyin)
+    return word if wade is not None else None  # fewer syllables read as Wade-Giles: chiang, not chi ang
