@@ -67,8 +67,14 @@ def wade_giles(syllable: str) -> str:
     return WG_INITIAL.get(initial, initial) + final
 
 
+# Spellings of Taiwan that drop the y of a syllable with no initial (Tsai Ing-wen, Lee Teng-hui's
+# ing): a second Wade-Giles spelling of the same pinyin syllable, written as its own line
+TAIWAN = {"ying": "ing"}
+
+
 def main() -> None:
     rows = sorted((s, wade_giles(s)) for s in syllables())
+    rows += sorted((pinyin, spelling) for pinyin, spelling in TAIWAN.items())
     header = (
         "# Pinyin syllables and their Wade-Giles spelling without apostrophes or diacritics, one a line:\n"
         "# pinyin, then Wade-Giles. Made by tools/wade_giles.py from pypinyin's syllables; do not edit by\n"

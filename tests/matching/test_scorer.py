@@ -245,3 +245,35 @@ def test_wade_giles_meets_pinyin_as_a_review(query: str, listed: str) -> None:
 )
 def test_wade_giles_is_not_a_wildcard(query: str, listed: str) -> None:
     assert compare(query, listed, rules=NameRules.PERSON).score < DEFAULT_CONFIG.review
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "rules"),
+    [
+        ("Lyudmila Putin", "PUTINA, Lyudmila", NameRules.PERSON),  # a family name's two forms
+        ("Irina Sechin", "SECHINA, Irina", NameRules.PERSON),
+        ("Almacen Futuro Numero Uno", "ALMACEN FUTURO NO. 1", NameRules.OTHER),  # numero, number, nr: no
+        ("Number Two Trading", "NR. 2 TRADING", NameRules.OTHER),
+        ("Mount Everest Trading", "Mt. Everest Trading", NameRules.OTHER),
+        ("دוד כהן", "David Cohen", NameRules.PERSON),  # Hebrew kaf is a k
+        ("علی رضایی", "Ali Rezaei", NameRules.PERSON),  # Persian zad is a z, and علی is Ali
+        ("فاطمة علي", "Fatima Ali", NameRules.PERSON),
+        ("Tsai Ing-wen", "CAI, Yingwen", NameRules.PERSON),  # Taiwan's ing
+        ("Acme Trading Telecom", "ACME TRADING JSC", NameRules.OTHER),  # one more sector word
+        ("Mahan Air Airlines", "MAHAN AIR", NameRules.OTHER),
+    ],
+)
+def test_kinds_of_variation_match(query: str, listed: str, rules: NameRules) -> None:
+    assert compare(query, listed, rules=rules).score >= DEFAULT_CONFIG.review
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Martin Smith", "MARTINA SMITH"),  # given names: the feminine form is another person
+        ("Karin Berg", "BERG, Karina"),
+        ("Martina Ivanov", "IVANOV, Martin"),
+    ],
+)
+def test_a_given_name_feminine_form_is_another_person(query: str, listed: str) -> None:
+    assert compare(query, listed, rules=NameRules.PERSON).score < DEFAULT_CONFIG.review

@@ -156,10 +156,21 @@ _ABJAD_SCRIPT = re.compile(
 _VOWEL_LETTERS = str.maketrans(dict.fromkeys("aeiouAEIOU", None))
 
 
+# Letters whose sound in names differs from anyascii's Arabic reading: in Persian (known by its own
+# letters ی ک گ پ چ ژ) ض ذ ظ are z and ث ص s (رضایی is Rezaei); Hebrew כ is the k of Cohen, Katz, written
+# q (read as k) so that a following h (כהן, Cohen) does not make a kh.
+_PERSIAN = re.compile("[یکگپچژ]")
+_PERSIAN_SOUNDS = str.maketrans({"ض": "z", "ذ": "z", "ظ": "z", "ث": "s", "ص": "s"})
+_HEBREW_SOUNDS = str.maketrans({"כ": "q", "ך": "q"})
+
+
 def _consonants(m: re.Match[str]) -> str:
     """A stretch of an abjad script in Latin letters without the vowels anyascii gives its long-vowel
     letters (alef as "a"): ایران is "yrn", as محمد is "mhmd", so the scorer knows it by its letters."""
-    return f" {anyascii(m.group()).translate(_VOWEL_LETTERS)} "
+    stretch = m.group().translate(_HEBREW_SOUNDS)
+    if _PERSIAN.search(stretch):
+        stretch = stretch.translate(_PERSIAN_SOUNDS)
+    return f" {anyascii(stretch).translate(_VOWEL_LETTERS)} "
 
 
 def to_latin(text: str) -> str:

@@ -66,6 +66,7 @@ from clearance.matching.normalise import (
 )
 from clearance.matching.places import PLACES
 from clearance.matching.tokens import SYNONYM, rules_for, token_similarity
+from clearance.matching.variants import SURNAME_FORM, surname_forms
 
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
@@ -154,6 +155,8 @@ def align(
             continue  # an initial stands for one word, not for a run of them
         # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos
         sim = token_similarity(lp, rp, token_rules if len(li) == 1 and len(ri) == 1 else joined_rules)
+        if person and sim == SURNAME_FORM and not _family_word(right, ri[0]) and surname_forms(lp, rp):
+            continue  # Putin ~ Putina is a family name's two forms; Martin ~ Martina two given names
         if sim > 0:
             candidates.append((sim, len(li) + len(ri), a, b, li, ri))
     candidates.sort(key=lambda c: (-c[0], -c[1], c[2], c[3]))
@@ -166,6 +169,12 @@ def align(
             used_right.update(ri)
             out.append((li, ri, sim))
     return out
+
+
+def _family_word(form: NameForm, i: int) -> bool:
+    """Is token `i` of a person's name its family name: within the part the list gave as such
+    ("PUTINA, Lyudmila"), or its last word?"""
+    return i >= len(form.tokens) - form.family if form.family else i == len(form.tokens) - 1
 
 
 def _paired(form: NameForm, pieces_: tuple[tuple[str, tuple[int, ...]], ...]) -> Sequence[int]:

@@ -128,7 +128,9 @@ def skeleton(token: str) -> str:
 
 
 def _final_y(token: str) -> str:
-    return "y" if len(token) >= 3 and token[-1] in "iy" else ""
+    """The final -i or -y of a name as its own letter; in a word written without vowels, from two
+    letters on (علي, ly: Ali)."""
+    return "y" if (len(token) >= 3 or _AEIOU.isdisjoint(token)) and token[-1] in "iy" else ""
 
 
 def _letters_of(token: str) -> str:
@@ -335,7 +337,7 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
             return LOOSE_VARIANT  # not for four letters outside a person's name: gave ~ kave
     if (person or (a not in EVERYDAY and b not in EVERYDAY)) and _wade_giles_pair(a, b):
         return LOOSE_VARIANT  # Tse-tung ~ Zedong, Chou ~ Zhou: a name in Wade-Giles and in pinyin
-    if typos and surname_forms(a, b):
+    if typos and ga is None and gb is None and surname_forms(a, b):
         return SURNAME_FORM
     if person and not abjad(a) and not abjad(b) and gender_variant(a, b):
         return 0.0
@@ -370,7 +372,7 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
     # the query written without vowels (Arabic, Hebrew, Persian script, transliterated): compare
     # consonants. Only that way round: against a listed acronym or a listed name in Arabic script, an
     # everyday word would meet its consonants ("course" ~ CRAS, "through" ~ TWRK)
-    if abjad(a) and not abjad(b) and len(a) >= MIN_ABJAD and len(b) >= 4:
+    if abjad(a) and not abjad(b) and len(a) >= MIN_ABJAD and len(b) >= 3:
         ka, kb = skeleton(a), skeleton(b)
         if len(ka) >= MIN_SKELETON and ka == kb:
             return 0.9

@@ -69,12 +69,21 @@ def gender_variant(a: str, b: str) -> bool:
 
 
 SURNAME_FORM = 0.85  # Ivanov ~ Ivanova: the same family, maybe not the same person: review (any name)
-_SURNAME_ENDINGS = (("ov", "ova"), ("ev", "eva"), ("sky", "skaya"), ("ski", "ska"), ("cki", "cka"))
+_SURNAME_ENDINGS = (
+    ("ov", "ova"),
+    ("ev", "eva"),
+    ("in", "ina"),  # Putin / Putina, Sechin / Sechina
+    ("yn", "yna"),
+    ("sky", "skaya"),
+    ("ski", "ska"),
+    ("cki", "cka"),
+)
 
 
 def surname_forms(a: str, b: str) -> bool:
     """The masculine and feminine forms of a Slavic or Baltic family name: Ivanov / Ivanova, Gorbachev /
-    Gorbacheva, Kowalski / Kowalska, Novak / Novakova (Czech -ova after the name)."""
+    Gorbacheva, Putin / Putina, Kowalski / Kowalska, Novak / Novakova (Czech -ova after the name). Two
+    given names are never that (Martin / Martina: `matching.tokens` asks first)."""
     short, long_ = sorted((a, b), key=len)
     if len(short) < 4 or not long_.startswith(short[:-3]):
         return False

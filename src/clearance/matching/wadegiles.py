@@ -16,8 +16,12 @@ from functools import lru_cache
 
 from clearance.datasets.words import entries
 
-_TO_WADE_GILES = {pinyin: wade for pinyin, wade in entries("wade_giles")}
-_WADE_GILES = frozenset(_TO_WADE_GILES.values())
+_TO_WADE_GILES: dict[str, str] = {}
+_SPELLINGS: dict[str, str] = {}  # every Wade-Giles spelling -> the first one its pinyin has (ing -> ying)
+for _pinyin, _wade in entries("wade_giles"):
+    _TO_WADE_GILES.setdefault(_pinyin, _wade)
+    _SPELLINGS.setdefault(_wade, _TO_WADE_GILES[_pinyin])
+_WADE_GILES = frozenset(_SPELLINGS)
 MAX_SYLLABLES = 4  # a given name has two, a name run together three or four
 _LONGEST = 6  # letters of the longest syllable (zhuang, hsiung)
 
@@ -42,10 +46,12 @@ def _split(word: str, syllables: frozenset[str] | dict[str, str]) -> list[str] |
 @lru_cache(maxsize=65536)
 def wade_giles(word: str) -> str | None:
     """The word's Wade-Giles spelling, without apostrophes: zedong -> tsetung, zhou -> chou, tsetung ->
-    tsetung; None for a word that is neither pinyin nor Wade-Giles syllables (smith)."""
+    tsetung, ingwen -> yingwen; None for a word that is neither pinyin nor Wade-Giles syllables (smith)."""
     if len(word) < 2 or len(word) > MAX_SYLLABLES * _LONGEST:
         return None
     pinyin, wade = _split(word, _TO_WADE_GILES), _split(word, _WADE_GILES)
     if pinyin is not None and (wade is None or len(pinyin) <= len(wade)):
         return "".join(_TO_WADE_GILES[s] for s in pinyin)
-    return word if wade is not None else None  # fewer syllables read as Wade-Giles: chiang, not chi ang
+    if wade is None:
+        return None
+    return "".join(_SPELLINGS[s] for s in wade)  # fewer syllables read as Wade-Giles: chiang, not chi ang
