@@ -277,3 +277,31 @@ def test_kinds_of_variation_match(query: str, listed: str, rules: NameRules) -> 
 )
 def test_a_given_name_feminine_form_is_another_person(query: str, listed: str) -> None:
     assert compare(query, listed, rules=NameRules.PERSON).score < DEFAULT_CONFIG.review
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "rules"),
+    [
+        ("Cam Scaner", "CamScanner", NameRules.OTHER),  # words run together, with a typo
+        ("Alli Pay", "Alipay", NameRules.OTHER),
+        ("Tik Tock", "TikTok", NameRules.OTHER),
+        ("Cuba Fruttas", "CUBAFRUTAS", NameRules.OTHER),
+        ("Shin Hanbank", "SHINHANBANK", NameRules.OTHER),
+        ("FridrichBuchenberg", "BUCHENBERG, Friedrich", NameRules.PERSON),  # camel case read apart
+        ("AhmadKhalil Hassan", "HASSAN, Ahmad Khalil", NameRules.PERSON),
+    ],
+)
+def test_words_run_together_with_a_typo_match(query: str, listed: str, rules: NameRules) -> None:
+    assert compare(query, listed, rules=rules).score >= DEFAULT_CONFIG.review
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "rules"),
+    [
+        ("WeChat", "CHAT LLC", NameRules.OTHER),  # a camel-case reading must match all its words
+        ("McDonald", "DONALD", NameRules.PERSON),
+        ("Cam Scan", "CAMSCANNER", NameRules.OTHER),  # a run too short for a typo
+    ],
+)
+def test_runs_and_readings_stay_strict(query: str, listed: str, rules: NameRules) -> None:
+    assert compare(query, listed, rules=rules).score < DEFAULT_CONFIG.review

@@ -17,7 +17,9 @@ from functools import lru_cache
 from clearance.matching.normalise import number_value
 from clearance.matching.scorer import pieces
 from clearance.matching.tokens import (
+    MAX_TYPO_LETTERS,
     MIN_SKELETON,
+    RUN_TYPO_MIN,
     VOWEL_FRAME_MIN,
     abjad,
     allowed_edits,
@@ -76,10 +78,12 @@ def query_keys(token: str, *, typos: bool = True) -> tuple[str, ...]:
 
 
 def joined_keys(tokens: Sequence[str]) -> set[str]:
-    """The keys a run of the query's tokens, joined, is looked up under among listed tokens."""
+    """The keys a run of the query's tokens, joined, is looked up under among listed tokens: with one
+    letter deleted too from `RUN_TYPO_MIN` letters ("cam scaner" meets camscanner)."""
     joined = "".join(tokens)
     consonants, unvowelled = run_skeleton(tokens)
-    return _exact_keys(joined) | _across_writing(joined, consonants, unvowelled=unvowelled)
+    typo = _deletions(joined, 1) if RUN_TYPO_MIN <= len(joined) <= MAX_TYPO_LETTERS else set()
+    return _exact_keys(joined) | typo | _across_writing(joined, consonants, unvowelled=unvowelled)
 
 
 def _across_writing(piece: str, consonants: str, *, unvowelled: bool) -> set[str]:

@@ -20,8 +20,8 @@ from clearance.matching.guards import WEAK_WORD_LETTERS, acronym_unwritten
 from clearance.matching.identifiers import find as find_identifiers
 from clearance.matching.index import Index
 from clearance.matching.lookup import IndexedName, Lookup
-from clearance.matching.normalise import NameForm, fold, has_han, name_form
-from clearance.matching.scorer import Comparison, compare_forms
+from clearance.matching.normalise import NameForm, fold, has_han, readings
+from clearance.matching.scorer import Comparison, compare, compare_forms
 from clearance.matching.textindex import PrefixTable
 from clearance.perf import Recent
 
@@ -91,7 +91,7 @@ class Matcher:
 
     def compare(self, left: str, right: str, *, rules: NameRules) -> Comparison:
         """Two names side by side, with this matcher's configuration."""
-        return compare_forms(name_form(left), name_form(right), rules=rules, config=self.config)
+        return compare(left, right, rules=rules, config=self.config)
 
     def name(
         self, query: str, *, kind: QueryKind = QueryKind.PARTY, deadline: Deadline | None = None
@@ -101,11 +101,12 @@ class Matcher:
         for entity, ident in self.identifiers(query):
             why = f"identifier {ident.scheme} {ident.value} matches exactly"
             best[entity.id] = Match.of_identifier(entity, ident, why)
-        form = name_form(query)
-        if form.tokens:
+        for n, form in enumerate(readings(query)):
             for cand, cmp in self.forms(form, kind=kind, deadline=deadline):
                 if cand.entity.id in best and best[cand.entity.id].score >= cmp.score:
                     continue
+                if n and cmp.unmatched_left:
+                    continue  # a second reading counts where all its words found a partner
                 weak = cand.name.type == NameType.WEAK
                 why = f"the whole query is the weak alias '{cand.name.value}'" if weak else cmp.explanation
                 best[cand.entity.id] = Match.of_name(cand, cmp, why)

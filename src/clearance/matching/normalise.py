@@ -357,6 +357,21 @@ def name_form(name: str) -> NameForm:
     )
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # FridrichBuchenberg: two words written as one
+
+
+def readings(query: str) -> list[NameForm]:
+    """The ways a query is read, those with words: as written, and with words written together in camel
+    case apart ("FridrichBuchenberg" is Fridrich Buchenberg, whose typo only a word apart can show). A
+    listed name is read one way only: its words run together meet a query's words apart anyway. A
+    reading after the first counts only where all its words find a partner (`whole`): "WeChat" is not
+    CHAT LLC."""
+    forms = [name_form(query)]
+    if _CAMEL.search(query):
+        forms.append(name_form(_CAMEL.sub(" ", query)))
+    return [form for form in forms if form.tokens]
+
+
 def _ordered_tokens(folded: str) -> tuple[list[str], int]:
     """The name's tokens, "SURNAME, Given" read as "Given SURNAME" (`parts.natural_order`), and how many
     of them, at the end, are the family name so given (0 without such a comma)."""

@@ -63,6 +63,7 @@ from clearance.matching.normalise import (
     STOPWORD_WEIGHT,
     NameForm,
     name_form,
+    readings,
 )
 from clearance.matching.places import PLACES
 from clearance.matching.tokens import SYNONYM, rules_for, token_similarity
@@ -132,6 +133,7 @@ def align(
     korean = left.hangul != right.hangul
     token_rules = rules_for(person=person, han=han, korean=korean)
     joined_rules = rules_for(person=person, han=han, korean=korean, joined=True)
+    run_rules = rules_for(person=person, han=han, korean=korean, run=True)  # the query's run: one typo
     candidates: list[tuple[float, int, int, int, tuple[int, ...], tuple[int, ...]]] = []
     left_pieces, right_pieces = pieces(left.tokens), listed_pieces(right.tokens)
     if pairs is None:
@@ -154,7 +156,9 @@ def align(
         if (len(li) > 1 or len(ri) > 1) and min(len(lp), len(rp)) == 1:
             continue  # an initial stands for one word, not for a run of them
         # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos
-        sim = token_similarity(lp, rp, token_rules if len(li) == 1 and len(ri) == 1 else joined_rules)
+        sim = token_similarity(
+            lp, rp, token_rules if len(li) == len(ri) == 1 else joined_rules if len(ri) > 1 else run_rules
+        )
         if person and sim == SURNAME_FORM and not _family_word(right, ri[0]) and surname_forms(lp, rp):
             continue  # Putin ~ Putina is a family name's two forms; Martin ~ Martina two given names
         if sim > 0:
@@ -373,5 +377,13 @@ def _explain(
 def compare(
     left: str, right: str, *, rules: NameRules = NameRules.OTHER, config: ScorerConfig = DEFAULT_CONFIG
 ) -> Comparison:
-    """Compare two names with the scorer that screening uses."""
-    return compare_forms(name_form(left), name_form(right), rules=rules, config=config)
+    """Compare two names with the scorer that screening uses: the query `left` in each of its readings
+    (`normalise.readings`), the best."""
+    listed = name_form(right)
+    first, *others = readings(left) or [name_form(left)]
+    best = compare_forms(first, listed, rules=rules, config=config)
+    for form in others:
+        other = compare_forms(form, listed, rules=rules, config=config)
+        if not other.unmatched_left and other.score > best.score:
+            best = other
+    return best

@@ -44,36 +44,45 @@ class Rules(IntFlag):
     differ). HAN: a side is written in Chinese characters, whose pinyin is exact: no variants. KOREAN:
     one side is written in Hangul, so romanised syllables compare by sound. JOINED: a side is a run of
     words joined ("cam scanner" ~ "camscanner"): equal words, given-name variants, numbers, consonant
-    skeletons and Wade-Giles ~ pinyin ("tse tung" ~ zedong) only, no typos and no other romanisation."""
+    skeletons and Wade-Giles ~ pinyin ("tse tung" ~ zedong) only, no typos and no other romanisation.
+    RUN (with JOINED): the side that is a run is the query's, against one listed word: one typo as well,
+    in a run of `RUN_TYPO_MIN` letters or more ("cam scaner" ~ "camscanner"; the candidate index looks
+    the query's runs up under their deletions, never a listed run under its own)."""
 
     NONE = 0
     PERSON = 1
     HAN = 2
     KOREAN = 4
     JOINED = 8
+    RUN = 16
 
 
-_PERSON, _HAN, _KOREAN, _JOINED = (
-    int(flag) for flag in (Rules.PERSON, Rules.HAN, Rules.KOREAN, Rules.JOINED)
+_PERSON, _HAN, _KOREAN, _JOINED, _RUN = (
+    int(flag) for flag in (Rules.PERSON, Rules.HAN, Rules.KOREAN, Rules.JOINED, Rules.RUN)
 )
+RUN_TYPO_MIN = 7  # letters of a query's run of words joined from which it may hold a typo
 
 
-def rules_for(*, person: bool = False, han: bool = False, korean: bool = False, joined: bool = False) -> int:
-    """The `Rules` of a pair, as the plain int `token_similarity` takes (remembered: eight values)."""
-    return _RULES[(person, han, korean, joined)]
+def rules_for(
+    *, person: bool = False, han: bool = False, korean: bool = False, joined: bool = False, run: bool = False
+) -> int:
+    """The `Rules` of a pair, as the plain int `token_similarity` takes (remembered: 32 values)."""
+    return _RULES[(person, han, korean, joined, run)]
 
 
 _RULES = {
-    (p, h, k, j): int(
+    (p, h, k, j, r): int(
         (Rules.PERSON if p else Rules.NONE)
         | (Rules.HAN if h else Rules.NONE)
         | (Rules.KOREAN if k else Rules.NONE)
-        | (Rules.JOINED if j else Rules.NONE)
+        | (Rules.JOINED if j or r else Rules.NONE)
+        | (Rules.RUN if r else Rules.NONE)
     )
     for p in (False, True)
     for h in (False, True)
     for k in (False, True)
     for j in (False, True)
+    for r in (False, True)
 }
 
 
@@ -346,7 +355,12 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
         diffs = sum(x != y for x, y in zip(a, b, strict=True))
         if diffs <= 2:
             return 1.0 - 0.75 * diffs / len(a)
-    budget = pair_edits(len(a), len(b)) if typos else 0
+    if typos:
+        budget = pair_edits(len(a), len(b))
+    elif rules & _RUN and not rules & _HAN and max(len(a), len(b)) >= RUN_TYPO_MIN:
+        budget = min(1, pair_edits(len(a), len(b)))  # the query's words run together, with a typo
+    else:
+        budget = 0
     edits = OSA.distance(a, b, score_cutoff=budget) if budget else budget + 1
     if edits <= budget and (a[0] == b[0] or (a[0] == b[1] and a[1] == b[0])):  # Faiz ~ Afiz too
         # one vowel swapped for another in the same place is more often another name (Bayer / Bauer,

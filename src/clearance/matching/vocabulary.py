@@ -124,10 +124,10 @@ class Vocabulary:
                 d <= pair_edits(len(piece), len(w)) and w[0] == piece[0] and number_value(w) is None
                 for d, w in zip(distances, words, strict=True)
             ]
-        joined = not typos
-        plain, korean = rules_for(joined=joined), rules_for(korean=True, joined=joined)
+        run = not typos  # a run of the query's words: joined, one typo allowed
+        plain, korean = rules_for(run=run), rules_for(korean=True, run=run)
         # a few rules hold in persons' names only, all for words of four letters or less (Sko ~ Sok)
-        person = rules_for(person=True, joined=joined)
+        person = rules_for(person=True, run=run)
         for wid, word, near in zip(wids, words, close, strict=True):
             # Korean syllables meet other romanisations only when one side is written in Hangul
             if (
