@@ -261,6 +261,11 @@ def test_wade_giles_is_not_a_wildcard(query: str, listed: str) -> None:
         ("Tsai Ing-wen", "CAI, Yingwen", NameRules.PERSON),  # Taiwan's ing
         ("Acme Trading Telecom", "ACME TRADING JSC", NameRules.OTHER),  # one more sector word
         ("Mahan Air Airlines", "MAHAN AIR", NameRules.OTHER),
+        ("Boris Jelzin", "YELTSIN, Boris", NameRules.PERSON),  # German spellings of Russian names
+        ("Juri Andropow", "ANDROPOV, Yuri", NameRules.PERSON),
+        ("Nord Stream 2 Aktien Gesellschaft", "NORD STREAM 2 AG", NameRules.OTHER),
+        ("SZ DJI Technology Co. Ldt.", "SZ DJI TECHNOLOGY CO., LTD.", NameRules.OTHER),
+        ("WeChat Wage", "WeChat Pay", NameRules.OTHER),  # a spun synonym: review
     ],
 )
 def test_kinds_of_variation_match(query: str, listed: str, rules: NameRules) -> None:

@@ -29,15 +29,17 @@ def _romanise(m: re.Match[str]) -> str:
 
 
 # Looser transliteration variants, in order: German and Baltic spellings of Russian names (Gorbatschow,
-# Sergejs Ivanovs), the Russian -yov after ch/sh/zh written -ev in English (Gorbachev), Arabic consonants
-# written two ways (Qaddafi, Gaddafi, Kadhafi), then the vowels Arabic script does not write: e ~ i and
-# o ~ u (Osama ~ Usama, Laden ~ Ladin, Moqtada ~ Muqtada, Khaled ~ Khalid), and doubled letters once.
+# Sergejs Ivanovs, Jelzin), the Russian -yov after ch/sh/zh written -ev in English (Gorbachev), Arabic
+# consonants written two ways (Qaddafi, Gaddafi, Kadhafi), then the vowels Arabic script does not write:
+# e ~ i and o ~ u (Osama ~ Usama, Laden ~ Ladin, Moqtada ~ Muqtada, Khaled ~ Khalid), and doubled
+# letters once.
 _LOOSE = (
     (re.compile(r"tsch"), "ch"),
     (re.compile(r"sch"), "sh"),
     (re.compile(r"^ch(?=[rl])"), "h"),
     (re.compile(r"(?<=[jv])s$"), ""),
     (re.compile(r"(?<=[aeiou])j"), "y"),
+    (re.compile(r"ts|tz"), "z"),  # Yeltsin ~ Jelzin: German z for ts
     (re.compile(r"y$"), "i"),
     (re.compile(r"[oe]w$"), "ov"),
     (re.compile(r"(?<=ch|sh|zh)ev$"), "ov"),
@@ -49,11 +51,14 @@ _LOOSE = (
 )
 
 
+_GERMAN_J = re.compile(r"^j(?=[aeiou])")  # Jelzin, Jewgeni, Juri: the German and Baltic j is a y
+
+
 @lru_cache(maxsize=262144)
 def transliterated(token: str) -> str:
     """One spelling for the looser transliteration variants (see `_LOOSE`), from the romanised one:
     gorbatschow, gorbachev -> gurbachuv; qaddafi, kadhafi -> kadafi; ladin, laden -> ladin."""
-    t = romanised(token)
+    t = romanised(_GERMAN_J.sub("y", token))
     for pattern, repl in _LOOSE:
         t = pattern.sub(repl, t)
     return t
