@@ -291,6 +291,7 @@ def test_a_given_name_feminine_form_is_another_person(query: str, listed: str) -
         ("Alli Pay", "Alipay", NameRules.OTHER),
         ("Tik Tock", "TikTok", NameRules.OTHER),
         ("Cuba Fruttas", "CUBAFRUTAS", NameRules.OTHER),
+        ("Aero Caribean", "AEROCARIBBEAN", NameRules.OTHER),
         ("Shin Hanbank", "SHINHANBANK", NameRules.OTHER),
         ("FridrichBuchenberg", "BUCHENBERG, Friedrich", NameRules.PERSON),  # camel case read apart
         ("AhmadKhalil Hassan", "HASSAN, Ahmad Khalil", NameRules.PERSON),
