@@ -68,3 +68,38 @@ def test_names_with_one_letter_words_are_found_in_text() -> None:
     assert [(m.entity.id, m.span[2] if m.span else None, m.score) for m in found] == [
         ("d", "DONCOALTRADE SP Z O O", 1.0)
     ]
+
+
+def _prose_matcher() -> object:
+    from clearance.domain.enums import Kind, NameType
+    from clearance.domain.model import Entity, Name
+    from clearance.matching.matcher import Matcher
+
+    return Matcher(
+        [
+            Entity(id="wash", kind=Kind.ORGANIZATION, name="WASHINGTON TRADING LTD"),
+            Entity(id="united", kind=Kind.ORGANIZATION, name="UNITED COMPANY OJSC"),
+            Entity(
+                id="both",
+                kind=Kind.ORGANIZATION,
+                name="BELARUSIAN OIL TRADE HOUSE",
+                names=(Name("B.O.T.H."),),
+            ),
+            Entity(id="abid", kind=Kind.PERSON, name="KHAN, Abid Ali", names=(Name("ABID", NameType.WEAK),)),
+            Entity(id="hamas", kind=Kind.ORGANIZATION, name="HAMAS"),
+        ]
+    )
+
+
+def test_prose_words_that_are_also_listed_names_are_not_hits() -> None:
+    """News prose (benchmarks/quality.py --only news): a frequent word alone is a hit only on a listed name
+    that is that word, and a weak alias only as one word ("a bid" is not ABID)."""
+    from clearance.matching.matcher import Matcher
+    from clearance.matching.text import scan
+
+    matcher = _prose_matcher()
+    assert isinstance(matcher, Matcher)
+    text = "WASHINGTON, Jan. 6 - Both sides said the United States made a bid in Washington."
+    assert scan(matcher, text) == []
+    found = scan(matcher, "Funds went to Hamas via Washington Trading Ltd and were paid to ABID today.")
+    assert sorted(m.entity.id for m in found) == ["abid", "hamas", "wash"]

@@ -13,10 +13,11 @@ bounds scores from above, stays exact):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from clearance.matching.everyday import EVERYDAY, EVERYDAY_EVIDENCE
+from clearance.matching.everyday import EVERYDAY, EVERYDAY_EVIDENCE, FREQUENT
 from clearance.matching.everyday import evidence as piece_evidence
 from clearance.matching.normalise import STOPWORD_WEIGHT, NameForm, number_value
 from clearance.matching.parts import LINEAGE
@@ -77,8 +78,18 @@ def acronym_unwritten(query: NameForm, listed: NameForm, *, letters: int = ACRON
     if len(word) > letters or not word.isalpha() or word not in EVERYDAY:
         return False
     text = query.original
-    written = (word.upper(), word.capitalize())  # "DJI", "Eni": written as a name
+    # "DJI", "Eni": written as a name; a name the list spells in dotted letters only in capitals
+    written = (word.upper(),) if _DOTTED.match(listed.original) else (word.upper(), word.capitalize())
     return any(c.islower() for c in text) and not any(w in text for w in written)
+
+
+_DOTTED = re.compile(r"^\s*(?:[A-Za-z]\.\s?){2,}\s*$")  # B.O.T.H., M.M.E.
+
+
+def frequent_alone(query: NameForm) -> bool:
+    """Is the query one frequent word alone (`everyday.FREQUENT`), without a legal form ("Emma", not
+    "Emma LLC")? Too little to block on; in free text, a hit only on a listed name that is that word."""
+    return len(query.tokens) - query.titles == 1 and not query.legal_forms and query.tokens[-1] in FREQUENT
 
 
 def consonants_only(query: NameForm, pair: Aligned) -> bool:

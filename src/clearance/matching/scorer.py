@@ -49,11 +49,11 @@ from rapidfuzz.fuzz import ratio
 
 from clearance.domain.enums import NameRules
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
-from clearance.matching.everyday import FREQUENT
 from clearance.matching.guards import (
     acronym_unwritten,
     consonants_only,
     evidence,
+    frequent_alone,
     lineage_crossed,
     reordered,
     words_in_common,
@@ -335,18 +335,13 @@ def _capped(
     if rules is NameRules.PERSON and len(right.tokens) - right.titles == 1 and score > below_strong:
         score = below_strong  # "Hassan", "Sheik Omar": a listed person's one-word name is a given name
         notes.append("a person listed by one name alone: review, not block")
-    if _frequent_alone(left) and score > below_strong:
+    if frequent_alone(left) and score > below_strong:
         score = below_strong  # "Emma" ~ EMMA LLC, "Isis" ~ ISIS: a given name, a place, a word
         notes.append("one frequent word alone (a name, a place, a word): review, not block")
     if any(sim == SYNONYM for _, _, sim in pairs) and score > below_strong:
         score = below_strong
         notes.append("a synonym supports the match: review, not block")
     return score, notes
-
-
-def _frequent_alone(form: NameForm) -> bool:
-    """Is the query one frequent word alone, without a legal form ("Emma", not "Emma LLC")?"""
-    return len(form.tokens) - form.titles == 1 and not form.legal_forms and form.tokens[-1] in FREQUENT
 
 
 def _explain(

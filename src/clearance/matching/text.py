@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 from clearance.domain.enums import NameType
 from clearance.limits import Deadline
-from clearance.matching.guards import WEAK_WORD_LETTERS, acronym_unwritten
+from clearance.matching.guards import WEAK_WORD_LETTERS, acronym_unwritten, frequent_alone
 from clearance.matching.lookup import IndexedName
 from clearance.matching.matcher import Match, Matcher
 from clearance.matching.normalise import has_han, name_form
@@ -305,12 +305,16 @@ class _Scan:
     ) -> bool:
         spans, text = self.spans, self.text
         a, b = core
+        span = name_form(cmp.left)
         if cand.name.type == NameType.WEAK and (
             _capitalised_beside(text, spans, a, a - 1)
             or _capitalised_beside(text, spans, b, b + 1)
-            or acronym_unwritten(name_form(cmp.left), cand.form, letters=WEAK_WORD_LETTERS)
+            or acronym_unwritten(span, cand.form, letters=WEAK_WORD_LETTERS)
+            or len(span.tokens) != len(cand.form.tokens)  # "a bid" in prose is not the alias ABID
         ):
             return False
+        if frequent_alone(span) and (span.tokens != cand.form.tokens or cand.form.legal_forms):
+            return False  # "Washington", "United" in prose: only a listed name that is that word alone
         self.found.append(
             Found(cmp.score, spans[a][0], spans[b][1], spans[wide[0]][0], spans[wide[1]][1], cand, cmp)
         )
