@@ -311,3 +311,22 @@ def test_words_run_together_with_a_typo_match(query: str, listed: str, rules: Na
 )
 def test_runs_and_readings_stay_strict(query: str, listed: str, rules: NameRules) -> None:
     assert compare(query, listed, rules=rules).score < DEFAULT_CONFIG.review
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "rules"),
+    [
+        ("Aman Abbdul Rahman", "Aman Abdul Rahman", NameRules.PERSON),  # Abdul with a letter doubled
+        ("Huawei Technologies Co., Lttd.", "HUAWEI TECHNOLOGIES CO., LTD.", NameRules.OTHER),
+        ("Acme Gmbbh", "ACME GMBH", NameRules.OTHER),
+    ],
+)
+def test_doubled_letters_in_particles_and_legal_forms(query: str, listed: str, rules: NameRules) -> None:
+    assert compare(query, listed, rules=rules).score == 1.0
+
+
+def test_a_surname_that_is_also_a_legal_form_stays_a_surname() -> None:
+    """PAO is a Russian legal form and a Chinese surname: before the list's comma it is the surname."""
+    assert name_form("PAO, Yu Liang").tokens == ("yu", "liang", "pao")
+    assert compare("Yu Liang", "PAO, Yu Liang", rules=NameRules.PERSON).score < DEFAULT_CONFIG.strong
+    assert name_form("GAZPROM NEFT, PAO").tokens == ("gazprom", "neft")

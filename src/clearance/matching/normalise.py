@@ -308,9 +308,17 @@ for _form in sorted(
     _LONG_LEGAL[_form[0]] = (*_LONG_LEGAL.get(_form[0], ()), _form)
 
 
+_ONE_WORD_LEGAL = frozenset(f[0] for f in LEGAL_ANYWHERE + LEGAL_EDGE if len(f) == 1)
+_DOUBLED = re.compile(r"(.)\1+")
+
+
 def legal_typo(token: str) -> str | None:
-    """The long legal form a word misspells ("Corporaton", "Limted", "Compnay", "Aktiengeselschaft"), or
-    None: within one edit of a form of up to nine letters, two from ten."""
+    """The legal form a word misspells ("Corporaton", "Limted", "Compnay", "Aktiengeselschaft", "Lttd"),
+    or None: a long form within one edit of up to nine letters, two from ten; one of three letters or more
+    with a letter doubled."""
+    single = _DOUBLED.sub(r"\1", token)
+    if single != token and len(single) >= 3 and single in _ONE_WORD_LEGAL:
+        return single
     forms = _LONG_LEGAL.get(token[:1], ()) if 6 <= len(token) <= 24 else ()
     for form in forms:
         budget = 1 if len(form) <= 9 else 2
@@ -333,7 +341,11 @@ def name_form(name: str) -> NameForm:
     folded = fold(name)
     ordered, family = _ordered_tokens(folded)
     raw = numbers(particles(_join_phrases(ordered)))
-    tokens, legal = _strip_legal(raw)
+    if family and all(t in _LEGAL_WORDS for t in raw[-family:]):
+        tokens, legal = _strip_legal(raw[:-family])  # "PAO, Yu Liang": a surname, not a legal form
+        tokens += raw[-family:]
+    else:
+        tokens, legal = _strip_legal(raw)
     if not tokens:  # a name made only of legal-form words ("Limited Company") keeps its words
         tokens, legal = raw, []
     titles = leading_titles(tokens)
@@ -378,7 +390,10 @@ def _ordered_tokens(folded: str) -> tuple[list[str], int]:
     if folded.count(",") == 1:
         before, after = folded.split(",")
         family = numbers(particles(_tokens(before)))
-        ordered = natural_order(family, numbers(particles(_tokens(after))), legal_first=_LEGAL_FIRST)
+        given = numbers(particles(_tokens(after)))
+        if given and given[0] not in _LEGAL_FIRST:  # "CO., LTTD.": a legal form, misspelt, after the comma
+            given[0] = legal_typo(given[0]) or given[0]
+        ordered = natural_order(family, given, legal_first=_LEGAL_FIRST)
         if ordered is not None:
             return ordered, len(family)
     return _tokens(folded), 0

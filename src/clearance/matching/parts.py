@@ -84,8 +84,8 @@ def particles(tokens: list[str]) -> list[str]:
             out.append(_SON[token])
         elif (m := _ABD.match(token)) and _abd_rest(m.group(1), m.group(2)):
             out.extend(("abd", "al", m.group(2)))
-        elif nxt and (token in _ABD_FORMS or _swapped_abd(token)):
-            out.extend(("abd", "al"))  # and ADBUL, ABUDL: two letters swapped
+        elif nxt and (token in _ABD_FORMS or _swapped_abd(token) or _doubled_abd(token)):
+            out.extend(("abd", "al"))  # and ADBUL, ABUDL: two letters swapped; ABBDUL: one doubled
         elif token in ("abou", "abo", "abul") and nxt:
             out.append("abu")  # father of: Abou Bakr is Abu Bakr
         else:
@@ -94,6 +94,14 @@ def particles(tokens: list[str]) -> list[str]:
 
 
 _ABD_FORMS = frozenset({"abdul", "abdel", "abdol", "abdoul", "abdal", "abdur", "abdus"})
+
+
+def _doubled_abd(token: str) -> bool:
+    """Abdul, Abdel or Abdur with a letter doubled (ABBDUL, ABDULL)."""
+    return len(token) == 6 and token[0] == "a" and _REPEAT.sub(r"\1", token) in _ABD_FORMS
+
+
+_REPEAT = re.compile(r"(.)\1")
 
 
 def _swapped_abd(token: str) -> bool:
