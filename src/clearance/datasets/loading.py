@@ -13,6 +13,7 @@ from pathlib import Path
 
 from clearance.datasets.builtin import Dataset, builtin
 from clearance.datasets.lists.base import ListData
+from clearance.datasets.lists.manifest import Snapshot
 from clearance.datasets.lists.reading import read, version_of
 from clearance.datasets.lists.updates import load_snapshots
 from clearance.datasets.policy import DataPolicy, check
@@ -50,6 +51,22 @@ def load_dataset(
         versions[data.source] = f"file-{version_of(data.files)}"
         retrieved.pop(data.source, None)  # read now: fresh
     dataset = merge(builtin(), datas, versions)
+    return with_gaps(
+        dataset, retrieved=retrieved, loaded=[d.source for d in datas], lists_as_of=lists_as_of, policy=policy
+    )
+
+
+def with_gaps(
+    dataset: Dataset,
+    *,
+    retrieved: dict[str, datetime],
+    loaded: Sequence[str],
+    lists_as_of: date | None,
+    policy: DataPolicy,
+) -> Dataset:
+    """The dataset with its gaps found now (no sanctions list, a required one missing, one too old:
+    `datasets.policy`), from when each source was `retrieved` and which were `loaded`. A dataset kept
+    from an earlier run (`screening.prepared`) is checked again: its lists age."""
     now = datetime.now(UTC)
     if lists_as_of is not None:  # the lists as they stood: their age on that day, not today
         now = min(now, datetime.combine(lists_as_of, time.max, tzinfo=UTC))
@@ -57,11 +74,16 @@ def load_dataset(
         entities=dataset.entities,
         lists=dataset.lists,
         retrieved=retrieved,
-        loaded=[d.source for d in datas],
+        loaded=list(loaded),
         policy=policy,
         now=now,
     )
     return replace(dataset, warnings=warnings, on_stale=policy.on_stale)
+
+
+def retrieved_of(snapshots: Sequence[Snapshot]) -> dict[str, datetime]:
+    """When each snapshot's source was retrieved, as `with_gaps` takes it."""
+    return {snap.source: _moment(snap.retrieved_at) for snap in snapshots}
 
 
 def _moment(text: str) -> datetime:

@@ -38,12 +38,18 @@ class Engine:
     seconds, stops a query still running after it with `limits.QueryTimeout` (an input error)."""
 
     def __init__(
-        self, dataset: Dataset, *, config: ScorerConfig = DEFAULT_CONFIG, time_limit: float | None = None
+        self,
+        dataset: Dataset,
+        *,
+        config: ScorerConfig = DEFAULT_CONFIG,
+        time_limit: float | None = None,
+        matcher: Matcher | None = None,
     ) -> None:
         self.dataset = dataset
         self.config = config
         self.time_limit = time_limit  # seconds per query (`limits`); None: no limit
-        self.matcher = Matcher(dataset.entities, config=config)
+        # a matcher kept from an earlier build of the same dataset and config (`screening.prepared`)
+        self.matcher = matcher if matcher is not None else Matcher(dataset.entities, config=config)
         self._decider = Decider(dataset, config)
 
     @property

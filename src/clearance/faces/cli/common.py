@@ -8,10 +8,10 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from clearance.datasets.loading import load_dataset
 from clearance.limits import time_limit
 from clearance.matching.config import ScorerConfig
 from clearance.screening.engine import Engine
+from clearance.screening.prepared import prepared_engine
 from clearance.screening.validate import day_of, parse_as_of
 
 AsOf = Annotated[
@@ -67,4 +67,4 @@ def engine(*, review: float = 0.80, strong: float = 0.90, lists_as_of: str | Non
     `lists_as_of`). Raises `InputError` for thresholds outside 0 < review <= strong <= 1."""
     config = ScorerConfig(review=review, strong=strong)
     day = day_of(parse_as_of(lists_as_of)) if lists_as_of else None
-    return Engine(load_dataset(lists_as_of=day), config=config, time_limit=time_limit())
+    return prepared_engine(config=config, time_limit=time_limit(), lists_as_of=day)
