@@ -71,7 +71,9 @@ from clearance.matching.variants import SURNAME_FORM, surname_forms
 
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
-RESPLIT = 0.9  # the same letters with a space moved: a slip of the hand, as strong as a variant
+# the same letters with a space moved: a slip of the hand that explains two words, so it pairs before a
+# typo in one of them; the match is a review (`_capped`)
+RESPLIT = 0.9
 MAX_TOKENS = 64  # words of each name that are paired; the longest listed name of the real lists has 52
 
 
@@ -276,9 +278,16 @@ def compare_forms(
         )
     )
     score = low**config.low_exponent * high ** (1 - config.low_exponent)
-    if rules is NameRules.PERSON and pairs:
-        # a person's name is as good as its weakest part: Hans Moller is not Hans Muller
-        score = min(score, min(sim for _, _, sim in pairs))
+    parts = [
+        sim
+        for li, ri, sim in pairs
+        if any(left.weights[i] > STOPWORD_WEIGHT for i in li)
+        and any(right.weights[i] > STOPWORD_WEIGHT for i in ri)
+    ]
+    if rules is NameRules.PERSON and parts:
+        # a person's name is as good as its weakest part (Hans Moller is not Hans Muller); a particle is
+        # no part (Aal ~ al, Bni ~ bin)
+        score = min(score, min(parts))
     score, notes = _capped(score, left, right, pairs, rules=rules, config=config, craft=one_word_craft)
     notes = dropped + notes
     if _leftover(left, matched_left) and _leftover(right, matched_right):
@@ -338,6 +347,9 @@ def _capped(
     if frequent_alone(left) and score > below_strong:
         score = below_strong  # "Emma" ~ EMMA LLC, "Isis" ~ ISIS: a given name, a place, a word
         notes.append("one frequent word alone (a name, a place, a word): review, not block")
+    if any(len(li) > 1 and len(ri) > 1 for li, ri, _ in pairs) and score > below_strong:
+        score = below_strong  # "Kim Song Wang" ~ KIM Son-gwang: maybe, maybe not
+        notes.append("a letter moved across a space: review, not block")
     if any(sim == SYNONYM for _, _, sim in pairs) and score > below_strong:
         score = below_strong
         notes.append("a synonym supports the match: review, not block")

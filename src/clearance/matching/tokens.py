@@ -34,7 +34,7 @@ from clearance.matching.variants import (
     surname_forms,
     transliterated,
 )
-from clearance.matching.wadegiles import wade_giles
+from clearance.matching.wadegiles import is_pinyin, syllables, wade_giles
 
 
 class Rules(IntFlag):
@@ -216,8 +216,12 @@ def pair_edits(a: int, b: int) -> int:
 
 
 def _wade_giles_pair(a: str, b: str) -> bool:
+    """The same Wade-Giles spelling; of two pinyin words, only single syllables (Zhou ~ Chou, Deng ~ Teng:
+    Tina and Dina are not a Chinese name written two ways)."""
     wa = wade_giles(a)
-    return wa is not None and wa == wade_giles(b)
+    if wa is None or wa != wade_giles(b):
+        return False
+    return not (is_pinyin(a) and is_pinyin(b)) or (syllables(a) == syllables(b) == 1)
 
 
 SLIP = 0.5  # a slip that keeps every letter: a letter doubled or made single, two letters swapped
@@ -234,19 +238,19 @@ def swap_key(token: str) -> str | None:
     return token[0] + "".join(sorted(token[1:])) if len(token) == 3 else None
 
 
-_ROMAN = frozenset("ivxlcdm")
+_ROMAN_NUMERAL = re.compile(r"^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
 def _short_slip(a: str, b: str, *, person: bool) -> float:
-    """The cost of a slip of the hand in words too short for a typo (`allowed_edits`), or that the edit
-    rules did not pair: a letter doubled or made single (Yyu ~ Yu, Esa ~ Essa), counted once per letter,
-    or in a word of three letters of a person's name its last two swapped (Sko ~ Sok; elsewhere such a
-    word is an acronym: AFD is not ADF). 0 when neither, and for Roman numerals (XIV is not XVI)."""
-    if _ROMAN.issuperset(a) or _ROMAN.issuperset(b):
-        return 0.0
+    """The cost of a slip of the hand in a person's name, in words too short for a typo (`allowed_edits`)
+    or that the edit rules did not pair: a letter doubled or made single (Yyu ~ Yu, Esa ~ Essa), counted
+    once per letter, or in a word of three letters its last two swapped (Sko ~ Sok). 0 when neither,
+    outside a person's name (Good is not God, AFD not ADF) and between Roman numerals (XIV, XVI)."""
+    if not person or (_ROMAN_NUMERAL.match(a) and _ROMAN_NUMERAL.match(b)):
+        return 0.0  # outside a person's name Good is not God, Reed not Red; XIV is not XVI
     if squeezed(a) == squeezed(b) and len(squeezed(a)) >= 2:
         return SLIP * max(1, abs(len(a) - len(b)))
-    if person and len(a) == len(b) == 3 and a[1:] == b[:0:-1] and a[1] != a[2]:
+    if len(a) == len(b) == 3 and a[1:] == b[:0:-1] and a[1] != a[2]:
         return SLIP
     return 0.0
 
@@ -344,12 +348,12 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
             return 0.9
         if (person or min(len(a), len(b)) > 4) and transliterated(a) == transliterated(b):
             return LOOSE_VARIANT  # not for four letters outside a person's name: gave ~ kave
-    if (person or (a not in EVERYDAY and b not in EVERYDAY)) and _wade_giles_pair(a, b):
-        return LOOSE_VARIANT  # Tse-tung ~ Zedong, Chou ~ Zhou: a name in Wade-Giles and in pinyin
     if typos and ga is None and gb is None and surname_forms(a, b):
         return SURNAME_FORM
     if person and not abjad(a) and not abjad(b) and gender_variant(a, b):
         return 0.0
+    if person and _wade_giles_pair(a, b):
+        return LOOSE_VARIANT  # Tse-tung ~ Zedong, Chou ~ Zhou: a person's name in Wade-Giles and in pinyin
     if typos and len(a) == len(b) >= VOWEL_FRAME_MIN and vowel_frame(a) == vowel_frame(b):
         # transliterations differ in their vowels (Hezbollah / Hizballah, Hussein / Hussain)
         diffs = sum(x != y for x, y in zip(a, b, strict=True))

@@ -24,6 +24,7 @@ for _pinyin, _wade in entries("wade_giles"):
 _WADE_GILES = frozenset(_SPELLINGS)
 MAX_SYLLABLES = 4  # a given name has two, a name run together three or four
 _LONGEST = 6  # letters of the longest syllable (zhuang, hsiung)
+_VOWELS = frozenset("aeiou")
 
 
 def _split(word: str, syllables: frozenset[str] | dict[str, str]) -> list[str] | None:
@@ -37,6 +38,7 @@ def _split(word: str, syllables: frozenset[str] | dict[str, str]) -> list[str] |
                 head is not None
                 and len(head) < MAX_SYLLABLES
                 and word[start:end] in syllables
+                and (start == 0 or word[start] not in _VOWELS)  # xi'an is written apart: marie is no pinyin
                 and (known is None or len(head) + 1 < len(known))
             ):
                 best[end] = [*head, word[start:end]]
@@ -55,3 +57,15 @@ def wade_giles(word: str) -> str | None:
     if wade is None:
         return None
     return "".join(_SPELLINGS[s] for s in wade)  # fewer syllables read as Wade-Giles: chiang, not chi ang
+
+
+@lru_cache(maxsize=65536)
+def syllables(word: str) -> int:
+    """How many pinyin syllables the word reads as (0: it is not pinyin)."""
+    split = _split(word, _TO_WADE_GILES)
+    return len(split) if split is not None else 0
+
+
+def is_pinyin(word: str) -> bool:
+    """Does the word read as pinyin syllables (zhou, xiaoping; not hsiao, tse)?"""
+    return syllables(word) > 0
