@@ -18,8 +18,10 @@ from clearance.domain.enums import (
     Restriction,
     State,
 )
+from clearance.domain.frozen import quick_pickle
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Name:
     value: str
@@ -28,6 +30,7 @@ class Name:
     citation: str | None = None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Identifier:
     scheme: str  # android, ios, isin, lei, ticker, uscc, bic, company_number, ...
@@ -36,6 +39,7 @@ class Identifier:
     certainty: Certainty = Certainty.VERIFIED
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Relation:
     type: RelationType
@@ -58,6 +62,7 @@ class Coverage:
     certainty: Certainty = Certainty.VERIFIED
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Listing:
     """An entry on a source list, with the list's own dates for it.
@@ -73,6 +78,7 @@ class Listing:
     citation: str | None = None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Entity:
     id: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from clearance.domain.frozen import quick_pickle
 from clearance.domain.model import Entity, Name
 from clearance.matching.normalise import NameForm
 from clearance.matching.scorer import listed_pieces, pieces
@@ -13,6 +14,7 @@ from clearance.matching.tokens import is_initial
 from clearance.matching.vocabulary import Vocabulary
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class IndexedName:
     """One listed name of an entity: its normal form, its place in `Index.names`, and its words' ids in

@@ -29,6 +29,7 @@ from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from clearance.datasets.words import entries, words
+from clearance.domain.frozen import quick_pickle
 from clearance.matching.confusables import fold_look_alikes
 from clearance.matching.parts import (
     LINEAGE,
@@ -96,6 +97,7 @@ LEGAL_EDGE = _longest_first(entries("legal_forms_edge"))
 GENERIC = words("generic_words")
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class NameForm:
     """A name ready for comparison: Latin tokens with weights, plus what was set aside."""
@@ -373,11 +375,9 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # FridrichBuchenberg: two word
 
 
 def readings(query: str) -> list[NameForm]:
-    """The ways a query is read, those with words: as written, and with words written together in camel
-    case apart ("FridrichBuchenberg" is Fridrich Buchenberg, whose typo only a word apart can show). A
-    listed name is read one way only: its words run together meet a query's words apart anyway. A
-    reading after the first counts only where all its words find a partner (`whole`): "WeChat" is not
-    CHAT LLC."""
+    """The ways a query is read, those with words: as written, and camel case apart ("FridrichBuchenberg":
+    Fridrich Buchenberg, a typo only a word apart shows). A reading after the first counts only where
+    all its words find a partner: "WeChat" is not CHAT LLC. A listed name is read one way only."""
     forms = [name_form(query)]
     if _CAMEL.search(query):
         forms.append(name_form(_CAMEL.sub(" ", query)))
