@@ -89,3 +89,22 @@ def test_an_unwritable_home_screens_without_a_cache(tmp_path: Path) -> None:
     (tmp_path / "cache").write_text("not a folder")  # the cache folder cannot be made
     engine = prepared_engine(config=CONFIG, home=tmp_path)
     assert "ofac-sdn" in engine.dataset.versions
+
+
+def test_list_files_are_known_by_their_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`clearance batch --list FILE`: the engine of those files is kept too, and a changed file is another."""
+    home, files = tmp_path / "home", tmp_path / "lists"
+    files.mkdir()
+    for path in SDN.iterdir():
+        (files / path.name).write_bytes(path.read_bytes())
+    first = prepared_engine(config=CONFIG, home=home, lists=[files])
+    assert first.dataset.versions["ofac-sdn"].startswith("file-") and len(_files(home)) == 1
+    build = prepared.load_dataset
+    monkeypatch.setattr(prepared, "load_dataset", _no_build)
+    again = prepared_engine(config=CONFIG, home=home, lists=[files])
+    assert again.dataset.versions == first.dataset.versions and again.dataset.warnings == ()
+    sdn = files / "sdn.csv"
+    sdn.write_bytes(sdn.read_bytes().replace(b'"', b'"', 1) + b"\n")  # the same rows, other bytes
+    monkeypatch.setattr(prepared, "load_dataset", build)
+    prepared_engine(config=CONFIG, home=home, lists=[files])
+    assert len(_files(home)) == 2

@@ -24,6 +24,7 @@ import json
 import os
 import pickle
 import sys
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import asdict, replace
 from datetime import date
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from clearance.datasets.builtin import Dataset
 from clearance.datasets.lists.manifest import Snapshot
+from clearance.datasets.lists.reading import expand
 from clearance.datasets.lists.snapshots import active, current_on
 from clearance.datasets.loading import load_dataset, retrieved_of, with_gaps
 from clearance.datasets.policy import DataPolicy
@@ -50,45 +52,68 @@ def prepared_engine(
     *,
     config: ScorerConfig,
     time_limit: float | None = None,
+    lists: Sequence[str | Path] = (),
     lists_as_of: date | None = None,
     home: Path | None = None,
 ) -> Engine:
-    """The engine of the built-in data and the active snapshots under `home` (default CLEARANCE_HOME),
-    or those current on `lists_as_of`: read from the cache when it holds this data version, else built,
-    prepared and written there. Raises what `load_dataset` raises (`DataError` for a damaged home)."""
+    """The engine of the built-in data, the active snapshots under `home` (default CLEARANCE_HOME) or
+    those current on `lists_as_of`, and the list files or folders in `lists` (known by their SHA-256):
+    read from the cache when it holds this data version, else built, prepared and written there.
+    Raises what `load_dataset` raises (`DataError` for a damaged home, `ImportFailed` for a bad file)."""
     where = home or default_home()
     policy = DataPolicy.from_env()
     snapshots = current_on(where, lists_as_of) if lists_as_of else active(where)
     if os.environ.get("CLEARANCE_CACHE", "on").lower() in ("off", "0", "no", "false"):
-        return Engine(load_dataset(home=where, lists_as_of=lists_as_of), config=config, time_limit=time_limit)
-    key = cache_key(snapshots, config, lists_as_of)
+        dataset = load_dataset(lists=lists, home=where, lists_as_of=lists_as_of, policy=policy)
+        return Engine(dataset, config=config, time_limit=time_limit)
+    files = file_hashes(lists)
+    key = cache_key(snapshots, config, lists_as_of, files=files)
     path = where / "cache" / f"engine-{key}.bin"
     kept = _read(path, key)
     if kept is not None:
         dataset, matcher = kept
+        read_now = {source for source, version in dataset.versions.items() if version.startswith("file-")}
         dataset = with_gaps(
             dataset,
-            retrieved=retrieved_of(snapshots),
-            loaded=[snap.source for snap in snapshots],
+            retrieved={k: v for k, v in retrieved_of(snapshots).items() if k not in read_now},
+            loaded=sorted({snap.source for snap in snapshots} | read_now),
             lists_as_of=lists_as_of,
             policy=policy,
         )
         return Engine(dataset, config=config, time_limit=time_limit, matcher=matcher)
-    dataset = load_dataset(home=where, lists_as_of=lists_as_of, policy=policy)
+    dataset = load_dataset(lists=lists, home=where, lists_as_of=lists_as_of, policy=policy)
     engine = Engine(dataset, config=config, time_limit=time_limit)
     engine.prepare()  # kept prepared: reading the vectorised tables beats building them on a first query
-    if all(dataset.versions.get(snap.source) == snap.version for snap in snapshots):
-        _write(path, key, (replace(dataset, warnings=()), engine.matcher))  # not if a list changed meanwhile
+    read_now = {source for source, version in dataset.versions.items() if version.startswith("file-")}
+    unchanged = file_hashes(lists) == files and all(
+        dataset.versions.get(snap.source) == snap.version or snap.source in read_now for snap in snapshots
+    )
+    if unchanged:  # not when a list changed while it was read
+        _write(path, key, (replace(dataset, warnings=()), engine.matcher))
     return engine
 
 
-def cache_key(snapshots: list[Snapshot], config: ScorerConfig, lists_as_of: date | None) -> str:
-    """The SHA-256 (hex) of what an engine is built from: the snapshots, the code and the configuration."""
+def file_hashes(lists: Sequence[str | Path]) -> list[tuple[str, str]]:
+    """Each list file given (a folder's files), by its absolute path, with its SHA-256; raises
+    `ImportFailed` for a path that is neither file nor folder."""
+    return [(str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()) for path in expand(lists)]
+
+
+def cache_key(
+    snapshots: list[Snapshot],
+    config: ScorerConfig,
+    lists_as_of: date | None,
+    *,
+    files: Sequence[tuple[str, str]] = (),
+) -> str:
+    """The SHA-256 (hex) of what an engine is built from: the snapshots, the list files, the code and
+    the configuration."""
     parts = {
         "format": FORMAT,
         "code": code_version(),
         "python": sys.version_info[:2],
         "snapshots": [(s.source, s.id, s.sha256) for s in snapshots],
+        "files": [list(f) for f in files],
         "config": asdict(config),
         "as_of": lists_as_of.isoformat() if lists_as_of else None,
     }

@@ -169,13 +169,17 @@ def test_resume_refuses_rows_decided_on_another_basis(
     next day) or other thresholds: refused, naming what differs. With --as-of of the day the run began,
     it resumes, and the summary names what every row was decided on."""
     _, resume = _basis_runs(tmp_path)
-    load = run_module.load_dataset
-    monkeypatch.setattr(
-        run_module, "load_dataset", lambda **kw: load(**kw).merged([], {}, {"ofac-sdn": "2021-03-02"})
-    )
+    build = run_module.job_engine
+
+    def other_data(job: BatchJob) -> Any:
+        engine = build(job)
+        engine.dataset = engine.dataset.merged([], {}, {"ofac-sdn": "2021-03-02"})
+        return engine
+
+    monkeypatch.setattr(run_module, "job_engine", other_data)
     with pytest.raises(InputError, match=r"decided on data builtin builtin-\w+, this run has .*ofac-sdn"):
         resume()
-    monkeypatch.setattr(run_module, "load_dataset", load)
+    monkeypatch.setattr(run_module, "job_engine", build)
     first_day = json.loads((tmp_path / "out.csv.progress.json").read_text())["decided_on"]["as_of"]
     monkeypatch.setattr(BatchJob, "default_as_of", lambda job: job.as_of or "2099-01-02")
     with pytest.raises(

@@ -16,7 +16,6 @@ from contextlib import closing
 from dataclasses import replace
 from typing import Any
 
-from clearance.datasets.loading import load_dataset
 from clearance.errors import InputError
 from clearance.faces.batch.job import BatchJob, Summary
 from clearance.faces.batch.output import Chunk, Writer
@@ -29,7 +28,7 @@ from clearance.faces.batch.progress import (
     save_progress,
 )
 from clearance.faces.batch.rows import Source, in_chunks, parquet_files, pyarrow_parquet, source_after
-from clearance.faces.batch.screen import WorkerState
+from clearance.faces.batch.screen import WorkerState, job_engine
 from clearance.faces.batch.workers import in_workers, shares_parent_state
 
 
@@ -46,7 +45,8 @@ def run(job: BatchJob, *, on_chunk: Callable[[Summary], None] | None = None) -> 
     as_of = job.default_as_of()
     job = replace(job, as_of=as_of)  # one date for the whole run, over midnight too
     fingerprint = fingerprint_of(job)
-    dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
+    engine = job_engine(job)  # kept on disk per data version: built once, read on later runs
+    dataset = engine.dataset
     basis = decided_on(dataset.versions, job.config, as_of)
     progress = load_progress(job, fingerprint, basis) if job.resume else None
     summary = Summary(
@@ -66,8 +66,8 @@ def run(job: BatchJob, *, on_chunk: Callable[[Summary], None] | None = None) -> 
     writer = Writer(job, parts=int(progress["parts"]) if progress else 0)
     state = None
     if job.workers <= 1 or shares_parent_state():  # forked workers share this engine copy-on-write
-        state = WorkerState.build(job, prepare=True, dataset=dataset)
-    del dataset  # spawned workers build their own
+        state = WorkerState.build(job, engine=engine)
+    del dataset, engine  # spawned workers read their own
     start = time.perf_counter()
     with closing(_map(job, summary.read, state)) as chunks:
         for chunk, size in chunks:

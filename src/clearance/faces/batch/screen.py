@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from clearance.datasets.builtin import Dataset
-from clearance.datasets.loading import load_dataset
 from clearance.errors import ClearanceError
 from clearance.faces.batch.decisions import (
     Decided,
@@ -26,6 +24,18 @@ from clearance.faces.batch.rows import Raw, parse_row
 from clearance.limits import time_limit
 from clearance.perf import quiet_heap, settle_heap
 from clearance.screening.engine import Engine
+from clearance.screening.prepared import prepared_engine
+
+
+def job_engine(job: BatchJob) -> Engine:
+    """The engine of a batch job's lists and thresholds, kept on disk per data version, prepared."""
+    return prepared_engine(
+        config=job.config,
+        time_limit=time_limit(),
+        lists=job.lists,
+        lists_as_of=job.lists_as_of,
+        home=job.home,
+    )
 
 
 class WorkerState:
@@ -39,15 +49,12 @@ class WorkerState:
         self.decisions = DecisionCache(engine)
 
     @classmethod
-    def build(cls, job: BatchJob, *, prepare: bool, dataset: Dataset | None = None) -> WorkerState:
-        """A state with the engine of the job's lists (`dataset`, when they are read already); `prepare`
-        builds now what the engine otherwise builds on first use (before forking, so that the workers
-        share it). The heap is then settled."""
-        if dataset is None:
-            dataset = load_dataset(lists=job.lists, home=job.home, lists_as_of=job.lists_as_of)
-        engine = Engine(dataset, config=job.config, time_limit=time_limit())
-        if prepare:
-            engine.prepare()
+    def build(cls, job: BatchJob, *, engine: Engine | None = None) -> WorkerState:
+        """A state with the engine of the job's lists (`engine`, when it is built already; else the one
+        kept on disk for them, `screening.prepared`, prepared: a parent builds it before forking, so that
+        the workers share it). The heap is then settled."""
+        if engine is None:
+            engine = job_engine(job)
         settle_heap()
         return cls(engine)
 

@@ -96,7 +96,7 @@ def _share(job: BatchJob, done: int, worker: int, queue: Any, parent: int, state
     _die_with(parent)
     try:
         if state is None:  # started afresh (no fork): build its own engine
-            state = WorkerState.build(job, prepare=False)
+            state = WorkerState.build(job)
         source = source_after(job, done)
         chunks = in_chunks(source.raws, job.chunk_size)
         while True:
