@@ -78,11 +78,15 @@ def query_keys(token: str, *, typos: bool = True) -> tuple[str, ...]:
 
 
 def joined_keys(tokens: Sequence[str]) -> set[str]:
-    """The keys a run of the query's tokens, joined, is looked up under among listed tokens: with one
-    letter deleted too from `RUN_TYPO_MIN` letters ("cam scaner" meets camscanner)."""
+    """The keys a run of the query's tokens, joined, is looked up under among listed tokens: a run of two
+    with one letter deleted too, from `RUN_TYPO_MIN` letters ("cam scaner" meets camscanner)."""
     joined = "".join(tokens)
     consonants, unvowelled = run_skeleton(tokens)
-    typo = _deletions(joined, 1) if RUN_TYPO_MIN <= len(joined) <= MAX_TYPO_LETTERS else set()
+    typo = (
+        _deletions(joined, 1)
+        if len(tokens) == 2 and RUN_TYPO_MIN <= len(joined) <= MAX_TYPO_LETTERS
+        else set()
+    )
     return _exact_keys(joined) | typo | _across_writing(joined, consonants, unvowelled=unvowelled)
 
 

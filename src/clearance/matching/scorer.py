@@ -159,7 +159,7 @@ def align(
             continue  # an initial stands for one word, not for a run of them
         # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos
         sim = token_similarity(
-            lp, rp, token_rules if len(li) == len(ri) == 1 else joined_rules if len(ri) > 1 else run_rules
+            lp, rp, token_rules if len(li) == len(ri) == 1 else run_rules if len(li) == 2 else joined_rules
         )
         if person and sim == SURNAME_FORM and not _family_word(right, ri[0]) and surname_forms(lp, rp):
             continue  # Putin ~ Putina is a family name's two forms; Martin ~ Martina two given names

@@ -45,9 +45,9 @@ class Rules(IntFlag):
     one side is written in Hangul, so romanised syllables compare by sound. JOINED: a side is a run of
     words joined ("cam scanner" ~ "camscanner"): equal words, given-name variants, numbers, consonant
     skeletons and Wade-Giles ~ pinyin ("tse tung" ~ zedong) only, no typos and no other romanisation.
-    RUN (with JOINED): the side that is a run is the query's, against one listed word: one typo as well,
-    in a run of `RUN_TYPO_MIN` letters or more ("cam scaner" ~ "camscanner"; the candidate index looks
-    the query's runs up under their deletions, never a listed run under its own)."""
+    RUN (with JOINED): the side that is a run is the query's, two words against one listed word: one typo
+    as well, in a run of `RUN_TYPO_MIN` letters or more ("cam scaner" ~ "camscanner"; the candidate index
+    looks the query's runs of two up under their deletions, never a listed run under its own)."""
 
     NONE = 0
     PERSON = 1
