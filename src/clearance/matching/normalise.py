@@ -130,11 +130,11 @@ def fold(text: str) -> str:
 
 
 def has_han(text: str) -> bool:
-    return _HAN.search(text) is not None
+    return not text.isascii() and _HAN.search(text) is not None  # the regex is slow: most text is ASCII
 
 
 def has_hangul(text: str) -> bool:
-    return _HANGUL.search(text) is not None
+    return not text.isascii() and _HANGUL.search(text) is not None
 
 
 def _keep(chunk: str) -> str:
