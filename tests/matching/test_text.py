@@ -103,3 +103,23 @@ def test_prose_words_that_are_also_listed_names_are_not_hits() -> None:
     assert scan(matcher, text) == []
     found = scan(matcher, "Funds went to Hamas via Washington Trading Ltd and were paid to ABID today.")
     assert sorted(m.entity.id for m in found) == ["abid", "hamas", "wash"]
+
+
+def test_prose_words_run_together_or_given_names_are_not_listed_names() -> None:
+    """Found by benchmarks/text.py on prose: "is is" read as ISIS blocked, "I an" as IAN LIMITED, and
+    the given names Emma and Daniel reviewed as the vessels EMMA and DANIEL."""
+    from clearance.domain.enums import Kind
+    from clearance.domain.model import Entity, Name
+    from clearance.matching.matcher import Matcher
+    from clearance.matching.text import scan
+
+    matcher = Matcher(
+        [
+            Entity(id="isil", kind=Kind.ORGANIZATION, name="ISLAMIC STATE", names=(Name("ISIS"),)),
+            Entity(id="cec", kind=Kind.ORGANIZATION, name="CEC LIMITED", names=(Name("IAN LIMITED"),)),
+            Entity(id="emma", kind=Kind.VESSEL, name="EMMA"),
+        ]
+    )
+    assert scan(matcher, "What it is is plain: I an old friend, Emma, wrote to me.") == []
+    assert [m.entity.id for m in scan(matcher, "Funds for ISIS were seized.")] == ["isil"]
+    assert [m.entity.id for m in scan(matcher, "the vessel Emma Maersk")] == []

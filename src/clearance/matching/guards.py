@@ -17,11 +17,13 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from clearance.domain.enums import NameRules
+from clearance.matching.config import ScorerConfig
 from clearance.matching.everyday import EVERYDAY, EVERYDAY_EVIDENCE, FREQUENT
 from clearance.matching.everyday import evidence as piece_evidence
 from clearance.matching.normalise import STOPWORD_WEIGHT, NameForm, number_value
 from clearance.matching.parts import LINEAGE
-from clearance.matching.tokens import abjad, given_group, is_initial
+from clearance.matching.tokens import SYNONYM, abjad, given_group, is_initial
 
 Aligned = tuple[tuple[int, ...], tuple[int, ...], float]  # positions on the left, on the right, similarity
 
@@ -166,3 +168,47 @@ def specific_weak_alias(form: NameForm) -> bool:
         and words[0] not in EVERYDAY
         and given_group(words[0]) is None
     )
+
+
+def capped(
+    score: float,
+    left: NameForm,
+    right: NameForm,
+    pairs: Sequence[Aligned],
+    *,
+    rules: NameRules,
+    config: ScorerConfig,
+    craft: bool,
+) -> tuple[float, list[str]]:
+    """The score once the checks of this module have lowered it, and what each said: too little evidence,
+    a person's parts crossed or reordered, and what caps a match at review (one word against a craft's
+    one-word name, a person listed by one name, one frequent word alone, a letter moved across a
+    space, a synonym)."""
+    notes = []
+    weight = evidence(left, right, pairs)
+    if weight < 1.0 and pairs:
+        score *= weight
+        notes.append(f"only everyday words in common: evidence {weight:.1f} of a word")
+    below_strong = config.strong - 0.01
+    if rules is NameRules.PERSON and lineage_crossed(left, right, pairs):
+        score = min(score, config.crossed)
+        notes.append("father and son named the other way round (bin)")
+    elif rules is NameRules.PERSON and reordered(left, right, pairs):
+        score = min(score, config.crossed)
+        notes.append("the parts of the name in another order")
+    if craft and len(left.tokens) == 1 == len(right.tokens) and score > below_strong:
+        score = below_strong
+        notes.append("one word against a vessel's or aircraft's one-word name: review (its number blocks)")
+    if rules is NameRules.PERSON and len(right.tokens) - right.titles == 1 and score > below_strong:
+        score = below_strong  # "Hassan", "Sheik Omar": a listed person's one-word name is a given name
+        notes.append("a person listed by one name alone: review, not block")
+    if frequent_alone(left) and score > below_strong:
+        score = below_strong  # "Emma" ~ EMMA LLC, "Isis" ~ ISIS: a given name, a place, a word
+        notes.append("one frequent word alone (a name, a place, a word): review, not block")
+    if any(len(li) > 1 and len(ri) > 1 for li, ri, _ in pairs) and score > below_strong:
+        score = below_strong  # "Kim Song Wang" ~ KIM Son-gwang: maybe, maybe not
+        notes.append("a letter moved across a space: review, not block")
+    if any(sim == SYNONYM for _, _, sim in pairs) and score > below_strong:
+        score = below_strong
+        notes.append("a synonym supports the match: review, not block")
+    return score, notes

@@ -114,7 +114,7 @@ class Index:
                 for first in {t[0] for t in form.tokens}:
                     self._persons_by_first[first].append(pos)
             for joined, positions in runs(form.tokens):
-                self.vocabulary.add_run(joined, pos, positions)
+                self.vocabulary.add_run(joined, pos, positions, tuple(form.tokens[i] for i in positions))
         for ident in entity.identifiers:
             self._identifiers[identifier_key(ident.value)].append((entity, ident))
 

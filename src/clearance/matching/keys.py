@@ -34,7 +34,7 @@ from clearance.matching.tokens import (
     vowel_frame,
 )
 from clearance.matching.variants import romanised, surname_keys, transliterated
-from clearance.matching.wadegiles import wade_giles
+from clearance.matching.wadegiles import one_syllable, wade_giles
 
 _ID_CLEAN = re.compile(r"[\s\-]+")
 
@@ -74,7 +74,8 @@ def query_keys(token: str, *, typos: bool = True) -> tuple[str, ...]:
         keys = _variant_keys(token) | _deletions(token, allowed_edits(len(token))) | _frame_key(token)
     else:
         keys = _exact_keys(token)
-    return tuple(keys | _across_writing(token, skeleton(token), unvowelled=abjad(token)))
+    across = _across_writing(token, skeleton(token), unvowelled=abjad(token))
+    return tuple(keys | _wade_giles_key((token,)) | across)
 
 
 def joined_keys(tokens: Sequence[str]) -> set[str]:
@@ -87,7 +88,17 @@ def joined_keys(tokens: Sequence[str]) -> set[str]:
         if len(tokens) == 2 and RUN_TYPO_MIN <= len(joined) <= MAX_TYPO_LETTERS
         else set()
     )
-    return _exact_keys(joined) | typo | _across_writing(joined, consonants, unvowelled=unvowelled)
+    across = _across_writing(joined, consonants, unvowelled=unvowelled)
+    return _exact_keys(joined) | typo | _wade_giles_key(tokens) | across
+
+
+def _wade_giles_key(tokens: Sequence[str]) -> set[str]:
+    """The Wade-Giles spelling of a word, or of a run of words each one syllable ("tse tung"): of a run
+    of ordinary words it is never asked (it would cost more than every other key of a text)."""
+    if len(tokens) > 1 and not all(one_syllable(t) for t in tokens):
+        return set()
+    wade = wade_giles("".join(tokens))
+    return {_WADE_GILES + wade} if wade is not None else set()
 
 
 def _across_writing(piece: str, consonants: str, *, unvowelled: bool) -> set[str]:
@@ -102,6 +113,7 @@ def vocabulary_keys(token: str) -> set[str]:
     """The keys a listed token is filed under (its runs: `run_keys`)."""
     return (
         _variant_keys(token)
+        | _wade_giles_key((token,))
         | _deletions(token, allowed_edits(len(token)))
         | skeleton_key(token)
         | _frame_key(token)
@@ -118,12 +130,9 @@ def skeleton_key(piece: str) -> set[str]:
 
 
 def _exact_keys(piece: str) -> set[str]:
-    """The piece itself, its given-name group, its number value, its synonym group and its Wade-Giles
-    spelling: what even a joined run meets."""
+    """The piece itself, its given-name group, its number value and its synonym group: what even a joined
+    run meets."""
     keys = {piece}
-    wade = wade_giles(piece)
-    if wade is not None:
-        keys.add(_WADE_GILES + wade)
     group = given_group(piece)
     if group is not None:
         keys.add(f"{_GROUP}{group}")
@@ -167,8 +176,8 @@ def runs(tokens: tuple[str, ...]) -> list[tuple[str, tuple[int, ...]]]:
     return [piece for piece in pieces(tokens) if len(piece[1]) > 1]
 
 
-def run_keys(joined: str) -> set[str]:
+def run_keys(joined: str, tokens: Sequence[str] = ()) -> set[str]:
     """A joined run pairs with a token as written, as a given-name variant, by number, or by its
     consonants against a name written without vowels (those keys: `Vocabulary.run_skeletons`); never with a
-    typo (see token_similarity)."""
-    return _exact_keys(joined)
+    typo (see token_similarity). Its Wade-Giles spelling when its `tokens` are syllables ("tse tung")."""
+    return _exact_keys(joined) | _wade_giles_key(tokens or (joined,))

@@ -51,11 +51,8 @@ from clearance.domain.enums import NameRules
 from clearance.matching.config import DEFAULT_CONFIG, ScorerConfig
 from clearance.matching.guards import (
     acronym_unwritten,
+    capped,
     consonants_only,
-    evidence,
-    frequent_alone,
-    lineage_crossed,
-    reordered,
     words_in_common,
 )
 from clearance.matching.normalise import (
@@ -66,8 +63,9 @@ from clearance.matching.normalise import (
     readings,
 )
 from clearance.matching.places import PLACES
-from clearance.matching.tokens import SYNONYM, rules_for, token_similarity
+from clearance.matching.tokens import rules_for, token_similarity
 from clearance.matching.variants import SURNAME_FORM, surname_forms
+from clearance.matching.wadegiles import one_syllable
 
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
@@ -136,6 +134,7 @@ def align(
     token_rules = rules_for(person=person, han=han, korean=korean)
     joined_rules = rules_for(person=person, han=han, korean=korean, joined=True)
     run_rules = rules_for(person=person, han=han, korean=korean, run=True)  # the query's run: one typo
+    plain_run_rules = {r: rules_for(han=han, korean=korean, joined=True, run=r) for r in (False, True)}
     candidates: list[tuple[float, int, int, int, tuple[int, ...], tuple[int, ...]]] = []
     left_pieces, right_pieces = pieces(left.tokens), listed_pieces(right.tokens)
     if pairs is None:
@@ -157,10 +156,17 @@ def align(
             continue
         if (len(li) > 1 or len(ri) > 1) and min(len(lp), len(rp)) == 1:
             continue  # an initial stands for one word, not for a run of them
-        # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos
-        sim = token_similarity(
-            lp, rp, token_rules if len(li) == len(ri) == 1 else run_rules if len(li) == 2 else joined_rules
-        )
+        # a run of words joined ("cam scanner" ~ "camscanner") allows variants but no typos; a person's
+        # rules (Wade-Giles: "tse tung" ~ zedong) only for a run of syllables, as the index files them
+        if len(li) == len(ri) == 1:
+            rules_ = token_rules
+        else:
+            run = [left.tokens[i] for i in li] if len(li) > 1 else [right.tokens[i] for i in ri]
+            syllabic = not person or all(one_syllable(t) for t in run)
+            rules_ = (
+                (run_rules if len(li) == 2 else joined_rules) if syllabic else plain_run_rules[len(li) == 2]
+            )
+        sim = token_similarity(lp, rp, rules_)
         if person and sim == SURNAME_FORM and not _family_word(right, ri[0]) and surname_forms(lp, rp):
             continue  # Putin ~ Putina is a family name's two forms; Martin ~ Martina two given names
         if sim > 0:
@@ -288,7 +294,7 @@ def compare_forms(
         # a person's name is as good as its weakest part (Hans Moller is not Hans Muller); a particle is
         # no part (Aal ~ al, Bni ~ bin)
         score = min(score, min(parts))
-    score, notes = _capped(score, left, right, pairs, rules=rules, config=config, craft=one_word_craft)
+    score, notes = capped(score, left, right, pairs, rules=rules, config=config, craft=one_word_craft)
     notes = dropped + notes
     if _leftover(left, matched_left) and _leftover(right, matched_right):
         score *= config.conflict  # each name has a word the other lacks: two different things
@@ -313,47 +319,6 @@ def compare_forms(
         explanation=_explain(score, piece_pairs, unmatched_left, unmatched_right, left, right)
         + "".join(f"; {note}" for note in notes),
     )
-
-
-def _capped(
-    score: float,
-    left: NameForm,
-    right: NameForm,
-    pairs: Sequence[Aligned],
-    *,
-    rules: NameRules,
-    config: ScorerConfig,
-    craft: bool,
-) -> tuple[float, list[str]]:
-    """The score once the checks of `matching.guards` have lowered it, and what each said."""
-    notes = []
-    weight = evidence(left, right, pairs)
-    if weight < 1.0 and pairs:
-        score *= weight
-        notes.append(f"only everyday words in common: evidence {weight:.1f} of a word")
-    below_strong = config.strong - 0.01
-    if rules is NameRules.PERSON and lineage_crossed(left, right, pairs):
-        score = min(score, config.crossed)
-        notes.append("father and son named the other way round (bin)")
-    elif rules is NameRules.PERSON and reordered(left, right, pairs):
-        score = min(score, config.crossed)
-        notes.append("the parts of the name in another order")
-    if craft and len(left.tokens) == 1 == len(right.tokens) and score > below_strong:
-        score = below_strong
-        notes.append("one word against a vessel's or aircraft's one-word name: review (its number blocks)")
-    if rules is NameRules.PERSON and len(right.tokens) - right.titles == 1 and score > below_strong:
-        score = below_strong  # "Hassan", "Sheik Omar": a listed person's one-word name is a given name
-        notes.append("a person listed by one name alone: review, not block")
-    if frequent_alone(left) and score > below_strong:
-        score = below_strong  # "Emma" ~ EMMA LLC, "Isis" ~ ISIS: a given name, a place, a word
-        notes.append("one frequent word alone (a name, a place, a word): review, not block")
-    if any(len(li) > 1 and len(ri) > 1 for li, ri, _ in pairs) and score > below_strong:
-        score = below_strong  # "Kim Song Wang" ~ KIM Son-gwang: maybe, maybe not
-        notes.append("a letter moved across a space: review, not block")
-    if any(sim == SYNONYM for _, _, sim in pairs) and score > below_strong:
-        score = below_strong
-        notes.append("a synonym supports the match: review, not block")
-    return score, notes
 
 
 def _explain(

@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from clearance.domain.enums import NameType
+from clearance.domain.enums import Kind, NameType
 from clearance.limits import Deadline
 from clearance.matching.guards import WEAK_WORD_LETTERS, acronym_unwritten, frequent_alone
 from clearance.matching.lookup import IndexedName
@@ -313,12 +313,25 @@ class _Scan:
             or len(span.tokens) != len(cand.form.tokens)  # "a bid" in prose is not the alias ABID
         ):
             return False
-        if frequent_alone(span) and (span.tokens != cand.form.tokens or cand.form.legal_forms):
-            return False  # "Washington", "United" in prose: only a listed name that is that word alone
+        if frequent_alone(span) and (
+            span.tokens != cand.form.tokens or cand.form.legal_forms or cand.entity.kind in _CRAFT
+        ):
+            return False  # "Washington", "United", "Emma" in prose: only a listed name that is that word
+        if any(_short_run(pair.left) for pair in cmp.pairs if " " not in pair.right):
+            return False  # "is is" is not ISIS, "I an" not IAN LIMITED
         self.found.append(
             Found(cmp.score, spans[a][0], spans[b][1], spans[wide[0]][0], spans[wide[1]][1], cand, cmp)
         )
         return True
+
+
+_CRAFT = frozenset({Kind.VESSEL, Kind.AIRCRAFT})
+
+
+def _short_run(piece: str) -> bool:
+    """Short words of prose run together: two or more, each of one or two letters ("is is", "I an")."""
+    words = piece.split()
+    return len(words) > 1 and all(len(w) <= 2 for w in words)
 
 
 MIN_IDENTIFIER = 6  # characters a word of free text needs to be looked up as an identifier, as a query does

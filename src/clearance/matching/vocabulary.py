@@ -71,10 +71,12 @@ class Vocabulary:
                 self._keys[key].append(wid)
         return wid
 
-    def add_run(self, joined: str, name: int, positions: tuple[int, ...]) -> None:
+    def add_run(
+        self, joined: str, name: int, positions: tuple[int, ...], tokens: tuple[str, ...] = ()
+    ) -> None:
         """A run of adjacent words of a name, joined ("cam scanner" -> "camscanner")."""
         self.runs[joined].append((name, positions))
-        for key in run_keys(joined):
+        for key in run_keys(joined, tokens):
             self._run_keys[key].add(joined)
         if self._skeletons is not None:
             for key in skeleton_key(joined):

@@ -69,3 +69,8 @@ def syllables(word: str) -> int:
 def is_pinyin(word: str) -> bool:
     """Does the word read as pinyin syllables (zhou, xiaoping; not hsiao, tse)?"""
     return syllables(word) > 0
+
+
+def one_syllable(word: str) -> bool:
+    """Is the word one syllable of pinyin or of Wade-Giles (tse, tung, zhou; not smith)? A set lookup."""
+    return word in _TO_WADE_GILES or word in _SPELLINGS
