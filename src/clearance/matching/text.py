@@ -42,11 +42,12 @@ from dataclasses import dataclass, field
 
 from clearance.domain.enums import Kind, NameType
 from clearance.limits import Deadline
+from clearance.matching.everyday import EVERYDAY
 from clearance.matching.guards import WEAK_WORD_LETTERS, acronym_unwritten, frequent_alone
 from clearance.matching.lookup import IndexedName
 from clearance.matching.matcher import Match, Matcher
 from clearance.matching.normalise import has_han, name_form
-from clearance.matching.scorer import Comparison, listed_pieces
+from clearance.matching.scorer import Comparison, Pair, listed_pieces
 from clearance.matching.spans import Found, best_spans
 from clearance.matching.textindex import Reading, Readings
 from clearance.matching.tokens import is_initial
@@ -317,8 +318,8 @@ class _Scan:
             span.tokens != cand.form.tokens or cand.form.legal_forms or cand.entity.kind in _CRAFT
         ):
             return False  # "Washington", "United", "Emma" in prose: only a listed name that is that word
-        if any(_short_run(pair.left) for pair in cmp.pairs if " " not in pair.right):
-            return False  # "is is" is not ISIS, "I an" not IAN LIMITED
+        if any(_short_run(pair) or _everyday_typo_run(pair) for pair in cmp.pairs if " " not in pair.right):
+            return False  # "is is" is not ISIS, "I an" not IAN LIMITED, "how this" not HOUTHIS
         self.found.append(
             Found(cmp.score, spans[a][0], spans[b][1], spans[wide[0]][0], spans[wide[1]][1], cand, cmp)
         )
@@ -328,10 +329,16 @@ class _Scan:
 _CRAFT = frozenset({Kind.VESSEL, Kind.AIRCRAFT})
 
 
-def _short_run(piece: str) -> bool:
+def _short_run(pair: Pair) -> bool:
     """Short words of prose run together: two or more, each of one or two letters ("is is", "I an")."""
-    words = piece.split()
+    words = pair.left.split()
     return len(words) > 1 and all(len(w) <= 2 for w in words)
+
+
+def _everyday_typo_run(pair: Pair) -> bool:
+    """Everyday words of prose run together that meet a listed word only with a typo ("how this")."""
+    words = pair.left.split()
+    return len(words) > 1 and pair.similarity < 1.0 and all(w in EVERYDAY for w in words)
 
 
 MIN_IDENTIFIER = 6  # characters a word of free text needs to be looked up as an identifier, as a query does
