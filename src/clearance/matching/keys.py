@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from clearance.matching.normalise import number_value
+from clearance.matching.parts import squeezed
 from clearance.matching.scorer import pieces
 from clearance.matching.tokens import (
     MAX_TYPO_LETTERS,
@@ -28,7 +29,6 @@ from clearance.matching.tokens import (
     korean_key,
     run_skeleton,
     skeleton,
-    squeezed,
     swap_key,
     synonym_group,
     vowel_frame,
@@ -149,7 +149,6 @@ def _variant_keys(token: str) -> set[str]:
     keys = _exact_keys(token) | {_SURNAME + male for male in surname_keys(token)} | _slip_keys(token)
     if len(token) >= 4:
         keys.add(_SURNAME + token)  # a masculine form, met by its feminine forms' keys
-    if len(token) >= 4:
         keys.add(romanised(token))
         keys.add(transliterated(token))
     if len(token) <= 6 and is_syllable(token):

@@ -21,7 +21,7 @@ from clearance.matching.identifiers import find as find_identifiers
 from clearance.matching.index import Index
 from clearance.matching.lookup import IndexedName, Lookup
 from clearance.matching.normalise import NameForm, fold, has_han, readings
-from clearance.matching.scorer import Comparison, compare, compare_forms
+from clearance.matching.scorer import Comparison, compare, compare_forms, reading_counts
 from clearance.matching.textindex import PrefixTable
 from clearance.perf import Recent
 
@@ -105,8 +105,8 @@ class Matcher:
             for cand, cmp in self.forms(form, kind=kind, deadline=deadline):
                 if cand.entity.id in best and best[cand.entity.id].score >= cmp.score:
                     continue
-                if n and cmp.unmatched_left:
-                    continue  # a second reading counts where all its words found a partner
+                if not reading_counts(n, cmp):
+                    continue
                 weak = cand.name.type == NameType.WEAK
                 why = f"the whole query is the weak alias '{cand.name.value}'" if weak else cmp.explanation
                 best[cand.entity.id] = Match.of_name(cand, cmp, why)

@@ -39,6 +39,7 @@ from clearance.matching.parts import (
     natural_order,
     numbers,
     particles,
+    squeezed,
 )
 
 GENERIC_WEIGHT = 0.3
@@ -311,14 +312,13 @@ for _form in sorted(
 
 
 _ONE_WORD_LEGAL = frozenset(f[0] for f in LEGAL_ANYWHERE + LEGAL_EDGE if len(f) == 1)
-_DOUBLED = re.compile(r"(.)\1+")
 
 
 def legal_typo(token: str) -> str | None:
     """The legal form a word misspells ("Corporaton", "Limted", "Compnay", "Aktiengeselschaft", "Lttd"),
     or None: a long form within one edit of up to nine letters, two from ten; one of three letters or more
     with a letter doubled."""
-    single = _DOUBLED.sub(r"\1", token)
+    single = squeezed(token)
     if single != token and len(single) >= 3 and single in _ONE_WORD_LEGAL:
         return single
     forms = _LONG_LEGAL.get(token[:1], ()) if 6 <= len(token) <= 24 else ()

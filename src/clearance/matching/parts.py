@@ -98,10 +98,15 @@ _ABD_FORMS = frozenset({"abdul", "abdel", "abdol", "abdoul", "abdal", "abdur", "
 
 def _doubled_abd(token: str) -> bool:
     """Abdul, Abdel or Abdur with a letter doubled (ABBDUL, ABDULL)."""
-    return len(token) == 6 and token[0] == "a" and _REPEAT.sub(r"\1", token) in _ABD_FORMS
+    return len(token) == 6 and token[0] == "a" and squeezed(token) in _ABD_FORMS
 
 
-_REPEAT = re.compile(r"(.)\1")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def squeezed(token: str) -> str:
+    """The word with each doubled letter made single: sson, son -> son; essa, esa -> esa; lttd -> ltd."""
+    return _REPEATS.sub(r"\1", token)
 
 
 def _swapped_abd(token: str) -> bool:

@@ -70,7 +70,7 @@ from clearance.matching.wadegiles import one_syllable
 MAX_RUN = 4  # words joined into one: "a li ba ba" ~ "alibaba"
 MAX_RUN_LENGTH = 24  # longer runs would meet no single word of another name
 # the same letters with a space moved: a slip of the hand that explains two words, so it pairs before a
-# typo in one of them; the match is a review (`_capped`)
+# typo in one of them; the match is a review (`guards.capped`)
 RESPLIT = 0.9
 MAX_TOKENS = 64  # words of each name that are paired; the longest listed name of the real lists has 52
 
@@ -352,10 +352,16 @@ def compare(
     """Compare two names with the scorer that screening uses: the query `left` in each of its readings
     (`normalise.readings`), the best."""
     listed = name_form(right)
-    first, *others = readings(left) or [name_form(left)]
-    best = compare_forms(first, listed, rules=rules, config=config)
-    for form in others:
-        other = compare_forms(form, listed, rules=rules, config=config)
-        if not other.unmatched_left and other.score > best.score:
-            best = other
+    best: Comparison | None = None
+    for n, form in enumerate(readings(left) or [name_form(left)]):
+        found = compare_forms(form, listed, rules=rules, config=config)
+        if reading_counts(n, found) and (best is None or found.score > best.score):
+            best = found
+    assert best is not None  # the first reading always counts
     return best
+
+
+def reading_counts(n: int, comparison: Comparison) -> bool:
+    """Does the query's reading number `n` (`normalise.readings`) count for this comparison? The first
+    always; another only where all its words found a partner ("WeChat" read apart is not CHAT LLC)."""
+    return n == 0 or not comparison.unmatched_left

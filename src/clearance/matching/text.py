@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from clearance.domain.enums import Kind, NameType
+from clearance.domain.enums import NameRules, NameType
 from clearance.limits import Deadline
 from clearance.matching.everyday import EVERYDAY
 from clearance.matching.guards import WEAK_WORD_LETTERS, acronym_unwritten, frequent_alone
@@ -315,7 +315,9 @@ class _Scan:
         ):
             return False
         if frequent_alone(span) and (
-            span.tokens != cand.form.tokens or cand.form.legal_forms or cand.entity.kind in _CRAFT
+            span.tokens != cand.form.tokens
+            or cand.form.legal_forms
+            or NameRules.of(cand.entity.kind) is NameRules.CRAFT
         ):
             return False  # "Washington", "United", "Emma" in prose: only a listed name that is that word
         if any(_short_run(pair) or _everyday_typo_run(pair) for pair in cmp.pairs if " " not in pair.right):
@@ -324,9 +326,6 @@ class _Scan:
             Found(cmp.score, spans[a][0], spans[b][1], spans[wide[0]][0], spans[wide[1]][1], cand, cmp)
         )
         return True
-
-
-_CRAFT = frozenset({Kind.VESSEL, Kind.AIRCRAFT})
 
 
 def _short_run(pair: Pair) -> bool:

@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from enum import IntFlag
 from functools import lru_cache
 from itertools import pairwise
-from operator import methodcaller
 
 from rapidfuzz.distance import OSA
 
 from clearance.datasets.words import entries
 from clearance.matching.everyday import EVERYDAY
 from clearance.matching.normalise import number_value
+from clearance.matching.parts import squeezed
 from clearance.matching.places import PLACES
 from clearance.matching.variants import (
     SURNAME_FORM,
@@ -117,8 +117,6 @@ def given_group(token: str) -> int | None:
 
 _DIGRAPHS = {"kh": "h", "ph": "f", "gh": "k", "ck": "k", "dh": "z", "th": "t", "sh": "s", "ch": "s"}
 _DIGRAPH = re.compile("|".join(_DIGRAPHS))
-_REPEATS = re.compile(r"(.)\1+")
-_FIRST = methodcaller("group", 1)
 _CONSONANTS = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "ks", **dict.fromkeys("aeiouyw", None)})
 
 
@@ -154,7 +152,7 @@ def _collapsed(letters: str) -> str:
     """The last steps of `skeleton`: a final h out, repeats collapsed."""
     if letters.endswith("h") and len(letters) > 2:
         letters = letters[:-1]
-    return _REPEATS.sub(_FIRST, letters)
+    return squeezed(letters)
 
 
 _letters = lru_cache(maxsize=65536)(_letters_of)
@@ -227,11 +225,6 @@ def _wade_giles_pair(a: str, b: str) -> bool:
 SLIP = 0.5  # a slip that keeps every letter: a letter doubled or made single, two letters swapped
 
 
-def squeezed(token: str) -> str:
-    """The word with each doubled letter made single: sson, son -> son; essa, esa -> esa."""
-    return _REPEATS.sub(_FIRST, token)
-
-
 def swap_key(token: str) -> str | None:
     """For a word of three letters, its first letter and the other two sorted: what two such words with
     their last two letters swapped share (sok, sko -> sko). None for other lengths."""
@@ -241,13 +234,14 @@ def swap_key(token: str) -> str | None:
 _ROMAN_NUMERAL = re.compile(r"^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
-def _short_slip(a: str, b: str, *, person: bool) -> float:
-    """The cost of a slip of the hand in a person's name, in words too short for a typo (`allowed_edits`)
-    or that the edit rules did not pair: a letter doubled or made single (Yyu ~ Yu, Esa ~ Essa), counted
-    once per letter, or in a word of three letters its last two swapped (Sko ~ Sok). 0 when neither,
-    outside a person's name (Good is not God, AFD not ADF) and between Roman numerals (XIV, XVI)."""
-    if not person or (_ROMAN_NUMERAL.match(a) and _ROMAN_NUMERAL.match(b)):
-        return 0.0  # outside a person's name Good is not God, Reed not Red; XIV is not XVI
+def _short_slip(a: str, b: str) -> float:
+    """The cost of a slip of the hand in words too short for a typo (`allowed_edits`) or that the edit
+    rules did not pair: a letter doubled or made single (Yyu ~ Yu, Esa ~ Essa), counted once per letter,
+    or in a word of three letters its last two swapped (Sko ~ Sok). 0 when neither, and between Roman
+    numerals (XIV, XVI). `token_similarity` asks only in a person's name: elsewhere Good is not God, and
+    AFD not ADF."""
+    if _ROMAN_NUMERAL.match(a) and _ROMAN_NUMERAL.match(b):
+        return 0.0  # XIV is not XVI
     if squeezed(a) == squeezed(b) and len(squeezed(a)) >= 2:
         return SLIP * max(1, abs(len(a) - len(b)))
     if len(a) == len(b) == 3 and a[1:] == b[:0:-1] and a[1] != a[2]:
@@ -381,11 +375,9 @@ def token_similarity(a: str, b: str, rules: int = 0) -> float:
             # person's name has other parts to vouch for it
             cost *= 1.5
         return 1.0 - cost / longer
-    if typos and a[0] == b[0] and min(len(a), len(b)) >= 2:
-        slip = _short_slip(a, b, person=person)
+    if person and typos and a[0] == b[0] and min(len(a), len(b)) >= 2:
+        slip = _short_slip(a, b)
         if slip:
-            if not person and max(len(a), len(b)) <= SHORT_WORD and (a in EVERYDAY or b in EVERYDAY):
-                slip *= 1.5
             return 1.0 - slip / max(len(a), len(b))
     # the query written without vowels (Arabic, Hebrew, Persian script, transliterated): compare
     # consonants. Only that way round: against a listed acronym or a listed name in Arabic script, an
