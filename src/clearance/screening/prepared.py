@@ -150,6 +150,9 @@ def _read(path: Path, key: str) -> tuple[Dataset, Matcher] | None:
     gc.disable()  # millions of small objects: collecting while they load would only slow it down
     try:
         kept = pickle.loads(payload)
+        # what was read lives as long as the engine and holds no cycles: out of the collector's sight,
+        # or its next full pass walks every object read (a fifth of a CLI call)
+        gc.freeze()
     except Exception:  # a file of another clearance version that slipped through: rebuild
         return None
     finally:
