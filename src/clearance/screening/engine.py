@@ -9,7 +9,7 @@ process-wide, and two engines in one process are independent. How a match become
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -25,7 +25,7 @@ from clearance.matching.scorer import Comparison
 from clearance.matching.text import scan
 from clearance.screening.decide import Decider
 from clearance.screening.evidence import Evidence
-from clearance.screening.results import Result
+from clearance.screening.results import Hit, Result
 from clearance.screening.validate import check_query, parse_as_of
 from clearance.version import __version__
 
@@ -117,10 +117,10 @@ class Engine:
             matches = scan(self.matcher, query, deadline=deadline)
         else:
             matches = self._party(query, query_kind, evidence, deadline)
-        hits = sorted(
-            [self._decider.hit(m, as_of=moment, activity=the_activity, evidence=evidence) for m in matches],
-            key=lambda h: (-h.decision.severity, -h.score, h.entity.id),
-        )
+        hits = [self._decider.hit(m, as_of=moment, activity=the_activity, evidence=evidence) for m in matches]
+        if query_kind is QueryKind.TEXT:
+            hits = one_per_entity(hits)
+        hits.sort(key=lambda h: (-h.decision.severity, -h.score, h.entity.id))
         decision = hits[0].decision if hits else Decision.CLEAR  # the most severe comes first
         reasons = tuple(f"{h.entity.name}: {h.explanation}" for h in hits if h.decision == decision)
         if decision is Decision.CLEAR and gaps and self.dataset.on_stale is OnStale.REVIEW:
@@ -170,3 +170,25 @@ class Engine:
         """Build now what is otherwise built on first use: before forking workers, so that they share it,
         and before timing a first query."""
         self.matcher.index.prepare()
+
+
+def one_per_entity(hits: Iterable[Hit]) -> list[Hit]:
+    """A text's hits, one per listed entity however many times the text names it: the hit
+    kept is the entity's most severe, then highest-scoring, then earliest occurrence, its `span` that
+    occurrence; its `spans` are every occurrence of the entity, in text order (a hit without a span, none
+    in a text today, comes after those with one of the same severity and score)."""
+    by_entity: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_entity.setdefault(hit.entity.id, []).append(hit)
+    merged = []
+    for same in by_entity.values():
+        kept = min(same, key=_rank)
+        spans = sorted({s for h in same for s in h.occurrences})
+        merged.append(replace(kept, spans=tuple(spans)))
+    return merged
+
+
+def _rank(hit: Hit) -> tuple[int, float, bool, int, int]:
+    """Most severe first, then highest score, then earliest in the text (then shortest)."""
+    start, end = (hit.span[0], hit.span[1]) if hit.span is not None else (0, 0)
+    return (-hit.decision.severity, -hit.score, hit.span is None, start, end)

@@ -57,7 +57,11 @@ class Hit:
     """A listed entity the query matched, decided: `score` in [0, 1] (the name's score with the evidence
     weighed in), `path` the steps (from, relation, to, to_name) from the entity to the one a measure
     names, `span` (start, end, text) for free text, `evidence` what each piece of secondary evidence
-    did (`screening.evidence`)."""
+    did (`screening.evidence`).
+
+    A text's hits are one per listed entity (`screening.engine.one_per_entity`): `span` is the
+    occurrence the hit was decided on (the most severe, then highest-scoring, then earliest), `spans`
+    every occurrence of the entity in the text, in text order, that one included."""
 
     entity: Entity
     matched_name: str
@@ -70,6 +74,15 @@ class Hit:
     list_names: tuple[str, ...]
     span: tuple[int, int, str] | None = None
     evidence: tuple[Finding, ...] = ()
+    spans: tuple[tuple[int, int, str], ...] = ()
+
+    @property
+    def occurrences(self) -> tuple[tuple[int, int, str], ...]:
+        """Every place in the text the entity is named (`spans`, or `span` alone when none was merged);
+        none for a query that is not a text."""
+        if self.spans:
+            return self.spans
+        return (self.span,) if self.span is not None else ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -89,8 +102,14 @@ class Hit:
             **facts(self.entity),
         }
         if self.span is not None:
-            out["span"] = {"start": self.span[0], "end": self.span[1], "text": self.span[2]}
+            out["span"] = _span(self.span)
+            out["spans"] = [_span(s) for s in self.occurrences]
+            out["occurrences"] = len(self.occurrences)
         return out
+
+
+def _span(span: tuple[int, int, str]) -> dict[str, Any]:
+    return {"start": span[0], "end": span[1], "text": span[2]}
 
 
 @dataclass(frozen=True)

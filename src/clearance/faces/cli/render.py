@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clearance.domain.enums import Decision
-from clearance.screening.results import Result
+from clearance.screening.results import Hit, Result
 
 
 class _Console(Console):
@@ -58,16 +58,37 @@ def print_result(result: Result) -> None:
         measures = "\n".join(f"{f.state.measure.short}: {f.state.state} -> {f.effect}" for f in hit.findings)
         path = " > ".join(f"{s['relation']} {s['to_name']}" for s in hit.path)
         entity = hit.entity.name + (f"\n({path})" if path else "")
+        count = len(hit.occurrences)
         table.add_row(
             Text(str(hit.decision)),
             Text(entity),
-            Text(hit.matched_name),
+            Text(hit.matched_name + (f"\n({count} places)" if count > 1 else "")),
             Text(f"{hit.score:.2f}"),
             Text(measures or ", ".join(hit.list_names)),
         )
     out.print(table)
     for hit in result.hits:
         line(f"- {hit.entity.name}: {hit.explanation}")
+        if hit.span is not None:
+            line("  " + where_named(hit))
+
+
+SHOWN_PLACES = 5  # other occurrences of a text hit named one by one; beyond them, a count
+
+
+def where_named(hit: Hit) -> str:
+    """Where a text names the hit's entity: the occurrence it was decided on, then the others in text
+    order ("at 12-24 'Mohammed Ali'; also at 32-44 'MOHAMMED ALI'"), the others past `SHOWN_PLACES`
+    counted ("... and 7 more: 9 places in all")."""
+    assert hit.span is not None
+    start, end, text = hit.span
+    said = f"at {start}-{end} {text!r}"
+    others = [s for s in hit.occurrences if s != hit.span]
+    if others:
+        said += "; also at " + ", ".join(f"{s}-{e} {t!r}" for s, e, t in others[:SHOWN_PLACES])
+    if len(others) > SHOWN_PLACES:
+        said += f" and {len(others) - SHOWN_PLACES:,} more: {len(hit.occurrences):,} places in all"
+    return said
 
 
 def print_measures(docs: list[dict[str, Any]]) -> None:
