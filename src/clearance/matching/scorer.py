@@ -210,7 +210,9 @@ def position_weights(
     return _person_weights(form, config.middle_weight)
 
 
-@lru_cache(maxsize=65536)
+# Remembered for the listed names scored again and again; a cache keyed by a form keeps it alive, so it is
+# kept small: every query's form passes through it, and a batch of distinct names would fill it with them.
+@lru_cache(maxsize=8192)
 def _person_weights(form: NameForm, middle: float) -> tuple[float, ...]:
     """The first given name and the family name weigh whole; middle names and patronymics between them,
     and a second family name the list gives ("MADURO MOROS, Nicolas": Moros, the mother's), `middle`."""
@@ -220,7 +222,6 @@ def _person_weights(form: NameForm, middle: float) -> tuple[float, ...]:
     return tuple(w if i <= form.titles or i == main else w * middle for i, w in enumerate(weights))
 
 
-@lru_cache(maxsize=65536)
 def _other_weights(form: NameForm) -> tuple[float, ...]:
     if PLACES.isdisjoint(form.tokens):
         return form.weights

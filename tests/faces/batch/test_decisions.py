@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from clearance import Engine, load_dataset
 from clearance.faces.batch import BatchJob, DecisionCache, run, screen_row
-from clearance.faces.batch.decisions import Decided
+from clearance.faces.batch.decisions import Outcome
 from faces.batch.batch_files import job, write_csv
 
 JOB = BatchJob(input=Path("in.csv"), output=Path("out.csv"), id_col="id")
@@ -83,6 +83,21 @@ def test_screen_row_gives_the_same_record_with_or_without_remembered_decisions(e
 @given(st.lists(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False)), min_size=2, max_size=14))
 def test_decided_rows_read_back_as_their_values(values: list[object]) -> None:
     """A decision's CSV columns, encoded once by the csv module's writer, read back with its reader."""
-    line = Decided(tuple(values)).csv
+    line = Outcome(tuple(values)).csv
     assert line.endswith("\n")
     assert next(csv.reader(io.StringIO(line, newline=""))) == [str(v) for v in values]
+
+
+def test_clear_rows_share_one_outcome_and_keep_their_own_names(engine: Engine) -> None:
+    """Remembering a clear decision costs a key and a name: the rest of its row is shared; a hit has its
+    own, and every record still carries the name it was decided for."""
+    cache = DecisionCache(engine)
+    one = cache.decide(JOB, {"name": "Emily Harrow"}, "2021-03-01")
+    two = cache.decide(JOB, {"name": "Jonas Pettersen"}, "2021-03-01")
+    hit = cache.decide(JOB, {"name": "Tencent Holdings Ltd"}, "2021-03-01")
+    assert one.decision == two.decision == "clear" and hit.decision != "clear"
+    assert one.outcome is two.outcome and hit.outcome is not one.outcome
+    assert one.record("a", 2)["name"] == "Emily Harrow" and two.record("b", 3)["name"] == "Jonas Pettersen"
+    assert one.values[:2] == ("Emily Harrow", "party") and two.values[0] == "Jonas Pettersen"
+    later = cache.decide(JOB, {"name": "Emily Harrow"}, "2021-07-01")
+    assert later.outcome is not one.outcome  # another date: another outcome

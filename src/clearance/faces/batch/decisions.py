@@ -21,21 +21,24 @@ from clearance.screening.engine import Engine
 from clearance.screening.results import Result
 
 # Decisions a worker remembers: enough for the distinct parties of a few million payments (each about
-# half a kilobyte); beyond, the older half is forgotten and those names are screened again when they recur.
+# 300 bytes, its outcome shared when it is clear); beyond, the older half is forgotten and those names
+# are screened again when they recur.
 DECIDED_CACHE_SIZE = 250_000
 
 Key = tuple[str, str, Any, str, tuple[str, ...]]  # name, kind, date, activity, evidence
 _PARTY_KINDS = ("party", "person", "organization")
 
 
-class Decided:
-    """A row's output columns after its id and line, and their CSV or JSON encoding (made once, when
-    first asked for)."""
+class Outcome:
+    """What a decision gives a row after its id, line and name: the output columns from `kind` on, and
+    their CSV or JSON encoding (made once, when first asked for). Rows decided alike share one: every
+    clear row of a run with the same kind, date and activity (most rows of a file of distinct names),
+    so that remembering a decision costs a key, not a line of output."""
 
     __slots__ = ("_csv", "_json", "values")
 
     def __init__(self, values: tuple[Any, ...]) -> None:
-        self.values = values  # OUTPUT_COLUMNS[2:]
+        self.values = values  # OUTPUT_COLUMNS[3:]
         self._csv: str | None = None
         self._json: str | None = None
 
@@ -53,11 +56,30 @@ class Decided:
             self._json = (
                 ", ".join(
                     f"{json.dumps(column)}: {json.dumps(value, ensure_ascii=False)}"
-                    for column, value in zip(OUTPUT_COLUMNS[2:], self.values, strict=True)
+                    for column, value in zip(OUTPUT_COLUMNS[3:], self.values, strict=True)
                 )
                 + "}\n"
             )
         return self._json
+
+
+class Decided:
+    """A row's decision: the name screened and its `Outcome` (shared with the rows decided alike)."""
+
+    __slots__ = ("outcome", "query")
+
+    def __init__(self, query: str, outcome: Outcome) -> None:
+        self.query = query
+        self.outcome = outcome
+
+    @property
+    def decision(self) -> str:
+        return str(self.outcome.values[3])
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        """The output columns after the row's id and line (OUTPUT_COLUMNS[2:])."""
+        return (self.query, *self.outcome.values)
 
     def record(self, row_id: str, line: int) -> dict[str, Any]:
         return {"row_id": row_id, "line": line, **dict(zip(OUTPUT_COLUMNS[2:], self.values, strict=True))}
@@ -71,6 +93,7 @@ class DecisionCache:
         self.engine = engine
         self.recent: Recent[Key, Decided] = Recent(size)
         self._versions: dict[tuple[tuple[str, str], ...], str] = {}
+        self._shared: dict[tuple[Any, ...], Outcome] = {}  # the outcomes of rows without hits
 
     def decide(self, job: BatchJob, fields: dict[str, Any], default_as_of: Any) -> Decided:
         """A row's decision, remembered, or made and remembered. Raises `ClearanceError` for a row that
@@ -99,8 +122,12 @@ class DecisionCache:
                 country=country,
                 identifier=identifier,
             )
-            decided = Decided(_columns(result, versions=self._versions_json(result.data_versions)))
-            self.recent.remember(key, decided)
+            values = _columns(result, versions=self._versions_json(result.data_versions))
+            if result.hits:
+                outcome = Outcome(values)
+            else:  # one per kind, date, activity and data version: a handful in a run
+                outcome = self._shared.get(values) or self._shared.setdefault(values, Outcome(values))
+            decided = self.recent.remember(key, Decided(name, outcome))
         return decided
 
     def _versions_json(self, versions: dict[str, str]) -> str:
@@ -195,14 +222,13 @@ def _value(fields: dict[str, Any], col: str | None, default: Any) -> Any:
 
 
 def _columns(result: Result, *, versions: str) -> tuple[Any, ...]:
-    """A result as the output columns after the row's id and line (`versions`: its data versions as
-    JSON)."""
+    """A result as the output columns after the row's id, line and name (`versions`: its data versions
+    as JSON)."""
     best = result.hits[0] if result.hits else None
     measures = (
         ";".join(f"{f.state.measure.id}:{f.state.state}:{f.effect}" for f in best.findings) if best else ""
     )
     return (
-        result.query,
         result.kind,
         result.as_of.isoformat(),
         result.activity,

@@ -93,10 +93,16 @@ class WorkerState:
                             reject = reject_of(line, row_id, str(exc), fields)
                 if decided is not None:
                     if fmt == "csv":
-                        output: str | dict[str, Any] = csv_line((row_id, line), end=",") + decided.csv
+                        output: str | dict[str, Any] = (
+                            csv_line((row_id, line, decided.query), end=",") + decided.outcome.csv
+                        )
                     elif fmt == "jsonl":
                         row_json = json.dumps(row_id, ensure_ascii=False)
-                        output = f'{{"row_id": {row_json}, "line": {line}, {decided.json}'
+                        name_json = json.dumps(decided.query, ensure_ascii=False)
+                        output = (
+                            f'{{"row_id": {row_json}, "line": {line}, "name": {name_json}, '
+                            + decided.outcome.json
+                        )
                     else:
                         output = decided.record(row_id, line)
             except MemoryError:
@@ -108,7 +114,7 @@ class WorkerState:
                 rejects.append(reject)
                 outputs.append(None)
             else:
-                decision = decided.values[4]
+                decision = decided.decision
                 decisions[decision] = decisions.get(decision, 0) + 1
                 outputs.append(output)
         chunk.decisions.update(decisions)
