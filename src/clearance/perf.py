@@ -63,10 +63,11 @@ class Recent(dict[K, V]):
         self.size = size
 
     def remember(self, key: K, value: V) -> V:
-        if key in self:
-            del self[key]  # it is recent again
-        elif len(self) >= self.size:
-            newer = list(self.items())[len(self) - self.size // 2 :]
+        """Keep `value` under `key` as the most recent entry. Safe when threads share the dict (a
+        service's requests): a key another thread removed in between is no error, and the older half
+        is dropped from a copy taken in one step."""
+        if self.pop(key, None) is None and len(self) >= self.size:
+            newer = list(self.copy().items())[len(self) - self.size // 2 :]
             self.clear()
             self.update(newer)
         self[key] = value
