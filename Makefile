@@ -10,7 +10,10 @@ SPARK_STAMP := $(VENV)/.spark
 
 install: $(STAMP)
 
+# PyICU (under followthemoney, for the yente-compatible API) builds against Debian's ICU: installed when missing.
 $(STAMP): pyproject.toml constraints.txt
+	pkg-config --exists icu-uc 2>/dev/null && command -v g++ >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends libicu-dev pkg-config g++)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
