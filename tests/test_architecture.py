@@ -28,6 +28,7 @@ LAYERS = (
     # faces call the screening layer; among them only the command line and Spark reach the batch
     # machinery, and only the command line reaches Spark (it is the command-line face of each)
     ("faces", ("clearance.faces.batch", "clearance.faces.evaluation", "clearance.faces.demo")),
+    ("faces.service", ("clearance.faces.service",)),  # the HTTP service: the command line serves it
     ("faces.spark", ("clearance.faces.spark",)),
     ("faces.cli", ("clearance.faces.cli", "clearance.faces")),
     ("facade", ("clearance",)),
