@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 SPARK_STAMP := $(VENV)/.spark
 
-.PHONY: install spark baselines demo test lint typecheck unit contract clean
+.PHONY: install spark baselines bench-tools demo test lint typecheck unit contract clean
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ $(BASELINES)/.installed: benchmarks/baselines/requirements.txt
 	$(PYTHON) -m venv $(BASELINES)
 	$(BASELINES)/bin/pip install --quiet -r benchmarks/baselines/requirements.txt
 	touch $@
+
+# benchmarks/api.py drives the service with Debian's wrk, a load generator in C.
+bench-tools: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
 
 # The demo screens the built-in data alone: with no sanctions list loaded, the data policy warns.
 demo: install
