@@ -27,11 +27,13 @@ $(SPARK_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,spark]'
 	touch $(SPARK_STAMP)
 
-# The pinned environment of benchmarks/batch.py's nomenklatura baseline; not a dependency of clearance.
+# The pinned environment of benchmarks/batch.py's nomenklatura baseline and of the yente client that
+# tests/faces/service/test_yente_client.py drives clearance with (nomenklatura's YenteEnricher); not a
+# dependency of clearance. PyICU builds against Debian's ICU, which $(STAMP) installs when missing.
 BASELINES := .venv-baselines
 baselines: $(BASELINES)/.installed
 
-$(BASELINES)/.installed: benchmarks/baselines/requirements.txt
+$(BASELINES)/.installed: benchmarks/baselines/requirements.txt | $(STAMP)
 	$(PYTHON) -m venv $(BASELINES)
 	$(BASELINES)/bin/pip install --quiet -r benchmarks/baselines/requirements.txt
 	touch $@
@@ -51,7 +53,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install spark
+# baselines: the yente client test runs nomenklatura from .venv-baselines, and fails when it is missing
+unit: install spark baselines
 	$(BIN)/pytest
 
 # The shared contract check lives in ../shared, beside the clone (as in CI). A clone alone skips it, saying

@@ -29,7 +29,7 @@ Row = tuple[int, dict[str, Any] | None, str | None]  # line, fields (None when u
 # record. Reading only splits the input into these; screening decodes them (`parse_row`).
 Raw = tuple[int, Any]
 
-FIELD_LIMIT = csv.field_size_limit()  # characters in one CSV field: 131,072, the csv module's limit
+FIELD_LIMIT = 131_072  # characters in one CSV field: the csv module's default (followthemoney raises it)
 RECORD_LINES = 10  # lines one CSV record may run over, with quoted line breaks in its values
 STRAY_QUOTES = 12  # quotes in a line beyond which it is not tried as a row with stray quotes
 
@@ -80,6 +80,7 @@ class Source:
         self.header: tuple[str, ...] = ()
         self.has_header = fmt != "csv"  # a CSV file that is empty has none
         if fmt == "csv":
+            csv.field_size_limit(FIELD_LIMIT)  # the limit rows are rejected at, whatever an import set
             self._file: IO[str] = path.open("r", encoding="utf-8", errors="surrogateescape", newline="")
             self._lines = _Lines(self._file)
             first = self._lines.take()

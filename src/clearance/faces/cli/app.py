@@ -31,7 +31,9 @@ from typer.core import TyperGroup
 
 from clearance.errors import ClearanceError
 from clearance.faces.cli import batch, screening
+from clearance.faces.cli import serve as service
 from clearance.faces.cli.common import one_line
+from clearance.faces.cli.keys import app as keys_app
 from clearance.faces.cli.lists import app as lists_app
 from clearance.settings import home
 from clearance.version import __version__
@@ -139,6 +141,8 @@ app.command()(screening.entity)
 app.command()(screening.compare)
 app.command()(batch.batch)
 app.add_typer(lists_app, name="lists")
+app.command()(service.serve)
+app.add_typer(keys_app, name="keys")
 
 
 def version_callback(value: bool) -> None:

@@ -1,0 +1,211 @@
+"""The documents the service takes and gives, as pydantic models: they validate requests and describe
+both in the OpenAPI document (`/openapi.json`, `/docs`).
+
+Answers are built as plain dicts (a result's `to_dict()`) and sent as they are; the response models
+here describe them for the documentation and are not run on every answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from clearance.domain.enums import Activity, Decision, QueryKind
+from clearance.faces.service.errors import validation_message
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="A stable word for the error: `unauthorized`, `rate_limited`, ...")
+    message: str = Field(description="One line for a person to read.")
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx and 5xx answer."""
+
+    error: ErrorBody
+
+
+class ScreenQuery(BaseModel):
+    """One query: a name (or an app id, or free text with kind `text`), as of a date, for an activity,
+    with what else is known of the party."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        min_length=1,
+        description="The name to screen; with kind `text`, free text (up to ~1 MB) scanned for listed names.",
+        examples=["Tencent Holdings"],
+    )
+    kind: QueryKind = Field(
+        default=QueryKind.PARTY,
+        description="party: any name; person or organization: only entities of that kind; app: an app "
+        "name or package id; text: free text.",
+    )
+    as_of: str | None = Field(
+        default=None,
+        description="The date that matters, YYYY-MM-DD (the end of that day in each measure's own time "
+        "zone), or an ISO datetime with zone. Default: today (UTC).",
+        examples=["2021-03-01"],
+    )
+    activity: Activity = Field(
+        default=Activity.ANY,
+        description="What is about to be done. Under `any`, only a measure restricting all dealings blocks.",
+    )
+    birth_date: str | None = Field(
+        default=None,
+        description="A party's date of birth: YYYY-MM-DD, YYYY-MM or YYYY.",
+        examples=["1962-07-11"],
+    )
+    country: str | list[str] | None = Field(
+        default=None, description="ISO codes or English names: nationality, residence, incorporation."
+    )
+    identifier: str | list[str] | None = Field(
+        default=None,
+        description="Any id, with or without its label (`IMO 9123456`, an LEI, a passport number).",
+    )
+
+
+class ScreenRequest(BaseModel):
+    """Queries keyed by the caller's own ids. A query that is not valid is answered under its key with
+    an error; the others are screened."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    queries: dict[str, ScreenQuery] = Field(
+        description="The queries, keyed by the caller's own ids.",
+        examples=[{"q1": {"name": "Tencent Holdings", "as_of": "2021-03-01", "activity": "securities"}}],
+    )
+    # filled by the validator below, never read from the request: the keys in the order given, and
+    # the message of each query that is not valid
+    order: SkipJsonSchema[list[str]] = Field(default_factory=list, exclude=True)
+    rejected: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_by_one(cls, data: Any) -> Any:
+        """Validate each query on its own, so that one bad query does not reject the others."""
+        if not isinstance(data, dict) or not isinstance(data.get("queries"), dict):
+            return data
+        valid: dict[str, ScreenQuery] = {}
+        rejected: dict[str, str] = {}
+        for key, raw in data["queries"].items():
+            try:
+                valid[key] = ScreenQuery.model_validate(raw)
+            except ValidationError as exc:
+                rejected[key] = validation_message(exc.errors())
+        rest = {k: v for k, v in data.items() if k not in ("order", "rejected")}
+        return {**rest, "queries": valid, "order": list(data["queries"]), "rejected": rejected}
+
+
+class ResultDocument(BaseModel):
+    """A result's document (`Result.to_dict()`), as `clearance screen --json` prints it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    query: str
+    kind: QueryKind
+    as_of: str
+    activity: Activity
+    decision: Decision = Field(description="clear, review or block: the most severe of the hits.")
+    reasons: list[str]
+    hits: list[dict[str, Any]] = Field(description="Each listed entity matched, most severe first.")
+    engine_version: str
+    data_versions: dict[str, str]
+    warnings: list[str]
+    thresholds: dict[str, float]
+    evidence: dict[str, Any]
+
+
+class ScreenResponse(BaseModel):
+    results: dict[str, ResultDocument | ErrorResponse] = Field(
+        description='Keyed as the queries: a result, or `{"error": {...}}` for a query that is not valid.'
+    )
+    data_versions: dict[str, str] = Field(description="The data the answers were decided on, by source.")
+    warnings: list[str] = Field(description="Gaps in that data (no list, a list too old): see /readyz.")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    kind: QueryKind
+    as_of: str
+    activity: Activity
+    decision: Decision
+    total: int = Field(description="How many listed entities matched; `hits` holds the first `limit`.")
+    hits: list[dict[str, Any]] = Field(description="Most severe first, then highest score.")
+    data_versions: dict[str, str]
+    warnings: list[str]
+
+
+class MeasuresResponse(BaseModel):
+    as_of: str
+    measures: list[dict[str, Any]] = Field(description="Each measure with its state on the date and events.")
+    data_versions: dict[str, str]
+    warnings: list[str]
+
+
+class ListSnapshot(BaseModel):
+    source: str
+    id: str
+    format: str
+    retrieved_at: str
+    age_days: float = Field(description="Days since the snapshot was retrieved or imported.")
+    stale: bool = Field(description="Older than CLEARANCE_MAX_LIST_AGE.")
+    loaded: bool = Field(description="Whether the engine answering screens with this snapshot.")
+    origin: str
+    sha256: str
+    entities: int
+    names: int
+    rows: int
+    problems: int
+    published: str | None
+
+
+class ListsResponse(BaseModel):
+    lists: list[ListSnapshot]
+    max_age_days: float
+    data_versions: dict[str, str]
+    warnings: list[str]
+
+
+class UpdateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[str] = Field(
+        default_factory=list, description="Sources to update (default: all): ofac-sdn, un-sc, ..."
+    )
+    allow_shrink: bool = Field(
+        default=False, description="Import even when a list shrinks by more than allowed."
+    )
+
+
+class Imported(BaseModel):
+    source: str
+    id: str
+    created: bool = Field(description="False when the same content was already active.")
+    entities: int
+    names: int
+    bad_rows: int
+
+
+class UpdateResponse(BaseModel):
+    imported: list[Imported]
+    data_versions: dict[str, str] = Field(description="The data screened on from now on.")
+    warnings: list[str]
+
+
+class ReadyResponse(BaseModel):
+    ready: bool
+    data_versions: dict[str, str]
+    warnings: list[str] = Field(description="Gaps in the data (CLEARANCE_ON_STALE says what follows).")
+    on_stale: str = Field(description="warn, review or refuse (CLEARANCE_ON_STALE).")
+    refuses: bool = Field(description="True when the policy refuses to screen on this data: /screen is 503.")
+    loaded_at: str
+    engine_version: str
+
+
+class HealthResponse(BaseModel):
+    status: str
+    pid: int = Field(description="The worker process that answered.")
+    version: str
