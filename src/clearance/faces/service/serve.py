@@ -21,7 +21,6 @@ A worker whose supervisor is gone (killed with SIGKILL) stops by itself within a
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -243,7 +242,7 @@ def _worker(sock: socket.socket, engine: Engine, settings: ServiceSettings, pare
     app.state.after_reload = lambda: _kill(parent, signal.SIGHUP)
     server = uvicorn.Server(_config(app, settings))
     threading.Thread(target=_orphan_watch, args=(server, parent), daemon=True).start()
-    asyncio.run(server.serve(sockets=[sock]))
+    server.run(sockets=[sock])  # uvicorn's own loop (uvloop when installed), as with one worker
 
 
 def _orphan_watch(server: uvicorn.Server, parent: int) -> None:
