@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from clearance import Engine
 from clearance.domain.enums import Kind, NameRules
 from clearance.domain.model import Entity
-from clearance.matching import keys, scorer, text
+from clearance.matching import keys, scorer, text, textsearch
 from clearance.matching.matcher import Matcher
 from clearance.matching.normalise import name_form, number_value
 from clearance.matching.scorer import MAX_TOKENS, compare
@@ -116,7 +116,7 @@ def test_text_with_one_very_long_word_is_read_in_one_pass(
 ) -> None:
     """A 120,000-letter word (base64, a URL, a hash) is no name's word: not looked up, no window crosses
     it; the names around it are still found."""
-    counted = _Counted(monkeypatch, text, "name_form")
+    counted = _Counted(monkeypatch, textsearch, "name_form")
     long = "".join(random.Random(9).choice("abcdefghij") for _ in range(120_000))
     with hang_guard():
         r = engine.screen(f"paid to Tencent Holdings {long} via Alipay", kind="text", as_of="2021-03-01")

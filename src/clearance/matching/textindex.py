@@ -16,7 +16,7 @@ names a word starts is a property of the lists, not of the text: the scan stays 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from clearance.datasets.words import words as word_list
 from clearance.domain.enums import NameRules, NameType
@@ -69,7 +69,7 @@ class Reading:
     words: frozenset[int]
     runs: frozenset[str]
     compact: str
-    last: int  # the position of its last word in the text
+    extent: int  # words of the text it takes after its first: 0 for a word alone, 1 or 2 for a run
     letters: frozenset[str] = frozenset()  # its one-letter words (initials, a pinyin "a"): not looked up
     tokens: tuple[str, ...] = ()
     han: str = ""  # a Chinese character, simplified
@@ -82,16 +82,21 @@ _NO_RUNS: frozenset[str] = frozenset()
 
 
 class Readings:
-    """The readings of a text's words, remembered per distinct word for one scan (documents repeat
-    their words)."""
+    """The readings of a text's words, remembered for one scan per distinct word, per distinct run of
+    words and per distinct word with the two after it (documents repeat their words and phrases). Equal
+    readings get one id (`distinct`), so that what depends on them alone is worked out once."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._words: dict[str, Reading] = {}
+        self._runs: dict[tuple[str, ...], frozenset[int]] = {}
+        self._at: dict[tuple[str, str, str], int] = {}
+        self._ids: dict[tuple[Reading, ...], int] = {}
+        self.distinct: list[tuple[Reading, ...]] = []  # readings by id
         self.legal: dict[str, bool] = {}
 
     def word(self, word: str) -> Reading:
-        """A word's reading (its `last` is meaningless here), remembered."""
+        """A word's reading, remembered."""
         found = self._words.get(word)
         if found is None:
             form = name_form(word)
@@ -121,21 +126,46 @@ class Readings:
             found = self.legal[word] = bool(tokens) and (all(t in _LEGAL_WORDS for t in tokens) or misspelt)
         return found
 
-    def at(self, pos: int, words: list[str]) -> list[Reading]:
-        """The readings starting at `pos`: the word itself, and runs of it with the next one or two
-        words: as a listed word when they make at most `MAX_RUN` tokens of at most `MAX_RUN_LENGTH`
-        letters ("Ali Pay" ~ Alipay), as a weak alias of any length ("AL-KINDI, Abu al-Miqdad");
-        `words` holds "" for a word not looked up (too long)."""
-        own = self.word(words[pos])
-        out = [replace(own, last=pos)] if own.tokens else []
+    def at(self, pos: int, words: list[str]) -> int:
+        """The id of the readings starting at `pos` (`distinct`): the word itself, and runs of it with
+        the next one or two words: as a listed word when they make at most `MAX_RUN` tokens of at most
+        `MAX_RUN_LENGTH` letters ("Ali Pay" ~ Alipay), as a weak alias of any length ("AL-KINDI, Abu
+        al-Miqdad"); `words` holds "" for a word not looked up (too long)."""
+        key = (
+            words[pos],
+            words[pos + 1] if pos + 1 < len(words) else "",
+            words[pos + 2] if pos + 2 < len(words) else "",
+        )
+        rid = self._at.get(key)
+        if rid is None:
+            readings = self._read(key)
+            rid = self._ids.get(readings)
+            if rid is None:
+                rid = self._ids[readings] = len(self.distinct)
+                self.distinct.append(readings)
+            self._at[key] = rid
+        return rid
+
+    def _read(self, words: tuple[str, str, str]) -> tuple[Reading, ...]:
+        own = self.word(words[0]) if words[0] else _NOTHING
+        out = [own] if own.tokens else []
         joined = own.tokens
-        for nxt in range(pos + 1, min(pos + 3, len(words))):
-            if not joined or not words[nxt]:
+        for extent in (1, 2):
+            if not joined or not words[extent]:
                 break
-            joined = joined + self.word(words[nxt]).tokens
+            joined = joined + self.word(words[extent]).tokens
             text = "".join(joined)
             short = len(joined) <= MAX_RUN and len(text) <= MAX_RUN_LENGTH
-            found = self.index.vocabulary.run_matches(joined) if short else _NO_WORDS
+            found = self._run(joined) if short else _NO_WORDS
             if found or self.index.weak(text):
-                out.append(Reading(found, _NO_RUNS, text, nxt))
-        return out
+                out.append(Reading(found, _NO_RUNS, text, extent))
+        return tuple(out)
+
+    def _run(self, tokens: tuple[str, ...]) -> frozenset[int]:
+        found = self._runs.get(tokens)
+        if found is None:
+            found = self._runs[tokens] = self.index.vocabulary.run_matches(tokens)
+        return found
+
+
+_NOTHING = Reading(_NO_WORDS, _NO_RUNS, "", 0, tokens=())
