@@ -82,13 +82,15 @@ def joined_keys(tokens: Sequence[str]) -> set[str]:
     """The keys a run of the query's tokens, joined, is looked up under among listed tokens: a run of two
     with one letter deleted too, from `RUN_TYPO_MIN` letters ("cam scaner" meets camscanner)."""
     joined = "".join(tokens)
-    consonants, unvowelled = run_skeleton(tokens)
     typo = (
         _deletions(joined, 1)
         if len(tokens) == 2 and RUN_TYPO_MIN <= len(joined) <= MAX_TYPO_LETTERS
         else set()
     )
-    across = _across_writing(joined, consonants, unvowelled=unvowelled)
+    # Consonants pair two words only when the query's is written without vowels (mhmd ~ mohammed, never
+    # mohammed ~ mhmd: `tokens.token_similarity`), and a run pairs by no typo its deletions would miss:
+    # a run with vowels needs no consonant key (most runs: half the time of a run's keys went there)
+    across = _across_writing(joined, run_skeleton(tokens)[0], unvowelled=True) if abjad(joined) else set()
     return _exact_keys(joined) | typo | _wade_giles_key(tokens) | across
 
 
