@@ -15,10 +15,14 @@ Raise `ApiError(status, code, message)` in a route or a dependency; `install(app
 | anything else (a bug of ours)            | 500    | `internal` (logged with its traceback, not sent) |
 
 Messages are one line (a message may quote a file or a list entry).
+
+`ErrorResponse` describes that document in the OpenAPI document; `ERRORS` is the `responses=` of a route
+that needs a key (every error status such a route may answer), `error_responses` adds a route's own.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
@@ -27,12 +31,77 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clearance.errors import DataError, InputError
 from clearance.limits import QueryTimeout
 
 log = logging.getLogger("clearance.service")
+
+Responses = dict[int | str, dict[str, Any]]
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="A stable word for the error: `unauthorized`, `rate_limited`, ...")
+    message: str = Field(description="One line for a person to read.")
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx and 5xx answer."""
+
+    error: ErrorBody
+
+
+ERROR_TEXTS: dict[int, str] = {
+    400: "A body that is not JSON (or a Content-Length that is not a number), or a query the engine "
+    "cannot screen.",
+    401: "No key, an unknown key or a revoked one.",
+    403: "A key whose role may not do this.",
+    404: "No such thing (the message says which).",
+    409: "An update is already running.",
+    413: "A body over CLEARANCE_MAX_BODY or more queries than CLEARANCE_MAX_BATCH.",
+    415: "A body that is not JSON.",
+    422: "A body or parameter of the wrong shape.",
+    429: "More requests than the key's rate (see Retry-After).",
+    502: "A source could not be downloaded or imported.",
+    503: "Not ready, the data policy refuses, or the time limit passed.",
+}
+ERROR_HEADERS: dict[int, dict[str, Any]] = {
+    401: {
+        "WWW-Authenticate": {
+            "description": "The scheme to send the key with.",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+    },
+    429: {
+        "Retry-After": {
+            "description": "Seconds until the key may make another request.",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+}
+KEYED = (400, 401, 403, 413, 415, 422, 429, 503)  # what any route that needs a key may answer
+
+
+def error_responses(*statuses: int, model: type[BaseModel] = ErrorResponse, **texts: str) -> Responses:
+    """The `responses=` of a route answering these error statuses, each with the JSON error `model`
+    (and its headers: `WWW-Authenticate` on a 401, `Retry-After` on a 429); `texts` (`_404="..."`)
+    give a route's own description of a status."""
+    return {
+        status: {
+            "model": model,
+            "description": texts.get(f"_{status}", ERROR_TEXTS[status]),
+            **({"headers": ERROR_HEADERS[status]} if status in ERROR_HEADERS else {}),
+        }
+        for status in statuses
+    }
+
+
+ERRORS: Responses = error_responses(*KEYED)
+BODY_ERRORS: Responses = error_responses(400, 413, 415)  # any route, a body sent to it (body.BodyLimit)
 
 
 class ApiError(Exception):
@@ -59,10 +128,23 @@ def error_document(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": one_line(message)}}
 
 
+class JSONAnswer(JSONResponse):
+    """A JSON answer that renders whatever the caller sent. JSON's grammar allows a lone surrogate
+    (`"\\ud800"`), which is not text and which UTF-8 cannot encode: echoed back (a query's key, a value
+    quoted in a message), it made the answer a 500. Each is sent as U+FFFD, the replacement character."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
+
+
 def error_response(
     status: int, code: str, message: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(error_document(code, message), status_code=status, headers=dict(headers or {}))
+    return JSONAnswer(error_document(code, message), status_code=status, headers=dict(headers or {}))
 
 
 def of_exception(exc: Exception) -> ApiError:

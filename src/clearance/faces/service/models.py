@@ -1,6 +1,8 @@
 """The documents the service takes and gives, as pydantic models: they validate requests and describe
 both in the OpenAPI document (`/openapi.json`, `/docs`).
 
+The error document (`ErrorResponse`) is errors.py's; yente's documents are yente_models.py's.
+
 Answers are built as plain dicts (a result's `to_dict()`) and sent as they are; the response models
 here describe them for the documentation and are not run on every answer.
 """
@@ -13,18 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from clearance.domain.enums import Activity, Decision, QueryKind
-from clearance.faces.service.errors import validation_message
-
-
-class ErrorBody(BaseModel):
-    code: str = Field(description="A stable word for the error: `unauthorized`, `rate_limited`, ...")
-    message: str = Field(description="One line for a person to read.")
-
-
-class ErrorResponse(BaseModel):
-    """Every 4xx and 5xx answer."""
-
-    error: ErrorBody
+from clearance.faces.service.errors import ErrorResponse, validation_message
 
 
 class ScreenQuery(BaseModel):

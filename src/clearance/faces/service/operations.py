@@ -32,16 +32,15 @@ from clearance.domain.enums import OnStale
 from clearance.errors import ClearanceError
 from clearance.faces.service import admin
 from clearance.faces.service.auth import Caller, Role, require
-from clearance.faces.service.errors import ApiError, of_exception
+from clearance.faces.service.errors import BODY_ERRORS, ERRORS, ApiError, error_responses, of_exception
 from clearance.faces.service.models import (
-    ErrorResponse,
     HealthResponse,
     ListsResponse,
     ReadyResponse,
     UpdateRequest,
     UpdateResponse,
 )
-from clearance.faces.service.routes import ERRORS, answer, settings_of
+from clearance.faces.service.routes import answer, settings_of
 from clearance.faces.service.state import EngineState, engine_dep, load_engine
 from clearance.screening.engine import Engine
 from clearance.version import __version__
@@ -55,13 +54,15 @@ def state_of(request: Request) -> EngineState:
     return state
 
 
-@router.get("/healthz", response_model=HealthResponse, tags=["operations"])
+@router.get("/healthz", response_model=HealthResponse, responses=BODY_ERRORS, tags=["operations"])
 async def healthz() -> dict[str, Any]:
     """200 while the process runs (whether or not the data is loaded: see /readyz)."""
     return {"status": "ok", "pid": os.getpid(), "version": __version__}
 
 
-@router.get("/readyz", response_model=ReadyResponse, responses={503: ERRORS[503]}, tags=["operations"])
+@router.get(
+    "/readyz", response_model=ReadyResponse, responses={**BODY_ERRORS, 503: ERRORS[503]}, tags=["operations"]
+)
 async def readyz(request: Request) -> JSONResponse:
     """Ready when the data is loaded: the versions screened on, the gaps found in them, and whether the
     policy refuses to screen (then every screening answer is 503)."""
@@ -135,11 +136,7 @@ def _imported(done: list[Imported]) -> list[dict[str, Any]]:
     ]
 
 
-UPDATE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
-    409: {"model": ErrorResponse, "description": "An update is already running."},
-    502: {"model": ErrorResponse, "description": "A source could not be downloaded or imported."},
-}
+UPDATE_ERRORS = {**ERRORS, **error_responses(409, 502)}
 
 
 @router.post("/lists/update", response_model=UpdateResponse, responses=UPDATE_ERRORS, tags=["data"])

@@ -26,9 +26,8 @@ from fastapi.responses import JSONResponse
 from clearance.domain.enums import Activity, QueryKind
 from clearance.errors import DataError, InputError
 from clearance.faces.service.auth import Caller, Role, require
-from clearance.faces.service.errors import ApiError, error_document, of_exception
+from clearance.faces.service.errors import ERRORS, ApiError, JSONAnswer, error_document, of_exception
 from clearance.faces.service.models import (
-    ErrorResponse,
     MeasuresResponse,
     ScreenRequest,
     ScreenResponse,
@@ -43,20 +42,6 @@ from clearance.screening.validate import parse_as_of
 
 router = APIRouter()
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (400, "A body that is not JSON, or a query the engine cannot screen."),
-        (401, "No key, an unknown key or a revoked one."),
-        (403, "A key whose role may not do this."),
-        (413, "A body over CLEARANCE_MAX_BODY or more queries than CLEARANCE_MAX_BATCH."),
-        (415, "A body that is not JSON."),
-        (422, "A body or parameter of the wrong shape."),
-        (429, "More requests than the key's rate (see Retry-After)."),
-        (503, "Not ready, the data policy refuses, or the time limit passed."),
-    )
-}
-
 Analyst = Annotated[Caller, Depends(require(Role.ANALYST))]
 TheEngine = Annotated[Engine, Depends(engine_dep)]
 
@@ -69,7 +54,7 @@ def settings_of(request: Request) -> ServiceSettings:
 def answer(engine: Engine, doc: dict[str, Any]) -> JSONResponse:
     """`doc` with the data versions and warnings the engine decides on."""
     dataset = engine.dataset
-    return JSONResponse({**doc, "data_versions": dict(dataset.versions), "warnings": list(dataset.warnings)})
+    return JSONAnswer({**doc, "data_versions": dict(dataset.versions), "warnings": list(dataset.warnings)})
 
 
 @router.post("/screen", response_model=ScreenResponse, responses=ERRORS, tags=["screening"])

@@ -32,8 +32,9 @@ topic `sanction` or `sanction.linked`; not export-control lists alone), a list's
 `un-sc`, `ofac-ssi`, `csl-el`, `builtin`, ...), or the id of a source that publishes several lists
 (`ofac-consolidated`, `csl`: its lists). Another name is a 404.
 
-Errors are the service's JSON, with yente's `detail` beside it: `{"error": {"code", "message"},
-"detail": message}`; 400 for a query that cannot be read, 404 for an unknown dataset or entity.
+The documents are described in yente_models.py. Errors are the service's JSON, with yente's `detail`
+beside it: `{"error": {"code", "message"}, "detail": message}`; 400 for a query that cannot be read,
+404 for an unknown dataset or entity.
 """
 
 from __future__ import annotations
@@ -45,18 +46,25 @@ from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from clearance.datasets.lists.ofac_programs import CONSOLIDATED_LISTS, CONSOLIDATED_SOURCE
 from clearance.domain.enums import Activity, Decision, OnStale
 from clearance.domain.model import Entity
 from clearance.errors import InputError
 from clearance.faces.service.auth import Caller, Role, require
-from clearance.faces.service.errors import ApiError, error_document, of_exception
+from clearance.faces.service.errors import (
+    ERRORS,
+    ApiError,
+    JSONAnswer,
+    error_document,
+    error_responses,
+    of_exception,
+)
 from clearance.faces.service.ftm import Graph, entity_ftm, schema_of, topics
 from clearance.faces.service.ftm_match import Example, best_hits, feature_docs, read_example, scored_results
 from clearance.faces.service.settings import ServiceSettings
 from clearance.faces.service.state import engine_dep
+from clearance.faces.service.yente_models import EntityResponse, MatchRequest, MatchResponse, YenteError
 from clearance.limits import QueryTimeout
 from clearance.matching.matcher import Match
 from clearance.screening.engine import Engine
@@ -68,28 +76,22 @@ router = APIRouter(tags=["yente"])
 THRESHOLD = 0.70  # yente's SCORE_THRESHOLD
 LIMIT, MAX_LIMIT = 5, 500  # yente's MATCH_PAGE; clearance's most
 SANCTION_TOPICS = frozenset({"sanction", "sanction.linked"})
+ENTITY = "org-tencent-holdings"  # an entity of the built-in data: the documentation's example
 
 Analyst = Annotated[Caller, Depends(require(Role.ANALYST))]
 TheEngine = Annotated[Engine, Depends(engine_dep)]
 Predicate = Callable[[Entity], bool]
-
-
-class EntityExample(BaseModel):
-    """A query entity as yente takes it: a followthemoney schema and properties, each a list of values."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    id: str | None = Field(default=None, examples=["my-entity-id"])
-    schema_: str = Field(alias="schema", examples=["Person"])
-    properties: dict[str, Any] = Field(default_factory=dict, examples=[{"name": ["John Doe"]}])
-
-
-class MatchRequest(BaseModel):
-    """yente's request: query entities keyed by the caller's own ids."""
-
-    queries: dict[str, EntityExample | None]
-    weights: dict[str, float] = Field(default_factory=dict, description="yente's; accepted, left aside")
-    config: dict[str, Any] = Field(default_factory=dict, description="yente's; accepted, left aside")
+MATCH_ERRORS = {
+    **ERRORS,
+    **error_responses(
+        400,
+        413,
+        _400="A body that is not JSON, or a query that cannot be read (its schema, no name).",
+        model=YenteError,
+    ),
+    **error_responses(404, _404="No such dataset (the message names those there are).", model=YenteError),
+}
+ENTITY_ERRORS = {**ERRORS, **error_responses(404, _404="No entity with this id.", model=YenteError)}
 
 
 class Catalog:
@@ -135,10 +137,10 @@ def catalog_of(engine: Engine) -> Catalog:
 def yente_error(status: int, code: str, message: str) -> JSONResponse:
     """The service's error document with yente's `detail` beside it."""
     doc = error_document(code, message)
-    return JSONResponse({**doc, "detail": doc["error"]["message"]}, status_code=status)
+    return JSONAnswer({**doc, "detail": doc["error"]["message"]}, status_code=status)
 
 
-@router.post("/match/{dataset}")
+@router.post("/match/{dataset}", response_model=MatchResponse, responses=MATCH_ERRORS)
 async def match(
     body: MatchRequest,
     request: Request,
@@ -232,7 +234,7 @@ async def match(
             },
         }
     data = engine.dataset
-    return JSONResponse(
+    return JSONAnswer(
         {
             "responses": responses,
             "matcher": feature_docs(),
@@ -274,9 +276,9 @@ def _decision(engine: Engine, hits: list[Hit]) -> str:
     return str(decision)
 
 
-@router.get("/entities/{entity_id}")
+@router.get("/entities/{entity_id}", response_model=EntityResponse, responses=ENTITY_ERRORS)
 async def fetch_entity(
-    entity_id: str,
+    entity_id: Annotated[str, Path(description="An entity's id, as a result gives it", examples=[ENTITY])],
     caller: Analyst,
     engine: TheEngine,
     nested: Annotated[bool, Query(description="include related entities (yente's default: true)")] = True,
@@ -288,4 +290,4 @@ async def fetch_entity(
     entity = catalog.graph.entities.get(entity_id)
     if entity is None:
         return yente_error(404, "not_found", f"no entity with id '{entity_id}'")
-    return JSONResponse(entity_ftm(entity, catalog.graph, nested=nested))
+    return JSONAnswer(entity_ftm(entity, catalog.graph, nested=nested))
