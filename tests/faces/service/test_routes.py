@@ -186,3 +186,20 @@ def test_measures_with_their_state_on_the_date(client: TestClient, analyst: dict
     assert after["warnings"] and after["data_versions"]
     bad = client.get("/measures", params={"as_of": "yesterday"}, headers=analyst)
     assert bad.status_code == 400 and error_of(bad)["code"] == "invalid_input"
+
+
+def test_a_key_given_twice_is_refused_not_the_last_one_screened(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
+    """{"q": Kim Jong Un, "q": Nobody} must not answer "clear" under q: duplicate keys are a 400."""
+    body = '{"queries": {"q": {"name": "Kim Jong Un"}, "q": {"name": "Nobody Special"}}}'
+    headers = {**analyst, "Content-Type": "application/json"}
+    answer = client.post("/screen", content=body, headers=headers)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "malformed_json" and "'q'" in answer.json()["error"]["message"]
+    inner = '{"queries": {"q": {"name": "Kim Jong Un", "name": "Nobody Special"}}}'
+    assert client.post("/screen", content=inner, headers=headers).status_code == 400
+    match = (
+        '{"queries": {"a": {"schema": "Person", "properties": {"name": ["X"]}}, "a": {"schema": "Person"}}}'
+    )
+    assert client.post("/match/default", content=match, headers=headers).status_code == 400

@@ -16,15 +16,18 @@ def serve(
         str,
         typer.Option(envvar="CLEARANCE_HOST", help="Address to listen on; 0.0.0.0 for every interface."),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="CLEARANCE_PORT", help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(envvar="CLEARANCE_PORT", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
     workers: Annotated[
         int,
         typer.Option(
             envvar="CLEARANCE_WORKERS",
             min=0,
+            max=256,
             help="Worker processes; 0 means one per CPU core (CLEARANCE_WORKERS is also `batch`'s). "
-            "With more than one, the data is loaded once and shared by all of them: memory does not "
-            "grow with the workers.",
+            "With more than one, the data is loaded once, before they are forked, and shared "
+            "copy-on-write: each worker adds its caches and the pages it touches, not a copy.",
         ),
     ] = 1,
 ) -> None:

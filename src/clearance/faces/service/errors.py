@@ -180,8 +180,11 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
-    if any(err.get("type") == "json_invalid" for err in errors):
-        return error_response(400, "malformed_json", "the body is not valid JSON")
+    for err in errors:
+        if err.get("type") == "json_invalid":
+            why = str((err.get("ctx") or {}).get("error", ""))
+            said = f": {why}" if why.startswith("the key") else ""  # a duplicate key (`strict`) is named
+            return error_response(400, "malformed_json", f"the body is not valid JSON{said}")
     return error_response(422, "invalid_request", validation_message(errors))
 
 

@@ -42,10 +42,11 @@ from clearance.faces.service.models import (
 )
 from clearance.faces.service.routes import answer, settings_of
 from clearance.faces.service.state import EngineState, engine_dep, load_engine
+from clearance.faces.service.strict import StrictRoute
 from clearance.screening.engine import Engine
 from clearance.version import __version__
 
-router = APIRouter()
+router = APIRouter(route_class=StrictRoute)
 _updating = threading.Lock()
 
 

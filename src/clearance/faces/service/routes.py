@@ -35,12 +35,13 @@ from clearance.faces.service.models import (
 )
 from clearance.faces.service.settings import ServiceSettings
 from clearance.faces.service.state import engine_dep
+from clearance.faces.service.strict import StrictRoute
 from clearance.limits import QueryTimeout
 from clearance.screening.documents import measure_document
 from clearance.screening.engine import Engine
 from clearance.screening.validate import parse_as_of
 
-router = APIRouter()
+router = APIRouter(route_class=StrictRoute)
 
 Analyst = Annotated[Caller, Depends(require(Role.ANALYST))]
 TheEngine = Annotated[Engine, Depends(engine_dep)]

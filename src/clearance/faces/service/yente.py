@@ -64,6 +64,7 @@ from clearance.faces.service.ftm import Graph, entity_ftm, schema_of, topics
 from clearance.faces.service.ftm_match import Example, best_hits, feature_docs, read_example, scored_results
 from clearance.faces.service.settings import ServiceSettings
 from clearance.faces.service.state import engine_dep
+from clearance.faces.service.strict import StrictRoute
 from clearance.faces.service.yente_models import EntityResponse, MatchRequest, MatchResponse, YenteError
 from clearance.limits import QueryTimeout
 from clearance.matching.matcher import Match
@@ -71,7 +72,7 @@ from clearance.screening.engine import Engine
 from clearance.screening.results import Hit
 from clearance.version import __version__
 
-router = APIRouter(tags=["yente"])
+router = APIRouter(tags=["yente"], route_class=StrictRoute)
 
 THRESHOLD = 0.70  # yente's SCORE_THRESHOLD
 LIMIT, MAX_LIMIT = 5, 500  # yente's MATCH_PAGE; clearance's most
