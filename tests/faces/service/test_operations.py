@@ -176,3 +176,17 @@ def test_an_engine_given_is_not_loaded_again(engine: Engine, settings: ServiceSe
 def test_load_dataset_and_service_agree_on_the_builtin_version(home: Path) -> None:
     with TestClient(create_app(settings=ServiceSettings.from_env())) as c:
         assert _wait_ready(c)["data_versions"] == dict(load_dataset().versions)
+
+
+def test_refused_requests_are_logged_and_an_attempt_at_an_admin_route_is_kept(
+    client: TestClient, home: Path, keys: Keys, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Key probing and an analyst trying an admin route leave a trace; the keys themselves never do."""
+    assert client.post("/lists/update", json={}, headers=keys.bearer(keys.analyst)).status_code == 403
+    assert client.get("/lists", headers=keys.bearer("clr_guess")).status_code == 401
+    said = [json.loads(r.getMessage()) for r in caplog.records if '"denied"' in r.getMessage()]
+    assert [(e["status"], e["path"]) for e in said] == [(403, "/lists/update"), (401, "/lists")]
+    assert said[0]["key_id"] == keys.analyst_id and said[1]["reason"] == "unknown key"
+    kept = [json.loads(line) for line in (home / "logs" / "admin.jsonl").read_text().splitlines()]
+    assert [(e["action"], e["status"], e["key_id"]) for e in kept] == [("denied", 403, keys.analyst_id)]
+    assert keys.analyst not in json.dumps(said) + json.dumps(kept)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from clearance.faces.service.auth import Caller
+from clearance.faces.service.keys import Caller
 
 log = logging.getLogger("clearance.admin")
 
@@ -57,3 +57,30 @@ def record(home: Path, caller: Caller, action: str, outcome: str, **details: Any
     except OSError as exc:
         log.error(json.dumps({"error": f"cannot write {path}: {exc.strerror or exc}"}))
     return doc
+
+
+def denied(home: Path, request_path: str, client: str, status: int, reason: str, key_id: str = "") -> None:
+    """Log a refused request (401: no, unknown or revoked key; 403: a role it lacks), so that key
+    probing and attempts at admin routes are seen: a JSON line on standard error, and for a 403, whose
+    key is known, in `admin.jsonl` too. The key itself is never logged."""
+    doc = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "action": "denied",
+        "status": status,
+        "reason": reason,
+        "path": request_path,
+        "client": client,
+        "key_id": key_id,
+        "pid": os.getpid(),
+    }
+    line = json.dumps(doc, ensure_ascii=False)
+    log.warning(line)
+    if status == 403:
+        path = home / "logs" / "admin.jsonl"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as f:
+                f.write(line + "\n")
+        except OSError as exc:
+            log.error(json.dumps({"error": f"cannot write {path}: {exc.strerror or exc}"}))

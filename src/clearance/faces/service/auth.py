@@ -18,28 +18,19 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from time import monotonic
 from typing import Annotated
 
 from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
 
+from clearance.faces.service import admin
 from clearance.faces.service.errors import ApiError
-from clearance.faces.service.keys import KeyRecord, KeyStore, Role
+from clearance.faces.service.keys import Caller, KeyRecord, KeyStore, Role
 
 __all__ = ["Caller", "KeyRecord", "KeyStore", "RateLimiter", "Role", "key_of", "require"]
 
 SCHEMES = ("bearer", "apikey")
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who made a request: the key's id (never the key), its user and its role."""
-
-    key_id: str
-    user: str
-    role: Role
 
 
 class RateLimiter:
@@ -97,14 +88,18 @@ def require(role: Role) -> Callable[..., Caller]:
                 if not authorization
                 else "the Authorization header must be 'Bearer <key>' or 'ApiKey <key>'"
             )
+            _denied(request, 401, "no key" if not authorization else "malformed header")
             raise ApiError(401, "unauthorized", message, headers=_CHALLENGE)
         store: KeyStore = request.app.state.keys
         record = store.find(key)
         if record is None:
+            _denied(request, 401, "unknown key")
             raise ApiError(401, "unauthorized", "unknown key", headers=_CHALLENGE)
         if record.revoked is not None:
+            _denied(request, 401, "revoked key", record.id)
             raise ApiError(401, "unauthorized", f"key {record.id} was revoked", headers=_CHALLENGE)
         if not record.role.may(role):
+            _denied(request, 403, f"needs the role {role}", record.id)
             raise ApiError(403, "forbidden", f"this needs the role {role}; key {record.id} is {record.role}")
         limiter: RateLimiter = request.app.state.limiter
         wait = limiter.wait(record.id)
@@ -120,3 +115,8 @@ def require(role: Role) -> Callable[..., Caller]:
         return caller
 
     return caller
+
+
+def _denied(request: Request, status: int, reason: str, key_id: str = "") -> None:
+    client = request.client.host if request.client else ""
+    admin.denied(request.app.state.settings.home, request.url.path, client, status, reason, key_id)

@@ -181,3 +181,12 @@ class KeyStore:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who made a request: the key's id (never the key), its user and its role."""
+
+    key_id: str
+    user: str
+    role: Role
