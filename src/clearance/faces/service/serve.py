@@ -6,7 +6,9 @@ Several workers: the engine is loaded once, here, before any worker exists (read
 on disk, `screening.prepared`, or built and kept there), its objects moved out of the garbage
 collector's sight (`perf.settle_heap`). Then N worker processes are forked; each runs uvicorn on the one
 listening socket bound here, so the kernel hands each new connection to one of them. The index is shared
-copy-on-write: memory does not grow with the workers. This process supervises them:
+copy-on-write: a fresh worker adds 16 MB of its own, not a copy of the engine; the pages a worker touches
+(reference counts) are copied as it runs, so after long use it may hold half the engine privately, plus
+its caches (README, "HTTP service"). This process supervises them:
 
 * a worker that dies is replaced (after a pause of a second when it died within a second of starting,
   so that a worker failing at start does not spin);
