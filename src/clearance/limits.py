@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from time import perf_counter
 
 from clearance.errors import InputError
@@ -39,9 +40,11 @@ class Deadline:
             )
 
 
-def time_limit() -> float:
-    """CLEARANCE_TIME_LIMIT in seconds (default 60); raises `InputError` unless a positive number."""
-    text = os.environ.get("CLEARANCE_TIME_LIMIT", str(DEFAULT_SECONDS))
+def time_limit(environ: Mapping[str, str] | None = None) -> float:
+    """CLEARANCE_TIME_LIMIT in seconds (default 60) from `environ` (default the process's environment);
+    raises `InputError` unless a positive number."""
+    env = os.environ if environ is None else environ
+    text = env.get("CLEARANCE_TIME_LIMIT", "").strip() or str(DEFAULT_SECONDS)
     try:
         seconds = float(text)
     except ValueError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from clearance.domain.model import Entity, Measure
+from clearance.domain.model import Coverage, Entity, Measure
 from clearance.domain.timeline import state_on
 from clearance.screening.evidence import facts
 
@@ -49,18 +49,21 @@ def entity_document(entity: Entity) -> dict[str, Any]:
         "countries": list(entity.countries),
         **facts(entity),
         "relations": [{"type": r.type, "target": r.target, "citation": r.citation} for r in entity.relations],
-        "measures": [
-            {
-                "measure": c.measure,
-                "basis": c.basis,
-                "via": list(c.via),
-                "citation": c.citation,
-                "listed": c.listed.isoformat() if c.listed else None,
-                "effective": c.effective.isoformat() if c.effective else None,
-                "divest_by": c.divest_by.isoformat() if c.divest_by else None,
-            }
-            for c in entity.measures
-        ],
+        "measures": [coverage_document(c) for c in entity.measures],
         "lists": list(entity.lists),
         "notes": entity.notes,
+    }
+
+
+def coverage_document(cov: Coverage) -> dict[str, Any]:
+    """How a measure covers an entity: the measure's id, the basis and the chain it reaches the entity
+    by, the entity's own dates under it (ISO dates or None) and the citation."""
+    return {
+        "measure": cov.measure,
+        "basis": cov.basis,
+        "via": list(cov.via),
+        "citation": cov.citation,
+        "listed": cov.listed.isoformat() if cov.listed else None,
+        "effective": cov.effective.isoformat() if cov.effective else None,
+        "divest_by": cov.divest_by.isoformat() if cov.divest_by else None,
     }

@@ -48,14 +48,7 @@ def record(home: Path, caller: Caller, action: str, outcome: str, **details: Any
     }
     line = json.dumps(doc, ensure_ascii=False, default=str)
     log.info(line)
-    path = home / "logs" / "admin.jsonl"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
-    except OSError as exc:
-        log.error(json.dumps({"error": f"cannot write {path}: {exc.strerror or exc}"}))
+    _append(home, line)
     return doc
 
 
@@ -76,11 +69,17 @@ def denied(home: Path, request_path: str, client: str, status: int, reason: str,
     line = json.dumps(doc, ensure_ascii=False)
     log.warning(line)
     if status == 403:
-        path = home / "logs" / "admin.jsonl"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            with os.fdopen(fd, "a", encoding="utf-8") as f:
-                f.write(line + "\n")
-        except OSError as exc:
-            log.error(json.dumps({"error": f"cannot write {path}: {exc.strerror or exc}"}))
+        _append(home, line)
+
+
+def _append(home: Path, line: str) -> None:
+    """Append one line to `admin.jsonl` (mode 0600); a file that cannot be written is reported on the
+    logger, and stops nothing."""
+    path = home / "logs" / "admin.jsonl"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+    except OSError as exc:
+        log.error(json.dumps({"error": f"cannot write {path}: {exc.strerror or exc}"}))

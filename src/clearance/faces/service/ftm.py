@@ -39,7 +39,7 @@ from clearance.domain.births import listed_span
 from clearance.domain.enums import Basis, Kind, NameType, RelationType, Restriction
 from clearance.domain.model import Coverage, Entity, ListInfo, Listing, Measure, Relation
 from clearance.domain.timeline import entity_state
-from clearance.screening.documents import entity_document
+from clearance.screening.documents import coverage_document, entity_document
 
 # Importing followthemoney raises the csv module's field limit for the whole process to 30 MB (for its
 # statement files: followthemoney/statement/serialize.py). The batch reads CSV with the module's default,
@@ -287,16 +287,10 @@ def _measure(cov: Coverage, graph: Graph, moment: datetime) -> dict[str, Any]:
     measure = graph.measures.get(cov.measure)
     state = entity_state(measure, cov, moment) if measure is not None else None
     return {
-        "measure": cov.measure,
+        **coverage_document(cov),
         "title": measure.title if measure else cov.measure,
         "state": state.state if state else None,
         "since": state.since.isoformat() if state and state.since else None,
-        "basis": cov.basis,
-        "via": list(cov.via),
-        "listed": cov.listed.isoformat() if cov.listed else None,
-        "effective": cov.effective.isoformat() if cov.effective else None,
-        "divest_by": cov.divest_by.isoformat() if cov.divest_by else None,
-        "citation": cov.citation,
     }
 
 

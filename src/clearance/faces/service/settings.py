@@ -73,7 +73,7 @@ class ServiceSettings:
             max_batch=_integer(env, "CLEARANCE_MAX_BATCH", DEFAULT_MAX_BATCH, low=1),
             rate_limit=_number(env, "CLEARANCE_RATE_LIMIT", DEFAULT_RATE, low=0.0),
             rate_burst=_integer(env, "CLEARANCE_RATE_BURST", 0, low=0),
-            time_limit=time_limit() if environ is None else _seconds(env),
+            time_limit=time_limit(env),
             config=ScorerConfig(review=review, strong=strong),
             policy=DataPolicy.from_env(env),
             home=Path(env["CLEARANCE_HOME"]).expanduser() if env.get("CLEARANCE_HOME") else default_home(),
@@ -91,14 +91,6 @@ def _number(env: Mapping[str, str], name: str, default: float, *, low: float | N
     if not math.isfinite(value) or (low is not None and value < low):
         raise InputError(f"{name} must be a number of at least {low:g}, not '{text}'")
     return value
-
-
-def _seconds(env: Mapping[str, str]) -> float:
-    """CLEARANCE_TIME_LIMIT as `limits.time_limit` reads it, from `env`."""
-    seconds = _number(env, "CLEARANCE_TIME_LIMIT", DEFAULT_SECONDS, low=0.0)
-    if seconds <= 0:
-        raise InputError("CLEARANCE_TIME_LIMIT must be a positive number of seconds")
-    return seconds
 
 
 def _integer(env: Mapping[str, str], name: str, default: int, *, low: int, high: int | None = None) -> int:
