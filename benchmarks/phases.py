@@ -1,16 +1,19 @@
 """Where a batch worker's time goes: each phase of screening a new name, and a row whose name was seen.
 
-    .venv/bin/python benchmarks/phases.py [--rows 200000]
+    .venv/bin/python benchmarks/phases.py [--rows 200000] [--distinct]
 
 On the workload of `batch.py` (seeded; all of ../shared/data plus the built-in data), in one process:
 every distinct name is screened once with each phase of `Engine.screen` timed (the timers add a little
 to each), and printed in microseconds per name and as a share of the whole; then the rows are
 screened as `clearance batch` screens a chunk, every name already decided, to give the cost of a row
-whose decision is remembered.
+whose decision is remembered. With `--distinct`, the names are those of `distinct.py` (distinct parties
+of many cultures, 3% typo'd listed names) and the lists every list of ../shared/data; it also prints the
+mean and percentiles of a new name screened without timers.
 """
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 from collections import Counter
@@ -21,10 +24,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from batch import workload
+from distinct_names import parties, typo_sources
 from latency import DATA, LISTS
+from quality_common import ALL_LISTS
 
 import clearance.matching.matcher as matcher_module
 from clearance import Engine, load_dataset
+from clearance.datasets.lists.reading import read
 from clearance.faces.batch import BatchJob
 from clearance.faces.batch.screen import WorkerState
 from clearance.matching.index import Index
@@ -61,15 +67,22 @@ def timed(spent: Counter[str], label: str, function: Callable[..., Any]) -> Call
 
 def main() -> None:
     rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 200_000
-    engine = Engine(load_dataset(lists=LISTS, home=DATA / "no-home"))
+    distinct = "--distinct" in sys.argv
+    engine = Engine(load_dataset(lists=ALL_LISTS if distinct else LISTS, home=DATA / "no-home"))
     settle_heap()  # as the batch does once its engine is built
     engine.prepare()
-    data, _ = workload(engine, rows)
+    if distinct:
+        data, _ = parties(rows, seed=18, listed=typo_sources(list(read(ALL_LISTS))))
+    else:
+        data, _ = workload(engine, rows)
     names = list(dict.fromkeys(name for _, name in data))
+    if distinct:  # names timed without the timers first, then the phases on names new to the engine
+        untimed(engine, names[:12_000])
+        names = names[12_000:]
     spent: Counter[str] = Counter()
     for owner, attribute, label in PHASES:
         setattr(owner, attribute, timed(spent, label, getattr(owner, attribute)))
-    matcher_module.name_form = timed(spent, "normalisation (name_form)", matcher_module.name_form)  # type: ignore[assignment]
+    matcher_module.readings = timed(spent, "normalisation (readings)", matcher_module.readings)  # type: ignore[assignment]
     start = time.perf_counter()
     for name in names:
         engine.screen(name, as_of="2021-03-01")
@@ -90,7 +103,27 @@ def main() -> None:
     for chunk in chunks:
         state.screen_chunk(job, ("id", "name"), chunk)
     print(f"a row whose decision is remembered: {(time.perf_counter() - start) / len(raws) * 1e6:.1f} µs")
-    print(f"reproduce: .venv/bin/python benchmarks/phases.py --rows {rows}")
+    print(
+        f"reproduce: .venv/bin/python benchmarks/phases.py --rows {rows}{' --distinct' if distinct else ''}"
+    )
+
+
+def untimed(engine: Engine, names: list[str]) -> None:
+    """A new name's cost without the phase timers: the first 2,000 names warm the word caches, then
+    each of the next 10,000 is screened once."""
+    for name in names[:2000]:
+        engine.screen(name, as_of="2021-03-01")
+    times = []
+    for name in names[2000:12_000]:
+        start = time.perf_counter()
+        engine.screen(name, as_of="2021-03-01")
+        times.append((time.perf_counter() - start) * 1e6)
+    times.sort()
+    at = lambda share: times[min(len(times) - 1, int(len(times) * share))]  # noqa: E731
+    print(
+        f"{len(times):,} new names, no timers: mean {statistics.mean(times):.0f} µs, p50 {at(0.5):.0f}, "
+        f"p90 {at(0.9):.0f}, p99 {at(0.99):.0f}"
+    )
 
 
 if __name__ == "__main__":
