@@ -25,9 +25,20 @@ LAYERS = (
     ("datasets", ("clearance.datasets",)),
     ("matching", ("clearance.matching",)),
     ("screening", ("clearance.screening",)),
+    # channels read the files a payment filter, an IT team, an app store or a fund has into items, and
+    # screen each item through the engine; every face calls them unchanged
+    ("channels", ("clearance.channels",)),
     # faces call the screening layer; among them only the command line and Spark reach the batch
     # machinery, and only the command line reaches Spark (it is the command-line face of each)
-    ("faces", ("clearance.faces.batch", "clearance.faces.evaluation", "clearance.faces.demo")),
+    (
+        "faces",
+        (
+            "clearance.faces.batch",
+            "clearance.faces.channels",
+            "clearance.faces.evaluation",
+            "clearance.faces.demo",
+        ),
+    ),
     ("faces.service", ("clearance.faces.service",)),  # the HTTP service: the command line serves it
     ("faces.spark", ("clearance.faces.spark",)),
     ("faces.cli", ("clearance.faces.cli", "clearance.faces")),

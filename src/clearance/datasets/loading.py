@@ -123,7 +123,7 @@ def merge(dataset: Dataset, sources: Sequence[ListData], versions: dict[str, str
                 base[found] = _join(base[found], entity)
             file_identifiers(found)
     versions = versions or {d.source: version_of(d.files) for d in sources}
-    return Dataset(dataset.measures, (), dataset.lists, dataset.versions).merged(base, lists, versions)
+    return replace(dataset, entities=()).merged(base, lists, versions)
 
 
 def _join(main: Entity, other: Entity) -> Entity:

@@ -140,6 +140,18 @@ class ListInfo:
         return Restriction.ALL in self.restricts or activity in self.restricts
 
 
+@dataclass(frozen=True, slots=True)
+class Licence:
+    """A general licence that changes the answer for some payments under a measure (a family remittance
+    to Cuba, a personal remittance to Crimea). Documented for the analyst, never applied by screening:
+    a filter stops the payment, and the analyst decides whether the licence covers it."""
+
+    id: str
+    citation: str
+    note: str = ""
+    certainty: Certainty = Certainty.VERIFIED
+
+
 @dataclass(frozen=True)
 class Measure:
     id: str
@@ -153,6 +165,7 @@ class Measure:
     scope: str
     needs_implementation: bool
     events: tuple[Event, ...] = field(default=())
+    licences: tuple[Licence, ...] = field(default=())
 
     def restricts_activity(self, activity: str) -> bool:
         """Does the measure restrict this activity? Under `any`, only a ban on all dealings counts."""
@@ -168,3 +181,46 @@ class MeasureState:
     event: Event | None
     implemented: bool
     instant: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceName:
+    """A name of a territory, of one of its regions or of one of its towns, as payments spell it.
+
+    `text` False keeps a name out of free-text search because it has a common other use (Shiraz, a
+    wine; DNR, "do not resuscitate"): it is still found in an address. `not_followed_by` lists the next
+    words that make an occurrence something else ("Damascus steel", "Aleppo pepper")."""
+
+    name: str
+    citation: str
+    certainty: Certainty = Certainty.VERIFIED
+    lang: str | None = None
+    text: bool = True
+    not_followed_by: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Territory:
+    """A country or region under a comprehensive embargo, and the measures that cover it.
+
+    `whole_country`: the measures cover the whole of `country`. Otherwise they cover the regions whose
+    ISO 3166-2 codes are `subdivisions`; `partial` says they cover only part of those subdivisions (the
+    so-called DNR covers only part of Donetsk oblast), so that an address there needs review, not a
+    block. `names` are other names of the territory itself (DPRK, Krym), `places` its regions and towns;
+    `claimed_by` the countries whose addresses also hold it (Russia writes Crimean addresses as its own),
+    so that an address with such a country is not taken for a namesake elsewhere."""
+
+    id: str
+    name: str
+    country: str  # ISO 3166-1 alpha-2, upper case
+    measures: tuple[str, ...]
+    citation: str
+    subdivisions: tuple[str, ...] = ()
+    whole_country: bool = False
+    partial: bool = False
+    names: tuple[PlaceName, ...] = ()
+    places: tuple[PlaceName, ...] = ()
+    claimed_by: tuple[str, ...] = ()
+    certainty: Certainty = Certainty.VERIFIED
+    note: str | None = None

@@ -123,10 +123,7 @@ class Engine:
         hits.sort(key=lambda h: (-h.decision.severity, -h.score, h.entity.id))
         decision = hits[0].decision if hits else Decision.CLEAR  # the most severe comes first
         reasons = tuple(f"{h.entity.name}: {h.explanation}" for h in hits if h.decision == decision)
-        if decision is Decision.CLEAR and gaps and self.dataset.on_stale is OnStale.REVIEW:
-            # no silent clear on missing or old data (datasets.policy)
-            decision = Decision.REVIEW
-            reasons = tuple(f"not clear on this data: {gap}" for gap in gaps)
+        decision, reasons = self.on_gaps(decision, reasons)
         return Result(
             query=query,
             kind=query_kind,
@@ -141,6 +138,16 @@ class Engine:
             warnings=gaps,
             evidence=evidence,
         )
+
+    def on_gaps(self, decision: Decision, reasons: tuple[str, ...]) -> tuple[Decision, tuple[str, ...]]:
+        """A decision and its reasons as the data policy leaves them: with gaps in the data (no sanctions
+        list, a required source missing, a list too old) and the policy `review`, a clear becomes review,
+        with the gaps as its reasons; anything else is kept (datasets.policy). Every face that gathers
+        hits into a decision of its own (a payment, a yente query) settles it here."""
+        gaps = self.dataset.warnings
+        if decision is Decision.CLEAR and gaps and self.dataset.on_stale is OnStale.REVIEW:
+            return Decision.REVIEW, tuple(f"not clear on this data: {gap}" for gap in gaps)
+        return decision, reasons
 
     def _party(
         self, query: str, kind: QueryKind, evidence: Evidence, deadline: Deadline | None

@@ -58,7 +58,7 @@ def load_progress(
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot be read ({exc}); run without --resume") from None
     if basis is not None:
-        _same_basis(path, doc.get("decided_on"), basis)
+        check_basis(path, doc.get("decided_on"), basis)
     if doc.get("fingerprint") != fingerprint:
         raise InputError(
             f"{path}: it records a run with another input or other settings; "
@@ -67,8 +67,9 @@ def load_progress(
     return doc
 
 
-def _same_basis(path: Path, recorded: dict[str, Any] | None, basis: dict[str, Any]) -> None:
-    """Raise `InputError` naming what differs when the rows written were decided on another basis."""
+def check_basis(path: Path, recorded: dict[str, Any] | None, basis: dict[str, Any]) -> None:
+    """Raise `InputError` naming what differs when the rows written were decided on another basis (the
+    progress record at `path` says `recorded`; `basis` is `decided_on` of this run)."""
     if not isinstance(recorded, dict):
         raise InputError(
             f"{path}: it does not say what its rows were decided on (data, as-of date, thresholds); "

@@ -30,7 +30,7 @@ import typer
 from typer.core import TyperGroup
 
 from clearance.errors import ClearanceError
-from clearance.faces.cli import batch, screening
+from clearance.faces.cli import batch, channels, screening
 from clearance.faces.cli import serve as service
 from clearance.faces.cli.common import one_line
 from clearance.faces.cli.keys import app as keys_app
@@ -140,6 +140,10 @@ app.command()(screening.measures)
 app.command()(screening.entity)
 app.command()(screening.compare)
 app.command()(batch.batch)
+app.command()(channels.payments)
+app.command()(channels.text)
+app.command()(channels.apps)
+app.command()(channels.portfolio)
 app.add_typer(lists_app, name="lists")
 app.command()(service.serve)
 app.add_typer(keys_app, name="keys")

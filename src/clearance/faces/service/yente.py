@@ -48,7 +48,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from clearance.datasets.lists.ofac_programs import CONSOLIDATED_LISTS, CONSOLIDATED_SOURCE
-from clearance.domain.enums import Activity, Decision, OnStale
+from clearance.domain.enums import Activity, Decision
 from clearance.domain.model import Entity
 from clearance.errors import InputError
 from clearance.faces.service.auth import Caller, Role, require
@@ -270,10 +270,7 @@ def _name_matches(engine: Engine, example: Example) -> dict[str, tuple[str, Matc
 def _decision(engine: Engine, hits: list[Hit]) -> str:
     """The most severe decision of a query's hits (those its filters kept, before the limit); review
     instead of clear when the data has gaps and the policy says so (`Engine.screen`'s rule)."""
-    decision = Decision.most_severe([h.decision for h in hits])
-    data = engine.dataset
-    if decision is Decision.CLEAR and data.warnings and data.on_stale is OnStale.REVIEW:
-        decision = Decision.REVIEW
+    decision, _ = engine.on_gaps(Decision.most_severe([h.decision for h in hits]), ())
     return str(decision)
 
 
