@@ -97,7 +97,8 @@ class Finding:
         return doc
 
     def reasons(self) -> list[str]:
-        where = f"{self.field.role} {self.field.path}"
+        fld = self.field
+        where = f"{fld.role} {fld.path}" + (f" (line {fld.line})" if fld.line else "")
         out = [f"{where}: {h.entity.name}: {h.explanation}" for h in self.hits if h.decision == self.decision]
         out += [f"{where}: {p.explanation}" for p in self.places if p.decision == self.decision]
         return out

@@ -50,13 +50,14 @@ def best_of(record: dict[str, Any]) -> str:
     for finding in record.get("findings", ()):
         if finding["decision"] != record["decision"]:
             continue
-        where = f"{finding['field']['role']} {finding['field']['path']}"
+        fld = finding["field"]
+        where = f"{fld['role']} {fld['path']}" + (f" (line {fld['line']})" if fld["line"] else "")
         for hit in finding["hits"]:
             if hit["decision"] == record["decision"]:
                 return f"{where}: {hit['name']} ({hit['entity_id']}, score {hit['score']:.2f})"
         for place in finding["territories"]:
             if place["decision"] == record["decision"]:
-                return f"{where}: {place['name']} ({place['territory']})"
+                return f"{where}: '{place['matched']}', {place['name']} ({place['territory']})"
     return ""
 
 

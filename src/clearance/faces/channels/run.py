@@ -62,6 +62,33 @@ class ChannelJob:
     chunk_size: int = 500
     settings: dict[str, str] = field(default_factory=dict)  # what else changes the output (a layout)
 
+    def check_files(self) -> None:
+        """Raise `InputError` when the files cannot be used: an input that is no file; a file the run
+        writes (records, rejects, progress record) that is one of the inputs, by path or by inode, or
+        another of them; a folder to write into that does not exist."""
+        for path in self.inputs:
+            if str(path) != "-" and not path.is_file():
+                raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
+        if self.output is None:
+            return
+        writes = {
+            "output": self.output,
+            "rejects file": self.rejects_path(),
+            "progress record": self.progress_path(),
+        }
+        for what, target in writes.items():
+            if not target.parent.is_dir():
+                raise InputError(f"cannot write the {what} {target}: no folder {target.parent}")
+            if target.is_dir():
+                raise InputError(f"cannot write the {what} {target}: it is a folder")
+            for path in self.inputs:
+                if str(path) != "-" and _same_file(path, target):
+                    raise InputError(f"the {what} {target} is the input {path}: choose another name")
+        if len({p.resolve() for p in writes.values()}) < len(writes):
+            raise InputError(
+                f"the output and the rejects file must differ ({self.output}, {self.rejects_path()})"
+            )
+
     def output_format(self) -> str:
         assert self.output is not None
         return "csv" if self.output.suffix.lower() == ".csv" else "jsonl"
@@ -107,6 +134,7 @@ def run(
     resume that is not the same run, `OutputError` for a file that cannot be written, `DataError` when
     the data policy refuses to screen, `AccountingError` when an entry read is neither decided nor
     rejected."""
+    job.check_files()
     screener = Screener(engine, as_of=job.as_of, activity=job.activity)
     basis = decided_on(engine.dataset.versions, engine.config, screener.as_of.isoformat())
     out = _Output(job, basis) if job.output is not None else None
@@ -284,3 +312,12 @@ def _fingerprint(job: ChannelJob) -> str:
         sorted(job.settings.items()),
     ]
     return hashlib.sha256(json.dumps(doc).encode()).hexdigest()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return b.exists() and a.samefile(b)
+    except OSError:
+        return False

@@ -7,14 +7,13 @@ input error or nothing screened, 3 a fault of ours)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from clearance.channels.apps import LAYOUTS, read_catalogue, read_inventory
-from clearance.channels.items import Item, Reject
 from clearance.channels.payments import PAYMENT_FORMATS, read_payments
 from clearance.channels.portfolio import read_portfolio
 from clearance.channels.text import read_text
@@ -169,7 +168,7 @@ def _run(
         common.fail("--rejects needs --output: without it, rejects go to standard error")
     job = ChannelJob(
         inputs=files,
-        read=_checked(reader),
+        read=reader,
         output=output,
         rejects=options["rejects"],
         as_of=options["as_of"],
@@ -177,6 +176,7 @@ def _run(
         resume=options["resume"],
         settings=settings or {},
     )
+    job.check_files()  # before the engine is built: a usage error comes at once
     engine = common.engine(
         review=options["review"], strong=options["strong"], lists_as_of=options["lists_as_of"]
     )
@@ -200,17 +200,6 @@ def exit_code(summary: ChannelSummary) -> int:
         return 2
     flagged = summary.decisions[Decision.REVIEW] + summary.decisions[Decision.BLOCK]
     return 1 if flagged or summary.groups[Decision.REVIEW] + summary.groups[Decision.BLOCK] else 0
-
-
-def _checked(reader: Reader) -> Reader:
-    """The reader, with a file that does not exist reported before anything is screened."""
-
-    def read(path: Path) -> Iterator[Item | Reject]:
-        if str(path) != "-" and not path.is_file():
-            common.fail(f"{path}: no such file")
-        return reader(path)
-
-    return read
 
 
 def _print_record(record: dict[str, Any]) -> None:
