@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from clearance.faces.service import admin, errors, operations, routes
+from clearance.faces.service import admin, channels, errors, operations, routes
 from clearance.faces.service.auth import KeyStore, RateLimiter
 from clearance.faces.service.body import BodyLimit
 from clearance.faces.service.settings import ServiceSettings
@@ -80,6 +80,7 @@ def create_app(
     errors.install(app)
     app.add_middleware(BodyLimit, max_body=the_settings.max_body)
     app.include_router(routes.router)
+    app.include_router(channels.router)
     app.include_router(operations.router)
     app.include_router(yente_router)
     return app
