@@ -110,3 +110,57 @@ def test_a_value_no_name_holds_raises_for_the_caller_to_reject(screener: Screene
 
     with pytest.raises(InputError):
         screener.screen(_payment(_f("creditor", FieldKind.NAME, "Ten\x01cent")))
+
+
+@pytest.mark.parametrize("ticker", ["00981 HK", "0981 HK", "981 HK", "0981.HK", "688981.SS", "688981 CN"])
+def test_a_holding_known_by_its_ticker_alone_is_found(screener: Screener, ticker: str) -> None:
+    item = Item(Channel.HOLDING, (("ticker", ticker),), (_f("holding", FieldKind.TICKER, ticker),), "p.csv")
+    result = Screener(screener.engine, as_of="2021-08-03").screen(item)
+    assert result.decision == "block", ticker
+    assert result.findings[0].hits[0].entity.id == "org-smic"
+    assert any(d["measure"] == "us-eo-14032" and d["status"] == "divest" for d in result.divest)
+
+
+def test_a_ticker_with_no_market_is_not_guessed(screener: Screener) -> None:
+    item = Item(Channel.HOLDING, (("ticker", "981"),), (_f("holding", FieldKind.TICKER, "981"),), "p.csv")
+    assert Screener(screener.engine, as_of="2021-08-03").screen(item).decision == "clear"
+
+
+@pytest.mark.parametrize("issuer", [None, "Apple Inc."])
+def test_an_isin_that_fails_its_check_is_never_clear(screener: Screener, issuer: str | None) -> None:
+    fields = [_f("holding", FieldKind.ISIN, "KYG8020E1198")]  # SMIC's, one digit off
+    if issuer:
+        fields.append(_f("holding", FieldKind.ISSUER, issuer))
+    item = Item(Channel.HOLDING, (("isin", "KYG8020E1198"),), tuple(fields), "p.csv")
+    result = Screener(screener.engine, as_of="2021-08-03").screen(item)
+    assert result.decision == "review"
+    assert any(f.note and "cannot be verified" in f.note for f in result.findings)
+
+
+def test_an_item_with_nothing_to_screen_is_refused_not_cleared(screener: Screener) -> None:
+    from clearance.errors import InputError
+
+    item = _payment(_f("debtor", FieldKind.ACCOUNT, "000123456789"))
+    with pytest.raises(InputError, match="nothing to screen"):
+        screener.screen(item)
+
+
+def test_an_address_line_is_read_for_names_and_with_its_country(screener: Screener) -> None:
+    named = _payment(
+        _f("creditor", FieldKind.NAME, "Hans Mueller"),
+        _f("creditor", FieldKind.ADDRESS, "c/o Tencent Holdings Limited, Kexing Road"),
+    )
+    assert screener.screen(named).decision == "review"
+    for town, country, decision in [
+        ("Sebastopol", "US", "review"),  # California: another country's town of that name
+        ("Sebastopol", "UA", "block"),
+        ("Havana", "US", "review"),
+        ("Havana", "CU", "block"),
+    ]:
+        item = _payment(
+            _f("creditor", FieldKind.NAME, "Harbour View Dental"),
+            _f("creditor", FieldKind.TOWN, town),
+            _f("creditor", FieldKind.COUNTRY, country),
+            when=date(2024, 1, 5),
+        )
+        assert screener.screen(item).decision == decision, (town, country)

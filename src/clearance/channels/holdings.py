@@ -1,4 +1,12 @@
-"""What a holding's measures say about keeping it: EO 13959 and EO 14032 bar purchases of a listed
+"""A holding's identifiers as the lists write them (`ticker_forms`), and what its measures
+say about keeping it (`divestment`).
+
+Tickers: OFAC writes a Hong Kong code with five digits and the market ("00981 HK"), a portfolio often
+with four or none ("0981 HK", "981 HK", "0981.HK"), and Yahoo's markets for Shanghai and Shenzhen are
+SS and SZ where Bloomberg and OFAC write CN. `ticker_forms` gives the forms to look up; a ticker with no
+market is looked up only as written (guessing its market would guess the company).
+
+Divestment: EO 13959 and EO 14032 bar purchases of a listed
 company's publicly traded securities from the date the listing takes effect, and allow sales to divest
 only until a deadline (EO 14032 sec. 1(b): 365 days after the listing; EO 13959 as amended by EO 13974:
 2021-11-11 for the first companies). The dates are each entity's own, from the built-in data and OFAC's
@@ -7,12 +15,38 @@ CMIC entries (`Coverage.effective`, `Coverage.divest_by`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from clearance.domain.enums import State
 from clearance.screening.results import Hit
+
+_TICKER = re.compile(r"^(?P<code>[A-Z0-9]+)(?:[\s.:/-]+(?P<market>[A-Z]{1,4}))?$")
+_MARKETS = {"SS": "CN", "SZ": "CN", "SH": "CN", "SHA": "CN", "SHE": "CN", "HKG": "HK"}  # to OFAC's words
+
+
+def ticker_forms(value: str) -> list[str]:
+    """The forms of a ticker to look up, as written first: "0981.HK" -> ["0981.HK", "0981 HK",
+    "00981 HK", "981 HK"]; "688981.SS" -> [..., "688981 CN"]."""
+    text = " ".join(value.upper().split())
+    forms = [text]
+    m = _TICKER.match(text)
+    if m is None or m["market"] is None:
+        return forms
+    market = _MARKETS.get(m["market"], m["market"])
+    code = m["code"]
+    codes = [code]
+    if code.isdigit():
+        bare = code.lstrip("0") or "0"
+        codes += [bare, bare.zfill(4), bare.zfill(5)]
+    for each in codes:
+        form = f"{each} {market}"
+        if form not in forms:
+            forms.append(form)
+    return forms
+
 
 _ENDED = (State.NOT_YET, State.REVOKED, State.SUPERSEDED, State.ENJOINED)  # not signed yet, or no more
 

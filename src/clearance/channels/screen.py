@@ -27,20 +27,17 @@ life of the `Screener`, since a file repeats its agents, banks and apps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
-
-from clearance.channels.holdings import divestment
+from clearance.channels.fields import PLACES, bic_country, controllers, evidence, iban_country
+from clearance.channels.holdings import divestment, ticker_forms
 from clearance.channels.items import Channel, Field, FieldKind, Item
-from clearance.domain.enums import Activity, Decision, Kind, QueryKind, RelationType, parse
+from clearance.channels.portfolio import isin_problem
+from clearance.domain.enums import Activity, Decision, Kind, QueryKind, parse
 from clearance.errors import InputError
-from clearance.screening.countries import given_country
 from clearance.screening.engine import Engine
 from clearance.screening.results import Hit, Result
 from clearance.screening.territories import Territories, TerritoryHit
@@ -61,7 +58,6 @@ _NAME_KINDS = {
     FieldKind.DEVELOPER: QueryKind.ORGANIZATION,
     FieldKind.ISSUER: QueryKind.ORGANIZATION,
 }
-_PLACE_KINDS = (FieldKind.TOWN, FieldKind.REGION, FieldKind.ADDRESS)
 
 
 @dataclass(frozen=True)
@@ -153,11 +149,19 @@ class Screener:
         self.activity = parse(Activity, activity, "activity") if activity else None
         self.territories = Territories(engine.dataset)
         self._screen = lru_cache(maxsize=65536)(self._screen_uncached)
-        self._controllers = _controllers(engine)
+        self._controllers = controllers(engine)
 
     def screen(self, item: Item) -> ItemResult:
         """One item's decision. The item's own date wins over the screener's (a payment's settlement
-        date is the date that matters); raises `DataError` when the data policy refuses to screen."""
+        date is the date that matters). Raises `InputError` for an item with nothing to screen (only
+        accounts, amounts, references) or a value no name holds, which the caller rejects, never clears;
+        `DataError` when the data policy refuses to screen."""
+        screened = sum(1 for f in item.fields if f.kind is not FieldKind.ACCOUNT)
+        if not screened:  # fail closed: an item with nothing to screen is never clear
+            raise InputError(
+                "nothing to screen: no name, agent, account country, address or text in it"
+                + (f" (it holds only {', '.join(k for k, _ in item.details)})" if item.details else "")
+            )
         moment = parse_as_of(item.as_of) if item.as_of is not None else self.as_of
         activity = self.activity or CHANNEL_ACTIVITY[item.channel]
         findings = self._findings(item, moment, activity)
@@ -175,7 +179,7 @@ class Screener:
             activity=activity,
             decision=decision,
             findings=tuple(f for f in findings if f.hits or f.places or f.note),
-            screened=sum(1 for f in item.fields if f.kind is not FieldKind.ACCOUNT),
+            screened=screened,
             reasons=reasons,
             warnings=self.engine.dataset.warnings,
             engine_version=__version__,
@@ -188,10 +192,9 @@ class Screener:
         app_hit: set[str] = set()  # entities an app id already hit: its name adds only others
         has_issuer = any(f.kind is FieldKind.ISSUER for f in item.fields)
         for fld in sorted(item.fields, key=lambda f: f.kind is FieldKind.APP_NAME):
-            if has_issuer and fld.kind in (FieldKind.ISIN, FieldKind.TICKER):
+            if has_issuer and fld.kind is FieldKind.TICKER:
                 continue  # screened with the issuer, as its evidence
-            evidence = _evidence(item.fields, fld)
-            finding = self._field(fld, moment, activity, evidence)
+            finding = self._field(fld, moment, activity, evidence(item.fields, fld), has_issuer=has_issuer)
             if fld.kind is FieldKind.APP_ID:
                 app_hit.update(h.entity.id for h in finding.hits)
             elif fld.kind is FieldKind.APP_NAME and app_hit:
@@ -205,10 +208,17 @@ class Screener:
         fld: Field,
         moment: date | datetime,
         activity: Activity,
-        evidence: tuple[tuple[str, ...], tuple[str, ...]],
+        given: tuple[tuple[str, ...], tuple[str, ...]],
+        *,
+        has_issuer: bool = False,
     ) -> Finding:
-        hits, places, note = self._screen(fld.kind, fld.value, moment, activity, evidence)
-        decision = Decision.most_severe([h.decision for h in hits] + [p.decision for p in places])
+        if fld.kind is FieldKind.ISIN and has_issuer:  # screened with the issuer: only its check here
+            problem = isin_problem(fld.value)
+            if problem is None:
+                return Finding(fld, Decision.CLEAR)
+            return Finding(fld, Decision.REVIEW, note=f"ISIN {fld.value}: {problem}; it cannot be verified")
+        hits, places, note, floor = self._screen(fld.kind, fld.value, moment, activity, given)
+        decision = Decision.most_severe([floor, *(h.decision for h in hits), *(p.decision for p in places)])
         controllers = tuple(c for h in hits for c in self._controllers.get(h.entity.id, ()))
         return Finding(fld, decision, hits=hits, places=places, note=note, controllers=controllers)
 
@@ -218,13 +228,14 @@ class Screener:
         value: str,
         moment: date | datetime,
         activity: Activity,
-        evidence: tuple[tuple[str, ...], tuple[str, ...]],
-    ) -> tuple[tuple[Hit, ...], tuple[TerritoryHit, ...], str | None]:
-        """(hits, territory hits, note) for one value; nothing here depends on the item around it but
-        the evidence passed in."""
-        countries, identifiers = evidence
+        given: tuple[tuple[str, ...], tuple[str, ...]],
+    ) -> tuple[tuple[Hit, ...], tuple[TerritoryHit, ...], str | None, Decision]:
+        """(hits, territory hits, note, the least the field decides) for one value; nothing here depends
+        on the item around it but the evidence given (`fields.evidence`)."""
+        countries, identifiers = given
         places: list[TerritoryHit] = []
         note = None
+        floor = Decision.CLEAR
         result: Result | None = None
         terr = self.territories
         if kind in _NAME_KINDS:
@@ -238,93 +249,39 @@ class Screener:
             )
         elif kind in (FieldKind.APP_ID, FieldKind.APP_NAME):
             result = self.engine.screen(value, kind=QueryKind.APP, as_of=moment, activity=activity)
-        elif kind in (FieldKind.ISIN, FieldKind.TICKER):  # no issuer to carry it: the identifier alone
-            label = "ticker " if kind is FieldKind.TICKER else ""
-            result = self.engine.screen(label + value, kind=QueryKind.PARTY, as_of=moment, activity=activity)
+        elif kind is FieldKind.ISIN:  # no issuer to carry it: the identifier alone
+            result = self.engine.screen(
+                f"ISIN {value}", kind=QueryKind.PARTY, as_of=moment, activity=activity
+            )
+            problem = isin_problem(value)
+            if problem is not None:  # a mistyped ISIN cannot be cleared against the lists
+                note, floor = f"ISIN {value}: {problem}; it cannot be verified", Decision.REVIEW
+        elif kind is FieldKind.TICKER:  # the forms lists write, until one is found
+            for form in ticker_forms(value):
+                result = self.engine.screen(
+                    f"ticker {form}", kind=QueryKind.PARTY, as_of=moment, activity=activity
+                )
+                if result.hits:
+                    break
         elif kind is FieldKind.TEXT:
             result = self.engine.screen(value, kind=QueryKind.TEXT, as_of=moment, activity=activity)
             places = terr.in_text(value, as_of=moment, activity=activity)
         elif kind is FieldKind.BIC:
             result = self.engine.screen(f"BIC {value}", kind=QueryKind.PARTY, as_of=moment, activity=activity)
-            country, note = _bic_country(value)
+            country, note = bic_country(value)
             if country:
                 places = terr.country(country, as_of=moment, activity=activity, how="bic_country")
         elif kind is FieldKind.IBAN:
-            country, note = _iban_country(value)
+            country, note = iban_country(value)
             if country:
                 places = terr.country(country, as_of=moment, activity=activity, how="iban_country")
         elif kind is FieldKind.COUNTRY:
             places = terr.country(value, as_of=moment, activity=activity, how="country")
-        elif kind in _PLACE_KINDS:
-            places = terr.place(value, as_of=moment, activity=activity)
+        elif kind in PLACES:
+            places = terr.place(
+                value, as_of=moment, activity=activity, country=countries[0] if countries else None
+            )
+            if kind is FieldKind.ADDRESS:  # a line may name a party ("c/o ...", a name on line 3 of :59:)
+                result = self.engine.screen(value, kind=QueryKind.TEXT, as_of=moment, activity=activity)
         hits = result.hits if result is not None else ()
-        return hits, tuple(places), note
-
-
-def _evidence(fields: Sequence[Field], fld: Field) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The evidence that goes with a name: the same party's countries and BICs (a payment), or a
-    security's ISIN and ticker (a holding, with its issuer)."""
-    if fld.kind in (FieldKind.NAME, FieldKind.PERSON, FieldKind.ORGANIZATION):
-        same = [f for f in fields if f.role == fld.role]
-        countries = tuple(
-            sorted({c for f in same if f.kind is FieldKind.COUNTRY if (c := _country(f.value))})
-        )
-        ids = tuple(sorted({f"BIC {f.value}" for f in same if f.kind is FieldKind.BIC}))
-        return countries, ids
-    if fld.kind is FieldKind.ISSUER:
-        ids = tuple(f.value for f in fields if f.kind is FieldKind.ISIN)
-        ids += tuple(f"ticker {f.value}" for f in fields if f.kind is FieldKind.TICKER)
-        return (), ids
-    return (), ()
-
-
-def _country(value: str) -> str | None:
-    """A country a message gives, as an ISO code; None when it names none (it is still screened as a
-    country field, where a bad value hits nothing; as evidence it would stop the name's screening)."""
-    try:
-        return given_country(value)
-    except InputError:
-        return None
-
-
-def _bic_country(value: str) -> tuple[str | None, str | None]:
-    """A BIC's country (its 5th and 6th letters), and a note when schwifty finds it invalid; a BIC that
-    fails its checks still counts by its country when those letters are one (fail closed)."""
-    try:
-        return BIC(value).country_code, None
-    except SchwiftyException as exc:
-        letters = value.strip().upper()[4:6]
-        return (letters if len(letters) == 2 and letters.isalpha() else None), f"BIC {value}: {exc}"
-
-
-def _iban_country(value: str) -> tuple[str | None, str | None]:
-    """An IBAN's country (its first two letters), and a note when its check fails (it still counts by
-    those letters when they are a country's)."""
-    try:
-        return IBAN(value).country_code, None
-    except SchwiftyException as exc:
-        letters = value.strip().upper()[:2]
-        return (letters if letters.isalpha() else None), f"IBAN {value}: {exc}"
-
-
-_CONTROL = (RelationType.DEVELOPS, RelationType.CONTROLS)
-
-
-def _controllers(engine: Engine) -> dict[str, tuple[tuple[str, str, str, str], ...]]:
-    """For each app: who develops or controls it, directly or through the app that hosts it as a
-    feature (QQ Wallet in QQ), as (app id, relation, entity id, entity name), from the entities'
-    relations (built-in data: who develops each EO 13971 app, with its citation there)."""
-    apps = {e.id: e for e in engine.entities.values() if e.kind is Kind.APP}
-    direct: dict[str, list[tuple[str, str, str, str]]] = {}
-    for entity in engine.entities.values():
-        for rel in entity.relations:
-            if rel.type in _CONTROL and rel.target in apps:
-                direct.setdefault(rel.target, []).append((rel.target, rel.type, entity.id, entity.name))
-    out = {app: tuple(found) for app, found in direct.items()}
-    for app in apps.values():  # a feature's app: its controllers too
-        for rel in app.relations:
-            if rel.type is RelationType.FEATURE_OF and app.id not in out:
-                out[app.id] = tuple(
-                    (app.id, f"{c[1]} (via {rel.target})", c[2], c[3]) for c in direct.get(rel.target, ())
-                )
-    return out
+        return hits, tuple(places), note, floor

@@ -51,6 +51,13 @@ LABELS = (
         bic.validate,
     ),
     Scheme("mmsi", "MMSI", r"\d{9}", ("mmsi",)),
+    # an exchange ticker, as OFAC's remarks write it ("Equity Ticker 00981 HK"): code and market
+    Scheme(
+        "ticker",
+        "ticker",
+        r"[A-Z0-9][A-Z0-9./:]{0,15}",
+        ("ticker", "equity ticker", "stock ticker", "ticker symbol"),
+    ),
     Scheme("uscc", "USCC", r"[0-9A-Z]{18}", ("uscc", "unified social credit code")),
     Scheme("duns", "D-U-N-S number", r"\d{9}", ("duns", "d-u-n-s")),
     Scheme("passport", "passport", _ANY, ("passport", "passport id")),

@@ -181,3 +181,14 @@ def test_output_files_rejects_and_the_summary(tmp_path: Path) -> None:
     with (tmp_path / "decisions.csv.rejects.csv").open(encoding="utf-8") as f:
         (reject,) = list(csv.DictReader(f))
     assert reject["line"] == "18" and "block 4" in reject["reason"]
+
+
+def test_a_file_with_a_rejected_message_is_not_all_clear(tmp_path: Path) -> None:
+    """A message that could not be read was never screened: the file exits 1, not 0, though every
+    message read is clear."""
+    clean = (PAYMENTS / "mt103_multi.txt").read_text(encoding="utf-8").split("{1:")[1]
+    path = tmp_path / "two.txt"
+    path.write_text("{1:" + clean + "{1:F01ABNANL2AAXXX0000000000}{2:I103DEUTDEFFXXXXN}{4:\n:20:X\n", "utf-8")
+    result = CliRunner().invoke(app, ["payments", str(path)])
+    assert "2 read: 1 decided (1 clear, 0 review, 0 block), 1 rejected" in result.stderr
+    assert result.exit_code == 1

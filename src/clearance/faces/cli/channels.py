@@ -1,8 +1,8 @@
 """`clearance payments`, `text`, `apps` and `portfolio`: the files a payment filter, an IT team, an app
 store and a fund have, screened item by item (`clearance.channels`), with the batch's conventions
 (`faces.channels.run`): records to standard output or to `--output`, rejects with their place and
-reason, `--resume`, and the screening commands' exit codes (0 clear, 1 review or block, 2 usage or
-input error or nothing screened, 3 a fault of ours)."""
+reason, `--resume`, and the screening commands' exit codes (0 clear, 1 review or block or anything
+rejected, 2 usage or input error or nothing screened, 3 a fault of ours)."""
 
 from __future__ import annotations
 
@@ -68,6 +68,9 @@ def payments(
     lists_as_of: ListsAsOf = None,
 ) -> None:
     """Screen payment messages: ISO 20022 pacs.008 and pain.001, SWIFT MT103, or a simple CSV.
+
+    Exit 0 when every transaction is clear, 1 when any needs review, is blocked or could not be read
+    (a rejected message was never screened), 2 on a usage or input error or when nothing was screened.
 
     One decision per transaction (each CdtTrfTxInf, each MT103), the most severe of its fields': every
     party (debtor, creditor, ultimate parties, initiating party), every agent (BIC and name), the
@@ -193,13 +196,16 @@ def _run(
 
 def exit_code(summary: ChannelSummary) -> int:
     """3 when an item failed by a fault of ours, 2 when nothing was screened, 1 when anything is not
-    clear, else 0 (../shared/CONVENTIONS.md, "Command line")."""
+    clear or anything was rejected, else 0 (../shared/CONVENTIONS.md, "Command line"). A rejected
+    message or row was never screened: a payment filter cannot release it, so the file is not all
+    clear (where the batch, whose rows are parties looked up, exits by its decisions alone)."""
     if summary.internal_errors:
         return 3
     if summary.items == 0:
         return 2
     flagged = summary.decisions[Decision.REVIEW] + summary.decisions[Decision.BLOCK]
-    return 1 if flagged or summary.groups[Decision.REVIEW] + summary.groups[Decision.BLOCK] else 0
+    groups = summary.groups[Decision.REVIEW] + summary.groups[Decision.BLOCK]
+    return 1 if flagged or groups or summary.rejects else 0
 
 
 def _print_record(record: dict[str, Any]) -> None:
