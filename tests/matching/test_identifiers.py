@@ -48,6 +48,9 @@ def sdn() -> Engine:
         ("national id 16247821", "national_id", "16247821"),
         ("MMSI 572469210", "mmsi", "572469210"),
         ("USCC 91110000MA005UCQ5P", "uscc", "91110000MA005UCQ5P"),
+        ("ticker 00981 HK", "ticker", "00981 HK"),  # as OFAC's remarks write it
+        ("Equity Ticker: 688981 CN", "ticker", "688981 CN"),
+        ("ticker 0981.HK", "ticker", "0981.HK"),
     ],
 )
 def test_a_label_is_read_with_its_scheme(text: str, scheme: str, value: str) -> None:
