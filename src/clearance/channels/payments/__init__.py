@@ -6,7 +6,8 @@ that cannot be opened or read as text at all, or whose format cannot be told, ra
 `read_payments` tells the format from the file itself when it is not given: XML whose first part names
 pacs.008 (`FIToFICstmrCdtTrf`) or pain.001 (`CstmrCdtTrfInitn`), or any other XML (read as ISO 20022:
 each document that is neither is a reject); MT103 by a block (`{1:`, `{4:`) or a line starting `:20:`;
-CSV by the `.csv` suffix (first) or a first line naming a `reference` column. "pacs.008" and "pain.001" both
+CSV by the `.csv` suffix (first) or a first line naming a `reference` column. A file in UTF-16 (with its
+byte order mark) is told by its decoded text, as each reader reads it. "pacs.008" and "pain.001" both
 select the ISO 20022 reader, which reads either kind of document wherever it stands in the file.
 """
 
@@ -51,6 +52,8 @@ def detect_format(path: Path) -> str:
             head = file.read(_SNIFF)
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (the readers decode it by its mark)
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if path.suffix.lower() == ".csv":
         return "csv"

@@ -9,8 +9,9 @@ What each part gives (`role` is the party's: debtor, creditor, debtor_agent...):
 
 * a party (Dbtr, Cdtr, UltmtDbtr, UltmtCdtr, InitgPty, and a structured remittance's Invcr and Invcee):
   `Nm` as a person when the party has `Id/PrvtId`, an organization when `Id/OrgId`, else a name; its
-  postal address (below); `CtryOfRes` a country; `Id/OrgId/AnyBIC` a BIC. Its LEI, other identifiers
-  and birth date and place go to the details (`debtor_lei`, `creditor_id`, `debtor_birth_date`...).
+  postal address (below); `CtryOfRes` a country; `Id/OrgId/AnyBIC` a BIC; `CtctDtls/Nm` (its contact
+  person) a name. Its LEI, other identifiers and birth date and place go to the details (`debtor_lei`,
+  `creditor_id`, `debtor_birth_date`...).
 * an agent (DbtrAgt, CdtrAgt, IntrmyAgt1-3, InstgAgt, InstdAgt, PrvsInstgAgt1-3, FwdgAgt, the
   reimbursement agents of SttlmInf, ChrgsInf/Agt): `FinInstnId/BICFI` a BIC, `FinInstnId/Nm` and
   `BrnchId/Nm` organizations, their postal addresses; clearing member ids and LEIs to the details.
@@ -21,9 +22,13 @@ What each part gives (`role` is the party's: debtor, creditor, debtor_agent...):
   an address.
 * remittance: each `Ustrd` and each `Strd/AddtlRmtInf` a text; `Strd/CdtrRefInf/Ref` and
   `Strd/RfrdDocInf/Nb` are references (details), never screened.
+* the remittance location (`RltdRmtInf/RmtLctnDtls/PstlAdr`, `RltdRmtInf/RmtLctnPstlAdr` before
+  pacs.008.001.08): `Nm` a name and `Adr` its postal address, role remittance_location.
 * instructions: `InstrForCdtrAgt/InstrInf`, `InstrForNxtAgt/InstrInf`, `InstrForDbtrAgt` texts; each
   `RgltryRptg/Dtls/Inf` a text of role regulatory_reporting.
-* details only: `ChrgBr` (charge_bearer), `Purp` (purpose).
+* details only: `ChrgBr` (charge_bearer), `Purp/Cd` (purpose; a `Purp/Prtry` is also left to the rest).
+* the rest: every element with text that none of the above reads is a text of role other, unless it is
+  structure (`iso20022_rest`). The `Collector` notes each element it reads (`read`) for that.
 """
 
 from __future__ import annotations
@@ -132,10 +137,22 @@ class Collector:
     def __init__(self) -> None:
         self.fields: list[Field] = []
         self.details = Details()
+        self.read: set[int] = set()  # the ids of the elements read (as fields or details)
 
     def add(self, role: str, kind: FieldKind, node: Node | None) -> None:
-        if node is not None and node.text:
-            self.fields.append(Field(role, kind, node.text, node.path, node.line))
+        if node is not None:
+            self.read.add(id(node))
+            if node.text:
+                self.fields.append(Field(role, kind, node.text, node.path, node.line))
+
+    def detail(self, key: str, node: Node | None, *names: str) -> str:
+        """The text of the element down `names` from `node` as the detail `key`; the element read."""
+        found = node.child(*names) if node is not None else None
+        if found is None:
+            return ""
+        self.read.add(id(found))
+        self.details.add(key, found.text)
+        return found.text
 
     def walk(self, container: Node, skip: tuple[str, ...] = ()) -> None:
         """The screened parts among a container's children (a group header, a payment information
@@ -152,6 +169,8 @@ class Collector:
                 self.account(child, ACCOUNTS[tag])
             elif tag == "RmtInf":
                 self.remittance(child)
+            elif tag == "RltdRmtInf":
+                self.remittance_location(child)
             elif tag in _INSTRUCTIONS:
                 self.instructions(child)
             elif tag == "SttlmInf":
@@ -165,9 +184,10 @@ class Collector:
                     for inf in dtls.all("Inf"):
                         self.add("regulatory_reporting", FieldKind.TEXT, inf)
             elif tag == "ChrgBr":
-                self.details.add("charge_bearer", child.text)
-            elif tag == "Purp":
-                self.details.add("purpose", child.value("Cd") or child.value("Prtry"))
+                self.detail("charge_bearer", child)
+            elif tag == "Purp":  # a code; a proprietary purpose is left to the rest (it may be text)
+                self.detail("purpose", child, "Cd")
+                self.details.add("purpose", child.value("Prtry"))
 
     def party(self, node: Node, role: str) -> None:
         org, prvt = node.child("Id", "OrgId"), node.child("Id", "PrvtId")
@@ -175,21 +195,23 @@ class Collector:
         self.add(role, kind, node.child("Nm"))
         self.address(node.child("PstlAdr"), role)
         self.add(role, FieldKind.COUNTRY, node.child("CtryOfRes"))
+        self.add(role, FieldKind.NAME, node.child("CtctDtls", "Nm"))
         if org is not None:
             for bic in (org.child("AnyBIC"), org.child("BICOrBEI")):
                 if bic is not None:
                     self._bic(role, bic, FieldKind.ORGANIZATION)
-            self.details.add(f"{role}_lei", org.value("LEI"))
+            self.detail(f"{role}_lei", org, "LEI")
             for other in org.all("Othr"):
-                self.details.add(f"{role}_id", other.value("Id"))
+                self.detail(f"{role}_id", other, "Id")
         if prvt is not None:
             birth = prvt.child("DtAndPlcOfBirth")
             if birth is not None:
-                self.details.add(f"{role}_birth_date", birth.value("BirthDt"))
-                place = ", ".join(v for v in (birth.value("CityOfBirth"), birth.value("CtryOfBirth")) if v)
-                self.details.add(f"{role}_birth_place", place)
+                self.detail(f"{role}_birth_date", birth, "BirthDt")
+                place = [birth.child(name) for name in ("CityOfBirth", "CtryOfBirth")]
+                self.read.update(id(n) for n in place if n is not None)
+                self.details.add(f"{role}_birth_place", ", ".join(n.text for n in place if n and n.text))
             for other in prvt.all("Othr"):
-                self.details.add(f"{role}_id", other.value("Id"))
+                self.detail(f"{role}_id", other, "Id")
 
     def agent(self, node: Node, role: str) -> None:
         fin = node.child("FinInstnId")
@@ -199,9 +221,9 @@ class Collector:
                     self._bic(role, bic, FieldKind.ORGANIZATION)
             self.add(role, FieldKind.ORGANIZATION, fin.child("Nm"))
             self.address(fin.child("PstlAdr"), role)
-            self.details.add(f"{role}_clearing_id", fin.value("ClrSysMmbId", "MmbId"))
-            self.details.add(f"{role}_lei", fin.value("LEI"))
-            self.details.add(f"{role}_id", fin.value("Othr", "Id"))
+            self.detail(f"{role}_clearing_id", fin, "ClrSysMmbId", "MmbId")
+            self.detail(f"{role}_lei", fin, "LEI")
+            self.detail(f"{role}_id", fin, "Othr", "Id")
         branch = node.child("BrnchId")
         if branch is not None:
             self.add(role, FieldKind.ORGANIZATION, branch.child("Nm"))
@@ -210,17 +232,21 @@ class Collector:
     def account(self, node: Node, role: str) -> None:
         for ident in (node.child("Id", "IBAN"), node.child("Id", "Othr", "Id")):
             if ident is not None:
+                self.read.add(id(ident))
                 fld = account_field(role, ident.text, ident.path, ident.line)
                 if fld is not None:
                     self.fields.append(fld)
         self.add(role, FieldKind.NAME, node.child("Nm"))
-        self.details.add(f"{role}_proxy", node.value("Prxy", "Id"))
+        self.detail(f"{role}_proxy", node, "Prxy", "Id")
 
     def address(self, node: Node | None, role: str) -> None:
         if node is None:
             return
-        street = " ".join(v for v in (node.value("StrtNm"), node.value("BldgNb"), node.value("BldgNm")) if v)
-        street = ", ".join(v for v in (street, node.value("PstCd")) if v)
+        parts = {name: node.child(name) for name in ("StrtNm", "BldgNb", "BldgNm", "PstCd")}
+        self.read.update(id(n) for n in parts.values() if n is not None)
+        text = {name: n.text if n is not None else "" for name, n in parts.items()}
+        street = " ".join(v for v in (text["StrtNm"], text["BldgNb"], text["BldgNm"]) if v)
+        street = ", ".join(v for v in (street, text["PstCd"]) if v)
         if street:
             self.fields.append(Field(role, FieldKind.ADDRESS, street, node.path, node.line))
         for child in node.children:
@@ -242,13 +268,21 @@ class Collector:
                     if part.tag == "AddtlRmtInf":
                         self.add("remittance", FieldKind.TEXT, part)
                     elif part.tag == "CdtrRefInf":
-                        self.details.add("creditor_reference", part.value("Ref"))
+                        self.detail("creditor_reference", part, "Ref")
                     elif part.tag == "RfrdDocInf":
-                        self.details.add("referred_document", part.value("Nb"))
+                        self.detail("referred_document", part, "Nb")
                     elif part.tag == "Invcr":
                         self.party(part, "invoicer")
                     elif part.tag == "Invcee":
                         self.party(part, "invoicee")
+
+    def remittance_location(self, node: Node) -> None:
+        """Where the remittance information is sent: a name and a postal address."""
+        places = [d.child("PstlAdr") for d in node.all("RmtLctnDtls")] + [node.child("RmtLctnPstlAdr")]
+        for place in places:
+            if place is not None:
+                self.add("remittance_location", FieldKind.NAME, place.child("Nm"))
+                self.address(place.child("Adr"), "remittance_location")
 
     def instructions(self, node: Node) -> None:
         if not node.children:  # pain.001.001.03: InstrForDbtrAgt holds its text itself
@@ -257,6 +291,7 @@ class Collector:
             self.add("instructions", FieldKind.TEXT, inf)
 
     def _bic(self, role: str, node: Node, fallback: FieldKind) -> None:
+        self.read.add(id(node))
         fld = bic_field(role, node.text, node.path, node.line, fallback)
         if fld is not None:
             self.fields.append(fld)

@@ -13,15 +13,22 @@ What is screened (role in brackets; `path` is the field's tag, `line` the file's
   (receivers_correspondent), 55a (third_reimbursement_institution), 56a (intermediary_agent), 57a
   (creditor_agent): option A a BIC, B a location (an address), C an account, D a name and address
   lines; an optional party identifier line (`/D/...`, `//FW...`) is an account or a clearing code;
-* 70 (remittance), 72 (instructions), 77B (regulatory_reporting), 77T (envelope): free text, each
-  leading code (`/INV/`, `/ACC/`, `//`) taken off; in 72, `/INS/` followed by a BIC is that BIC
-  (instructing_agent); a 72 code and its `//` continuation lines are one text;
+* every line of a field is a field: in options A and C, a line after the BIC or the account is an
+  address (a name written where it does not belong still gets screened); in option D (and 50K, 59) the
+  first line after the account is the name and each further line an address, which screening scans
+  for names as well (`59` with `ATTN ACCOUNTS` on its first line and the name on its second); an
+  account line with nothing after it is the name as well (a name written after a slash);
+* 70 (remittance), 72 (instructions), 77B (regulatory_reporting), 77T (envelope): free text
+  (`mt103_texts`): only the code words the standard defines for the field are taken off, any other
+  word between slashes stays text; in 72, `/INS/` followed by a BIC is that BIC (instructing_agent);
+* 23E: its code is a detail, the text after it (`HOLD/...`, `PHOB/...`) a text (instructions);
 * a field this reader does not know: its text (role other), so that nothing a message says is left
   unscreened.
 
 Never screened: 20 (the item's first reference), 32A (its date is the item's date, its currency and
-amount details), and 23B, 23E, 26T, 33B, 36, 71A, 71F, 71G, 13C (details). Tags, codes, amounts,
-currencies and dates are never the value of a field.
+amount details), and 23B, 23E's code, 26T, 33B, 36, 71A, 71F, 71G, 13C (details). Tags, codes, amounts,
+currencies and dates are never the value of a field; but a detail's field that does not have its shape
+(a code, an amount, a time: `_SHAPES`) is screened as text (role other) as well, its words not lost.
 """
 
 from __future__ import annotations
@@ -30,11 +37,12 @@ import re
 
 from clearance.channels.items import Field, FieldKind
 from clearance.channels.payments.common import Details, account_field, bic_field
+from clearance.channels.payments.mt103_texts import Lines, texts
 
-Lines = list[tuple[str, int]]  # a field's lines, each with its line in the file
+__all__ = ["Lines", "amount", "field"]
 
 _AMOUNT = re.compile(r"([A-Z]{3})(\d[\d,]*)")
-_CODE = re.compile(r"^/[A-Z0-9]{1,8}/|^//")
+_23E = re.compile(r"[A-Z0-9]{4}(?:/(.*))?")
 _NUMBERED = re.compile(r"([1-8])/(.*)")
 _IDENTIFIER = re.compile(r"([A-Z]{4})/([A-Z]{2})/(.*)")
 _PERSON_CODES = {"ARNU", "CCPT", "DRLC", "NIDN", "SOSE"}
@@ -48,6 +56,16 @@ _AGENTS = {
     "57": "creditor_agent",
 }
 _TEXTS = {"70": "remittance", "72": "instructions", "77B": "regulatory_reporting", "77T": "envelope"}
+# the shape of each field kept as a detail: a value without it is screened as text (role other) as well
+_SHAPES = {
+    "23B": re.compile(r"[A-Z0-9]{4}"),
+    "26T": re.compile(r"[A-Z0-9]{3}"),
+    "36": re.compile(r"\d[\d,]*"),
+    "71A": re.compile(r"[A-Z]{3}"),
+    "71F": _AMOUNT,
+    "71G": _AMOUNT,
+    "13C": re.compile(r"/[A-Z]{1,8}/\d{4}[+-]\d{4}"),
+}
 _DETAILS = {
     "23B": "bank_operation_code",
     "23E": "instruction_code",
@@ -70,14 +88,20 @@ def field(tag: str, lines: Lines, details: Details) -> list[Field]:
     path = f":{tag}:"
     if tag in ("20", "32A"):
         return []
-    if tag in _DETAILS:
+    if tag == "23E":  # a code, and after a slash a text (`PHOB/+31 20 123`, `HOLD/...`)
         details.add(_DETAILS[tag], " ".join(v.strip() for v, _ in lines))
-        return []
+        coded = _23E.fullmatch(lines[0][0].strip())
+        narrative = [(coded.group(1) or "", lines[0][1]), *lines[1:]] if coded else lines
+        return texts("instructions", tag, narrative, path)
+    if tag in _DETAILS:
+        value = " ".join(v.strip() for v, _ in lines)
+        details.add(_DETAILS[tag], value)
+        return [] if _SHAPES[tag].fullmatch(value) else texts("other", tag, lines, path)
     if tag == "33B":
         m = _AMOUNT.fullmatch(lines[0][0].strip())
         details.add("instructed_currency", m.group(1) if m else None)
         details.add("instructed_amount", amount(m.group(2)) if m else lines[0][0])
-        return []
+        return [] if m and len(lines) == 1 else texts("other", tag, lines, path)
     if tag in ("50A", "59A"):
         role = "debtor" if tag == "50A" else "creditor"
         return _identified(role, lines, path, details, "A", FieldKind.NAME)
@@ -88,9 +112,7 @@ def field(tag: str, lines: Lines, details: Details) -> list[Field]:
         return _structured("debtor" if tag == "50F" else "creditor", lines, path, details)
     if tag[:2] in _AGENTS and len(tag) == 3 and tag[2] in "ABCD":
         return _identified(_AGENTS[tag[:2]], lines, path, details, tag[2], FieldKind.ORGANIZATION)
-    if tag in _TEXTS:
-        return _texts(_TEXTS[tag], lines, path, allow_bic=tag == "72")
-    return _texts("other", lines, path, allow_bic=False)
+    return texts(_TEXTS.get(tag, "other"), tag, lines, path)
 
 
 def _identified(
@@ -108,15 +130,17 @@ def _identified(
             ident = re.sub(r"^/[CD]/", "", ident).lstrip("/")
             if (account := account_field(role, ident, path, number)) is not None:
                 out.append(account)
+                if option == "D" and not rest and account.kind is FieldKind.ACCOUNT:
+                    out.append(Field(role, kind, ident, path, number))  # no name line: it may be the name
     for i, (value, number) in enumerate(rest):
         fld: Field | None
-        if option == "A":
-            fld = bic_field(role, value, path, number, kind)
+        if option == "A":  # the BIC; a line after it, a BIC or an address
+            fld = bic_field(role, value, path, number, kind if i == 0 else FieldKind.ADDRESS)
         elif option == "D" and i == 0:
             fld = Field(role, kind, value, path, number)
-        elif option == "C":
+        elif option == "C" and i == 0 and not out:
             fld = account_field(role, value.lstrip("/"), path, number)
-        else:  # a location, an address line
+        else:  # a location, an address line, a line after the BIC or the account
             fld = Field(role, FieldKind.ADDRESS, value, path, number)
         if fld is not None:
             out.append(fld)
@@ -159,29 +183,3 @@ def _structured(role: str, lines: Lines, path: str, details: Details) -> list[Fi
         kind = FieldKind.PERSON if person else FieldKind.NAME
         out.insert(name_at, Field(role, kind, name, path, names[0][1]))
     return [f for f in out if f.value]
-
-
-def _texts(role: str, lines: Lines, path: str, *, allow_bic: bool) -> list[Field]:
-    """Free text: one text per code (`/ACC/`) with its continuation lines (`//`), the codes taken off;
-    in 72, `/INS/` with a BIC is that BIC."""
-    groups: list[tuple[str, str, int]] = []  # (code, text, line)
-    for value, number in lines:
-        stripped = value.strip()
-        found = _CODE.match(stripped)
-        body = stripped[found.end() :].strip() if found else stripped
-        if (found is not None and found.group(0) != "//") or not groups:
-            groups.append((found.group(0) if found else "", body, number))
-        else:
-            last = groups[-1]
-            groups[-1] = (last[0], f"{last[1]} {body}".strip(), last[2])
-    out: list[Field] = []
-    for code, body, number in groups:
-        if not body:
-            continue
-        if allow_bic and code == "/INS/":
-            fld = bic_field("instructing_agent", body, path, number, FieldKind.TEXT)
-            if fld is not None:
-                out.append(fld)
-            continue
-        out.append(Field(role, FieldKind.TEXT, body, path, number))
-    return out
