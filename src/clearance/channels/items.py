@@ -55,8 +55,13 @@ class Field:
     (`/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/Cdtr/Nm`), a field tag for MT103 (`:59:` line 2), a
     column for a CSV (`creditor_name`); `line` is the file's line (1-based) when the reader knows it.
     `role` says whose value it is: debtor, creditor, ultimate_debtor, ultimate_creditor,
-    initiating_party, debtor_agent, creditor_agent, intermediary_agent, instructing_agent,
-    instructed_agent, ordering_institution, remittance, instructions, app, developer, holding."""
+    initiating_party, invoicer, invoicee, debtor_agent, creditor_agent, intermediary_agent,
+    instructing_agent, instructed_agent, previous_instructing_agent, forwarding_agent,
+    reimbursement_agent, charges_agent, ordering_institution, sending_institution,
+    senders_correspondent, receivers_correspondent, third_reimbursement_institution, sender,
+    receiver, envelope, remittance, remittance_location, instructions, regulatory_reporting, app,
+    developer, holding, document; `other` for text the reader reads but cannot place (an unknown MT
+    tag, an ISO 20022 element no rule reads, a CSV column it does not know)."""
 
     role: str
     kind: FieldKind
