@@ -54,8 +54,8 @@ _ENDED = (State.NOT_YET, State.REVOKED, State.SUPERSEDED, State.ENJOINED)  # not
 def divestment(hits: Sequence[tuple[str, Hit]], day: date) -> tuple[dict[str, Any], ...]:
     """For each measure with a divestment deadline on a hit (given with the path of the field it came
     from), unless on `day` the measure was not yet signed, or was revoked, superseded or enjoined (the
-    one that replaced it carries its own dates): the entity, the measure, its effective and divest-by
-    dates, the field, and `status`: `not_yet` (the listing is not yet effective: nothing to do yet),
+    one that replaced it carries its own dates): the entity, the measure, its listing, effective and
+    divest-by dates, the field, and `status`: `not_yet` (the listing is not yet effective: nothing to do yet),
     `divest` (effective: purchases are barred and the holding must be sold by `divest_by`, `days_left`
     days after `day`), or `overdue` (the deadline has passed: holding it is itself prohibited). Most
     pressing first."""
@@ -83,6 +83,7 @@ def divestment(hits: Sequence[tuple[str, Hit]], day: date) -> tuple[dict[str, An
                     "entity_id": hit.entity.id,
                     "name": hit.entity.name,
                     "measure": mf.state.measure.id,
+                    "listed": cov.listed.isoformat() if cov.listed else None,
                     "effective": effective.isoformat() if effective else None,
                     "divest_by": cov.divest_by.isoformat(),
                     "status": status,

@@ -122,6 +122,7 @@ def test_a_portfolio_says_what_must_be_divested() -> None:
     assert smic["decision"] == "block" and smic["activity"] == "securities"
     (divest,) = [d for d in smic["divestment"] if d["measure"] == "us-eo-14032"]
     assert divest["status"] == "overdue" and divest["divest_by"] == "2022-06-03"
+    assert divest["effective"] == "2021-08-02" and divest["listed"] is not None
     _, before, _ = _invoke("portfolio", str(path), "--as-of", "2022-03-01")
     smic = next(r for r in before if r["record"] == "item" and r["refs"].get("isin") == "KYG8020E1199")
     (divest,) = [d for d in smic["divestment"] if d["measure"] == "us-eo-14032"]
