@@ -107,3 +107,26 @@ def test_a_person_listed_by_one_name_alone_is_reviewed_never_blocked() -> None:
     assert 0.80 <= compare("Hassan", "Hassan", rules=PERSON).score < 0.90
     assert 0.80 <= compare("Mr Omar", "Sheik Omar", rules=PERSON).score < 0.90
     assert compare("Hassan Nasrallah", "NASRALLAH, Hassan", rules=PERSON).score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Abuja", "JA FAR, Abu"),  # a city joined from two of a person's words
+        ("ABUJA", "JA FAR, Abu"),
+        ("Mr Abuja", "JA FAR, Abu"),  # a title is no word of the name
+        ("Putin", "PUTIN, Vladimir Vladimirovich"),
+        ("Binladen", "BIN LADEN, Osama"),
+    ],
+)
+def test_one_word_against_part_of_a_persons_name_is_below_review(query: str, listed: str) -> None:
+    comparison = compare(query, listed, rules=PERSON)
+    assert comparison.score < 0.80, comparison.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Abujafar", "JA FAR, Abu"), ("Osamabinladen", "BIN LADEN, Osama"), ("Abu Ja Far", "JA FAR, Abu")],
+)
+def test_one_word_that_joins_the_whole_name_still_matches(query: str, listed: str) -> None:
+    assert compare(query, listed, rules=PERSON).score >= 0.90

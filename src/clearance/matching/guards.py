@@ -170,6 +170,16 @@ def specific_weak_alias(form: NameForm) -> bool:
     )
 
 
+def part_of_person(left: NameForm, right: NameForm, pairs: Sequence[Aligned]) -> bool:
+    """Whether a query of one word (its titles aside) leaves a word of a listed person's name unmatched:
+    a single word that joins two of the listed words ("Abuja" ~ "abu ja" of "JA FAR, Abu") is no more a
+    person's name than a family name alone ("Putin")."""
+    if not pairs or len(left.tokens) - left.titles != 1:
+        return False
+    matched = {i for _, ri, _ in pairs for i in ri}
+    return any(i not in matched and w > STOPWORD_WEIGHT for i, w in enumerate(right.weights))
+
+
 def capped(
     score: float,
     left: NameForm,
@@ -208,6 +218,9 @@ def capped(
     if any(len(li) > 1 and len(ri) > 1 for li, ri, _ in pairs) and score > below_strong:
         score = below_strong  # "Kim Song Wang" ~ KIM Son-gwang: maybe, maybe not
         notes.append("a letter moved across a space: review, not block")
+    if rules is NameRules.PERSON and part_of_person(left, right, pairs) and score >= config.review:
+        score = config.review - 0.01  # "Abuja" ~ "JA FAR, Abu": one word is no person's whole name
+        notes.append("one word against part of a person's name: below review")
     if any(sim == SYNONYM for _, _, sim in pairs) and score > below_strong:
         score = below_strong
         notes.append("a synonym supports the match: review, not block")
