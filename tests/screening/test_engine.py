@@ -77,7 +77,7 @@ def test_developer_hits_carry_the_path_to_the_app(engine: Engine) -> None:
     r = engine.screen("Beijing Kingsoft Office Software, Inc.", as_of="2021-03-01")
     hit = r.hits[0]
     assert hit.entity.id == "org-kingsoft-office"
-    assert hit.path and hit.path[-1]["to"] == "app-wps-office"
+    assert [s["to"] for s in hit.path] == ["app-wps-office", "us-eo-13971"]  # the app, then the order
     assert hit.path[0]["relation"] == "develops"
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from clearance.datasets import graph_store
 from clearance.datasets.builtin import Dataset, builtin
 from clearance.datasets.lists.base import ListData
 from clearance.datasets.lists.manifest import Snapshot
@@ -32,8 +33,9 @@ def load_dataset(
     lists_as_of: date | None = None,
     policy: DataPolicy | None = None,
 ) -> Dataset:
-    """The built-in data, the active snapshots under `home` (default: CLEARANCE_HOME), and the list files
-    or folders in `lists` (any supported format, detected from content), merged. `lists_as_of` takes,
+    """The built-in data, the active snapshots under `home` (default: CLEARANCE_HOME), the list files
+    or folders in `lists` (any supported format, detected from content), and the ownership graph
+    imported into `home` (`datasets.graph_store`), merged. `lists_as_of` takes,
     for each source, the snapshot that was current on that day instead of the active one (for audit).
     The data's gaps (no sanctions list, a required one missing, one too old) are checked against
     `policy` (default: from the `CLEARANCE_*` variables) and carried by the dataset as warnings.
@@ -51,6 +53,8 @@ def load_dataset(
         versions[data.source] = f"file-{version_of(data.files)}"
         retrieved.pop(data.source, None)  # read now: fresh
     dataset = merge(builtin(), datas, versions)
+    graph = graph_store.current_on(where, lists_as_of) if lists_as_of else graph_store.active(where)
+    dataset = graph_store.apply(dataset, graph)
     return with_gaps(
         dataset, retrieved=retrieved, loaded=[d.source for d in datas], lists_as_of=lists_as_of, policy=policy
     )
@@ -78,7 +82,7 @@ def with_gaps(
         policy=policy,
         now=now,
     )
-    return replace(dataset, warnings=warnings, on_stale=policy.on_stale)
+    return replace(dataset, warnings=(*warnings, *dataset.problems), on_stale=policy.on_stale)
 
 
 def retrieved_of(snapshots: Sequence[Snapshot]) -> dict[str, datetime]:

@@ -42,10 +42,17 @@ class Identifier:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Relation:
+    """A link from the entity that holds it to `target`: it develops, controls, owns (`share`, a percentage
+    from 0 to 100, None when unknown), is a subsidiary of, is linked to, or is a feature of the target,
+    from `start` to `end` (days, both included; None: open). `citation` is its source."""
+
     type: RelationType
     target: str
     citation: str | None = None
     certainty: Certainty = Certainty.VERIFIED
+    share: float | None = None
+    start: date | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,10 @@ class Coverage:
     divest_by: date | None = None
     citation: str | None = None
     certainty: Certainty = Certainty.VERIFIED
+    # a coverage derived through relations (`screening.graph`) holds while all of them hold: from
+    # `link_start` to `link_end` (days, both included; None: open)
+    link_start: date | None = None
+    link_end: date | None = None
 
 
 @quick_pickle
@@ -134,6 +145,9 @@ class ListInfo:
     restricts: frozenset[Restriction] = frozenset({Restriction.ALL})
     authority: str = ""
     url: str | None = None
+    # its entries block what they own: any entity owned 50% or more, in the aggregate, directly or
+    # indirectly, by entries of this list is blocked too (OFAC's 50 Percent Rule, `screening.ownership`)
+    blocks_owned: bool = False
 
     def restricts_activity(self, activity: str) -> bool:
         """Does the list restrict this activity? Under `any`, only a list that restricts all dealings."""
@@ -166,6 +180,10 @@ class Measure:
     needs_implementation: bool
     events: tuple[Event, ...] = field(default=())
     licences: tuple[Licence, ...] = field(default=())
+    # how the measure reaches past what it names (`screening.graph`): to those that develop a named app,
+    # that control what it covers, to their subsidiaries, to the app that hosts a named feature
+    reaches: frozenset[Basis] = field(default=frozenset())
+    reach_citation: str | None = None
 
     def restricts_activity(self, activity: str) -> bool:
         """Does the measure restrict this activity? Under `any`, only a ban on all dealings counts."""

@@ -15,16 +15,19 @@ Per measure (see `domain.timeline` for states):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from clearance.datasets.builtin import Dataset
 from clearance.domain.enums import Activity, Basis, Decision, RelationType, Restriction, State
-from clearance.domain.model import Entity, ListInfo, Listing
+from clearance.domain.model import Coverage, Entity, ListInfo, Listing
 from clearance.domain.timeline import EntityState, entity_state
 from clearance.matching.config import ScorerConfig
 from clearance.matching.matcher import Match, MatchedBy
 from clearance.screening.evidence import NO_EVIDENCE, Evidence, weigh
+from clearance.screening.graph import derive
+from clearance.screening.links import LinkFinding, link_finding, ownership_finding
+from clearance.screening.ownership import Ownership
 from clearance.screening.results import Hit, MeasureFinding
 from clearance.screening.validate import day_of
 
@@ -60,7 +63,9 @@ def listing_effect(
         info = lists.get(listing.list_id, ListInfo(listing.list_id, listing.list_id))
         programs = f" ({', '.join(listing.programs)})" if listing.programs else ""
         where = f"{info.title}{programs}"
-        if listing.listed and day < listing.listed:
+        if not info.restricts:  # a user's registry: it names parties, it restricts nothing
+            effects.append((Decision.CLEAR, f"on {where}, which restricts nothing by itself"))
+        elif listing.listed and day < listing.listed:
             since = listing.listed.isoformat()
             effects.append((Decision.CLEAR, f"listed on {where} only from {since} (context only)"))
         elif listing.expires and day > listing.expires:
@@ -82,7 +87,10 @@ class Decider:
     def __init__(self, dataset: Dataset, config: ScorerConfig) -> None:
         self.dataset = dataset
         self.config = config
-        self.entities = {e.id: e for e in dataset.entities}
+        # the measures' reach through relations, added once (`screening.graph`)
+        self.entities = {e.id: e for e in derive(dataset.entities, dataset.measures)}
+        self.ownership = Ownership(dataset.entities, dataset.lists)
+        self.restricted = restricted(self.entities.values(), dataset.lists)
 
     def hit(
         self, match: Match, *, as_of: date | datetime, activity: Activity, evidence: Evidence = NO_EVIDENCE
@@ -91,11 +99,17 @@ class Decider:
         and the evidence weighed in."""
         weighed = weigh(evidence, match, self.config)
         match = weighed.match
-        entity = match.entity
+        entity = self.entities.get(match.entity.id, match.entity)
         findings = []
         for cov in entity.measures:
             es = entity_state(self.dataset.measures[cov.measure], cov, as_of)
             effect, reason = measure_effect(es, activity)
+            gone = link_gone(cov, day_of(as_of))
+            if gone:
+                effect, reason = (
+                    Decision.CLEAR,
+                    f"{es.measure.short} would reach it, but {gone} (context only)",
+                )
             findings.append(MeasureFinding(es, effect, reason))
         findings.sort(key=lambda f: -f.effect.severity)
         lists = self.dataset.lists
@@ -109,17 +123,18 @@ class Decider:
             reasons = [f.reason for f in findings]
         else:
             decision, reasons = listing_effect(entity, lists, as_of, activity)
+        links = self.links(entity, as_of)
+        for link in links:
+            decision = max(decision, link.effect, key=lambda d: d.severity)
+            reasons.append(link.reason)
         capped = ""
         if decision is Decision.BLOCK and not strong:
             decision = Decision.REVIEW
             capped = "; the match is not strong enough to block on its own" + (
                 " (weak alias)" if weak else " (a different date of birth)" if weighed.held_back else ""
             )
-        path = (
-            self.path(entity, findings[0].state.coverage.via, findings[0].state.coverage.basis)
-            if findings
-            else ()
-        )
+        path = self.path(entity, findings[0].state.coverage) if findings else ()
+        path += tuple(step for link in links for step in link.path)
         said = "; ".join([f.text for f in weighed.findings] + reasons)
         explanation = f"matched '{match.matched_name}' ({match.explanation}); {said}{capped}"
         return Hit(
@@ -136,20 +151,73 @@ class Decider:
             evidence=weighed.findings,
         )
 
-    def path(self, entity: Entity, via: Sequence[str], basis: Basis) -> tuple[dict[str, str], ...]:
-        """The chain from the hit entity to the entity the measure names, one step per link."""
+    def links(self, entity: Entity, as_of: date | datetime) -> list[LinkFinding]:
+        """What the entity's owners and links do (`screening.links`): the 50 Percent Rule on the day,
+        and links to restricted entities."""
+        found = [
+            ownership_finding(entity, self.ownership.on(day_of(as_of)), self.entities)
+            if self.ownership
+            else None,
+            link_finding(entity, self.restricted, self.entities),
+        ]
+        return [f for f in found if f is not None]
+
+    def path(self, entity: Entity, coverage: Coverage) -> tuple[dict[str, str], ...]:
+        """The chain from the hit entity to the entity the measure names, one step per relation (read
+        from the entity's side: "owned_by", "subsidiary_of", "develops"), then the measure itself."""
         steps = []
         current = entity
-        for n, target_id in enumerate(via):
+        for target_id in coverage.via:
             target = self.entities[target_id]
-            rel = next((r.type for r in current.relations if r.target == target_id), None)
-            steps.append(
-                {
-                    "from": current.id,
-                    "relation": rel or (basis if n == 0 else RelationType.LINKED_TO),
-                    "to": target.id,
-                    "to_name": target.name,
-                }
-            )
+            step = {"from": current.id, "relation": "", "to": target.id, "to_name": target.name}
+            own = next((r for r in current.relations if r.target == target_id), None)
+            back = next((r for r in target.relations if r.target == current.id), None)
+            if own is not None:
+                step["relation"] = own.type
+            elif back is not None:
+                step["relation"] = _REVERSED.get(back.type, back.type)
+            relation = own or back
+            if relation is not None and relation.share is not None:
+                step["share"] = f"{relation.share:g}"
+            if relation is not None and relation.citation:
+                step["citation"] = relation.citation
+            steps.append(step)
             current = target
+        if coverage.basis is not Basis.NAMED:
+            measure = self.dataset.measures[coverage.measure]
+            steps.append(
+                {"from": current.id, "relation": "named_in", "to": measure.id, "to_name": measure.short}
+            )
         return tuple(steps)
+
+
+# a relation written on the other party, read from this one
+_REVERSED = {
+    RelationType.OWNS: "owned_by",
+    RelationType.CONTROLS: "controlled_by",
+    RelationType.DEVELOPS: "developed_by",
+    RelationType.SUBSIDIARY_OF: "parent_of",
+    RelationType.FEATURE_OF: "hosts",
+}
+
+
+def link_gone(coverage: Coverage, day: date) -> str | None:
+    """Why a coverage derived through relations does not hold on `day`, or None when it holds."""
+    if coverage.link_start and day < coverage.link_start:
+        return f"the relation it runs through holds only from {coverage.link_start.isoformat()}"
+    if coverage.link_end and day > coverage.link_end:
+        return f"the relation it runs through ended on {coverage.link_end.isoformat()}"
+    return None
+
+
+def restricted(entities: Iterable[Entity], lists: Mapping[str, ListInfo]) -> dict[str, str]:
+    """The entities a list or measure restricts, by id, with the list or measure in a few words."""
+    out = {}
+    for entity in entities:
+        if entity.measures:
+            out[entity.id] = "covered by " + ", ".join(sorted({c.measure for c in entity.measures}))
+            continue
+        titles = [lists[lid].title for lid in entity.lists if lid in lists and lists[lid].restricts]
+        if titles:
+            out[entity.id] = "listed on " + ", ".join(titles)
+    return out

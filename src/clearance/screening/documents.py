@@ -48,7 +48,17 @@ def entity_document(entity: Entity) -> dict[str, Any]:
         ],
         "countries": list(entity.countries),
         **facts(entity),
-        "relations": [{"type": r.type, "target": r.target, "citation": r.citation} for r in entity.relations],
+        "relations": [
+            {
+                "type": r.type,
+                "target": r.target,
+                "share": r.share,
+                "start": r.start.isoformat() if r.start else None,
+                "end": r.end.isoformat() if r.end else None,
+                "citation": r.citation,
+            }
+            for r in entity.relations
+        ],
         "measures": [coverage_document(c) for c in entity.measures],
         "lists": list(entity.lists),
         "notes": entity.notes,

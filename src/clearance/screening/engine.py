@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from clearance.datasets.builtin import Dataset
+from clearance.datasets.registry import REGISTRY_LIST
 from clearance.domain.enums import Activity, Decision, NameRules, OnStale, QueryKind, parse
 from clearance.domain.model import Entity, Measure
 from clearance.errors import DataError, InputError
@@ -25,6 +27,7 @@ from clearance.matching.scorer import Comparison
 from clearance.matching.text import scan
 from clearance.screening.decide import Decider
 from clearance.screening.evidence import Evidence
+from clearance.screening.graph import neighbourhood
 from clearance.screening.results import Hit, Result
 from clearance.screening.validate import check_query, parse_as_of
 from clearance.version import __version__
@@ -67,6 +70,12 @@ class Engine:
             return self.entities[entity_id]
         except KeyError:
             raise InputError(f"no entity with id '{entity_id}'") from None
+
+    def neighbourhood(self, entity_id: str, *, depth: int = 2) -> dict[str, Any]:
+        """The entities within `depth` relations of one entity and the relations between them
+        (`screening.graph.neighbourhood`); raises `InputError` for an unknown id."""
+        self.entity(entity_id)
+        return neighbourhood(self.entities, entity_id, depth=depth)
 
     def compare(self, left: str, right: str, *, kind: str = QueryKind.PARTY) -> Comparison:
         """Two names side by side with the scorer screening uses. `kind`: party, person, organization or
@@ -118,6 +127,7 @@ class Engine:
         else:
             matches = self._party(query, query_kind, evidence, deadline)
         hits = [self._decider.hit(m, as_of=moment, activity=the_activity, evidence=evidence) for m in matches]
+        hits = [h for h in hits if not _bare_registry_party(h)]
         if query_kind is QueryKind.TEXT:
             hits = one_per_entity(hits)
         hits.sort(key=lambda h: (-h.decision.severity, -h.score, h.entity.id))
@@ -199,3 +209,9 @@ def _rank(hit: Hit) -> tuple[int, float, bool, int, int]:
     """Most severe first, then highest score, then earliest in the text (then shortest)."""
     start, end = (hit.span[0], hit.span[1]) if hit.span is not None else (0, 0)
     return (-hit.decision.severity, -hit.score, hit.span is None, start, end)
+
+
+def _bare_registry_party(hit: Hit) -> bool:
+    """A party of the user's registry that no measure, owner or link reaches: no hit at all."""
+    only_registry = hit.entity.lists == (REGISTRY_LIST.id,)
+    return only_registry and hit.decision is Decision.CLEAR and not hit.findings and not hit.path

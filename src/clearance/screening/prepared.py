@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from clearance.datasets.builtin import Dataset
+from clearance.datasets.graph_store import version_on
 from clearance.datasets.lists.manifest import Snapshot
 from clearance.datasets.lists.reading import expand
 from clearance.datasets.lists.snapshots import active, current_on
@@ -68,7 +69,8 @@ def prepared_engine(
         dataset = load_dataset(lists=lists, home=where, lists_as_of=lists_as_of, policy=policy)
         return Engine(dataset, config=config, time_limit=time_limit)
     files = file_hashes(lists)
-    key = cache_key(snapshots, config, lists_as_of, files=files)
+    graph = version_on(where, lists_as_of)
+    key = cache_key(snapshots, config, lists_as_of, files=files, graph=graph)
     path = where / "cache" / f"engine-{key}.bin"
     kept = _read(path, key)
     if kept is not None:
@@ -107,9 +109,10 @@ def cache_key(
     lists_as_of: date | None,
     *,
     files: Sequence[tuple[str, str]] = (),
+    graph: str | None = None,
 ) -> str:
-    """The SHA-256 (hex) of what an engine is built from: the snapshots, the list files, the code and
-    the configuration."""
+    """The SHA-256 (hex) of what an engine is built from: the snapshots, the list files, the ownership
+    graph's version, the code and the configuration."""
     parts = {
         "format": FORMAT,
         "code": code_version(),
@@ -118,6 +121,7 @@ def cache_key(
         "files": [list(f) for f in files],
         "config": asdict(config),
         "as_of": lists_as_of.isoformat() if lists_as_of else None,
+        "graph": graph,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

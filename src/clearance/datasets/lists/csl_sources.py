@@ -144,7 +144,9 @@ def list_info(key: str, source: str) -> tuple[ListInfo, bool]:
         return ListInfo(
             f"csl-{key}", source.strip() or key, _ALL, "trade.gov Consolidated Screening List"
         ), False
-    return ListInfo(f"csl-{key}", known.title, known.restricts, known.authority, known.url), True
+    # the SDN entries block what they own (OFAC's 50 Percent Rule, `screening.ownership`)
+    info = ListInfo(f"csl-{key}", known.title, known.restricts, known.authority, known.url, key == "sdn")
+    return info, True
 
 
 __all__ = ["SOURCES", "list_info", "source_key"]

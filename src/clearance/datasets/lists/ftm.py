@@ -284,6 +284,7 @@ class FtmReader:
                     frozenset({Restriction(cls)}),
                     "OpenSanctions (aggregated from the official sources)",
                     f"https://www.opensanctions.org/datasets/{ds}/",
+                    blocks_owned=ds == "us_ofac_sdn" and cls == "all",  # OFAC's 50 Percent Rule
                 )
         for fid, cls in state.classes.items():
             draft = state.drafts[fid]
@@ -320,7 +321,16 @@ class FtmReader:
                             Problem(where, number, f"{schema} to unknown entity '{missing}': dropped")
                         )
                         continue
-                    a.add_relation(Relation(RelationType(rel), b.id, self.citation(schema, props)))
+                    a.add_relation(
+                        Relation(
+                            RelationType(rel),
+                            b.id,
+                            self.citation(schema, props),
+                            share=_percentage(props),
+                            start=_day(props, "startDate"),
+                            end=_day(props, "endDate"),
+                        )
+                    )
         data.entities = [d.build() for d in state.drafts.values()]
 
     @staticmethod
@@ -338,3 +348,23 @@ class FtmReader:
 
 
 READER = FtmReader()
+
+
+def _day(props: dict[str, Any], key: str) -> date | None:
+    """A full date (YYYY-MM-DD) of a link; a year or month alone is no day to hold from or to."""
+    return parse_date((_first(props, key) or "")[:10], ("%Y-%m-%d",))
+
+
+def _first(props: dict[str, Any], key: str) -> str | None:
+    values = _values(props, key)
+    return values[0] if values else None
+
+
+def _percentage(props: dict[str, Any]) -> float | None:
+    """An Ownership's `percentage` ("30", "30%", "30.5"), or None when absent or not a share of 0-100."""
+    text = (_first(props, "percentage") or "").strip().rstrip("%").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0 <= value <= 100 else None

@@ -46,6 +46,7 @@ SDN_LIST = ListInfo(
     frozenset({Restriction.ALL}),
     _AUTHORITY,
     "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists",
+    blocks_owned=True,  # the 50 Percent Rule (OFAC guidance of 2014-08-13; `screening.ownership`)
 )
 
 # id, title, restricts, url: the lists of the consolidated non-SDN file.

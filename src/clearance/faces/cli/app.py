@@ -33,6 +33,7 @@ from clearance.errors import ClearanceError
 from clearance.faces.cli import batch, channels, screening
 from clearance.faces.cli import serve as service
 from clearance.faces.cli.common import one_line
+from clearance.faces.cli.graph import app as graph_app
 from clearance.faces.cli.keys import app as keys_app
 from clearance.faces.cli.lists import app as lists_app
 from clearance.settings import home
@@ -145,6 +146,7 @@ app.command()(channels.text)
 app.command()(channels.apps)
 app.command()(channels.portfolio)
 app.add_typer(lists_app, name="lists")
+app.add_typer(graph_app, name="graph")
 app.command()(service.serve)
 app.add_typer(keys_app, name="keys")
 

@@ -119,3 +119,44 @@ def print_entity(doc: dict[str, Any]) -> None:
             line(f"  {key[:-1]}: " + ", ".join(f"{k}={v}" for k, v in item.items() if v))
     if doc["notes"]:
         line(f"  notes: {doc['notes']}")
+
+
+# a relation read upward (from the lower party) and downward (from the upper one)
+_TREE_WORDS = {
+    "owns": ("owned{share} by", "owns{share}"),
+    "controls": ("controlled by", "controls"),
+    "develops": ("developed by", "develops"),
+    "subsidiary_of": ("a subsidiary of", "parent of"),
+    "feature_of": ("a feature of", "hosts the feature"),
+    "linked_to": ("linked to", "linked to"),
+}
+
+
+def print_tree(graph: dict[str, Any]) -> None:
+    """An entity's neighbourhood (`Engine.neighbourhood`) as a tree: who stands above it (owners,
+    controllers, developers, parents), then what stands below it, each relation with its share."""
+    nodes = {n["id"]: n for n in graph["nodes"]}
+
+    def label(eid: str) -> str:
+        node = nodes[eid]
+        restricted = ", ".join(
+            [*node["measures"], *(x for x in node["lists"] if x not in ("builtin", "registry"))]
+        )
+        return f"{node['name']} ({eid})" + (f" [{restricted}]" if restricted else "")
+
+    def share(edge: dict[str, Any]) -> str:
+        return f" {edge['share']:g}%" if edge.get("share") is not None else ""
+
+    def walk(eid: str, up: bool, depth: int, seen: set[str]) -> None:
+        for edge in graph["edges"]:
+            near, far = (edge["to"], edge["from"]) if up else (edge["from"], edge["to"])
+            if near != eid or far in seen:
+                continue
+            up_words, down_words = _TREE_WORDS.get(edge["relation"], (edge["relation"], edge["relation"]))
+            words = (up_words if up else down_words).format(share=share(edge))
+            line(f"{'    ' * depth}{'^' if up else 'v'} {words}: {label(far)}")
+            walk(far, up, depth + 1, seen | {far})
+
+    line(label(graph["root"]))
+    walk(graph["root"], True, 1, {graph["root"]})
+    walk(graph["root"], False, 1, {graph["root"]})

@@ -10,7 +10,7 @@ from clearance.domain.enums import Activity, Decision, QueryKind
 from clearance.errors import ClearanceError
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsJson, AsOf, ListsAsOf, Review, Strong
-from clearance.faces.cli.render import line, print_entity, print_measures, print_result
+from clearance.faces.cli.render import line, print_entity, print_measures, print_result, print_tree
 from clearance.screening.documents import entity_document, measure_document
 from clearance.screening.validate import parse_as_of
 
@@ -102,17 +102,30 @@ def measures(as_of: AsOf = None, as_json: AsJson = False) -> None:
 
 def entity(
     entity_id: Annotated[str, typer.Argument(help="An entity id, as printed by screen --json.")],
+    graph: Annotated[
+        bool,
+        typer.Option(
+            "--graph",
+            help="Also show who owns, controls or develops it, and what it owns, two relations deep, as "
+            "a tree (with --json: nodes and edges).",
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """Everything clearance knows about one entity: names, identifiers, relations, measures and citations."""
     try:
-        doc = entity_document(common.engine().entity(entity_id))
+        engine = common.engine()
+        doc = entity_document(engine.entity(entity_id))
+        if graph:
+            doc["graph"] = engine.neighbourhood(entity_id)
     except ClearanceError as exc:
         common.fail(str(exc))
     if as_json:
         common.dump(doc)
-    else:
-        print_entity(doc)
+        return
+    print_entity(doc)
+    if graph:
+        print_tree(doc["graph"])
 
 
 def compare(

@@ -1,0 +1,226 @@
+"""`clearance graph ...`: import a registry of who owns, controls or develops whom; show and compare the
+versions kept under CLEARANCE_HOME.
+
+Exit codes: 0 on success (an import that kept the good rows of a file with some broken ones, or held
+back rows whose party is pending confirmation, is a success: each is named on standard error with its
+file and line); 2 when a file cannot be read, lacks a column, or loses more than `--max-loss` of its
+rows (nothing is replaced then), on a usage error, and when the home is damaged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from clearance.datasets import graph_store
+from clearance.datasets.graph_store import Graph, Link, Party
+from clearance.datasets.lists.checks import DEFAULT_MAX_LOSS, share
+from clearance.datasets.registry import read_rows
+from clearance.errors import ClearanceError
+from clearance.faces.cli import common
+from clearance.screening.registry import Resolution, resolve
+from clearance.settings import home
+
+app = typer.Typer(
+    help="Ownership and control: import your registry (parent,child,relation,share,source), so that "
+    "screening follows it (OFAC's 50 Percent Rule, the subsidiaries and controllers an order reaches); "
+    "show and compare the versions.",
+    no_args_is_help=True,
+)
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="CSV files with the header parent,child,relation,share,source (and optionally start,end). "
+            "A party is a name as your registry writes it, an entity id (ofac-30951), or new:Name for a "
+            "party you know is no listed entity. relation: owns, controls, develops, subsidiary_of "
+            "(the child is a subsidiary of the parent), linked_to; share: 0 to 100, '30' or '30%', "
+            "only for owns, empty when unknown.",
+            exists=False,
+        ),
+    ],
+    add: Annotated[
+        bool,
+        typer.Option(
+            "--add",
+            help="Add to the active graph instead of replacing it (a row repeated replaces the earlier one).",
+        ),
+    ] = False,
+    max_loss: Annotated[
+        str,
+        typer.Option(
+            "--max-loss",
+            envvar="CLEARANCE_MAX_LOSS",
+            metavar="SHARE",
+            help="Largest share (0 to 1) of the rows that may be broken or held back before the import "
+            "fails as a whole.",
+        ),
+    ] = str(DEFAULT_MAX_LOSS),
+    as_json: AsJson = False,
+) -> None:
+    """Import an ownership registry: each party is resolved to a listed entity when the matcher finds it
+    strongly, held back for you to confirm when it finds it only weakly, or kept as a new party that
+    screening finds by its name from then on. Every later screening, batch and service call uses it."""
+    where = home()
+    try:
+        limit = share(max_loss, "--max-loss")
+        engine = common.engine()
+        links: list[Link] = []
+        parties: list[Party] = []
+        held: list[tuple[str, int, str]] = []
+        broken = 0
+        total = 0
+        resolutions: list[Resolution] = []
+        for path in files:
+            rows, problems = read_rows(path)
+            resolved = resolve(engine, rows, file=path)
+            total += len(rows) + len(problems)
+            broken += len(problems) + len(resolved.held)
+            for problem in problems:
+                held.append((str(path), problem.line or 0, problem.message))
+            held.extend((str(path), line, message) for line, message in resolved.held)
+            links.extend(resolved.links)
+            parties.extend(resolved.parties)
+            resolutions.extend(resolved.resolutions)
+        for file, line, message in held:
+            typer.echo(f"{file}:{line}: {common.one_line(message)}", err=True)
+        if total == 0:
+            common.fail("no relation in the files: nothing imported")
+        if broken / total > limit:
+            common.fail(
+                f"{broken} of {total} rows are broken or held back, more than --max-loss {limit:g}: "
+                "nothing imported, the active graph stays"
+            )
+        before = graph_store.active(where)
+        if add and before is not None:
+            kept = {link.key: link for link in before.links}
+            kept.update({link.key: link for link in links})
+            links = list(kept.values())
+            parties = list({p.id: p for p in (*before.parties, *parties)}.values())
+        used = {x for link in links for x in (link.parent, link.child)}
+        parties = list({p.id: p for p in parties if p.id in used}.values())
+        graph = graph_store.new_graph(files=[str(p) for p in files], parties=parties, links=links)
+        graph_store.save(where, graph)
+    except ClearanceError as exc:
+        common.fail(str(exc))
+    summary = {
+        "version": graph.version,
+        "relations": len(graph.links),
+        "new_parties": len(graph.parties),
+        "rows": total,
+        "held_back": broken,
+        "resolved": [
+            {"party": r.cell, "entity": r.entity, "how": r.how, "candidates": [list(c) for c in r.candidates]}
+            for r in resolutions
+        ],
+    }
+    if as_json:
+        common.dump(summary)
+        return
+    matched = sum(1 for r in resolutions if r.how in ("id", "match"))
+    typer.echo(
+        f"graph {graph.version}: {len(graph.links)} relations, {matched} parties joined to listed or "
+        f"built-in entities, {len(graph.parties)} new parties; {broken} of {total} rows held back"
+    )
+
+
+@app.command()
+def show(
+    version: Annotated[
+        str | None, typer.Argument(help="A version id or its prefix; default: active.")
+    ] = None,
+    history: Annotated[bool, typer.Option("--history", help="List every version made active.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """The active ownership graph (or one version): every relation with its share, source, file and
+    line."""
+    where = home()
+    try:
+        if history:
+            log = graph_store.history(where)
+            if as_json:
+                common.dump({"history": log})
+            for entry in [] if as_json else log:
+                typer.echo(f"{entry['at']}  {entry['version']}")
+            return
+        graph = graph_store.version(where, version) if version else graph_store.active(where)
+    except ClearanceError as exc:
+        common.fail(str(exc))
+    if graph is None:
+        common.fail("no ownership graph imported (clearance graph import FILE)")
+    if as_json:
+        common.dump(graph.to_json())
+        return
+    typer.echo(f"graph {graph.version} ({len(graph.links)} relations, {len(graph.parties)} new parties)")
+    for link in graph.links:
+        typer.echo("  " + _line(link))
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str | None, typer.Argument(help="A version id or prefix; default: the one before.")
+    ] = None,
+    new: Annotated[
+        str | None, typer.Argument(help="A version id or prefix; default: the active one.")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """What changed between two versions of the graph: relations added, removed and changed (share,
+    dates, source)."""
+    where = home()
+    try:
+        log = graph_store.history(where)
+        if len(log) < (0 if old else 2):
+            common.fail("fewer than two versions imported: nothing to compare")
+        before = graph_store.version(where, old or log[-2]["version"])
+        after = graph_store.version(where, new) if new else graph_store.active(where)
+    except ClearanceError as exc:
+        common.fail(str(exc))
+    if after is None:
+        common.fail("no ownership graph imported")
+    changes = _changes(before, after)
+    if as_json:
+        common.dump({"from": before.version, "to": after.version, **changes})
+        return
+    typer.echo(f"graph {before.version} -> {after.version}")
+    for what, sign in (("added", "+"), ("removed", "-"), ("changed", "~")):
+        for item in changes[what]:
+            typer.echo(f"  {sign} {item['line']}")
+
+
+def _changes(before: Graph, after: Graph) -> dict[str, list[dict[str, Any]]]:
+    old = {link.key: link for link in before.links}
+    new = {link.key: link for link in after.links}
+
+    def same(a: Link, b: Link) -> bool:
+        return (a.share, a.start, a.end, a.source) == (b.share, b.start, b.end, b.source)
+
+    return {
+        "added": [{"line": _line(new[k]), "link": _doc(new[k])} for k in new if k not in old],
+        "removed": [{"line": _line(old[k]), "link": _doc(old[k])} for k in old if k not in new],
+        "changed": [
+            {"line": f"{_line(old[k])}  =>  {_line(new[k])}", "from": _doc(old[k]), "to": _doc(new[k])}
+            for k in new
+            if k in old and not same(old[k], new[k])
+        ],
+    }
+
+
+def _doc(link: Link) -> dict[str, Any]:
+    return {k: getattr(link, k) for k in link.__dataclass_fields__}
+
+
+def _line(link: Link) -> str:
+    share = f" {link.share:g}%" if link.share is not None else ""
+    dates = f" [{link.start or '…'} to {link.end or '…'}]" if link.start or link.end else ""
+    return (
+        f"{link.parent_name} ({link.parent}) {link.relation}{share} {link.child_name} ({link.child}){dates}"
+        f" — {link.source or 'no source'} ({Path(link.file).name}:{link.line})"
+    )

@@ -1,0 +1,135 @@
+"""`clearance graph import|show|diff` and `clearance entity --graph`, end to end in a home with the
+SDN excerpt imported: the issue's case (a company owned 100% by Tencent, one owned 30% and 25% by two
+SDN entries, one 20% by a third), weak names held back, broken rows named by their lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance.faces.cli.app import app
+from fixtures import DATA
+
+GRAPH = DATA / "graph"
+MARCH_2021 = "2021-03-01"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> dict[str, str]:
+    env = {"CLEARANCE_HOME": str(tmp_path / "home"), "CLEARANCE_ON_STALE": "warn"}
+    imported = CliRunner().invoke(app, ["lists", "import", str(DATA / "lists" / "ofac-sdn-2021")], env=env)
+    assert imported.exit_code == 0, imported.output
+    return env
+
+
+def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def screen(env: dict[str, str], name: str) -> dict:  # type: ignore[type-arg]
+    code, out, _ = run(env, "screen", name, "--as-of", MARCH_2021, "--json")
+    doc = json.loads(out)
+    assert code == (0 if doc["decision"] == "clear" else 1)
+    return doc  # type: ignore[no-any-return]
+
+
+def test_the_registry_case_of_the_issue(home: dict[str, str]) -> None:
+    code, out, err = run(home, "graph", "import", str(GRAPH / "registry.csv"))
+    assert code == 0, err
+    assert "5 relations" in out and "4 new parties" in out
+
+    tencent_owned = screen(home, "Harbour Lights Games Ltd")
+    assert tencent_owned["decision"] == "review"  # EO 13971: in force, never implemented
+    hit = tencent_owned["hits"][0]
+    assert [s["to"] for s in hit["path"]] == ["org-tencent-holdings", "app-tencent-qq", "us-eo-13971"]
+    assert {m["id"]: m["basis"] for m in hit["measures"]}["us-eo-13971"] == "subsidiary_of"
+
+    two_owners = screen(home, "Caribe Nickel Trading SA")
+    assert two_owners["decision"] == "block"
+    path = two_owners["hits"][0]["path"]
+    assert {(s["to"], s["to_name"], s["share"]) for s in path} == {
+        ("ofac-306", "BANCO NACIONAL DE CUBA", "30"),
+        ("ofac-173", "ANGLO-CARIBBEAN CO., LTD.", "25"),
+    }
+
+    minority = screen(home, "Blue Lagoon Tours SL")
+    assert minority["decision"] != "block"
+    assert minority["hits"][0]["path"][0]["to"] == "ofac-36"
+
+    second_tier = screen(home, "Pixel Harbour Studio Ltd")  # 60% of a company Tencent owns whole
+    steps = second_tier["hits"][0]["path"]
+    assert [s["to_name"] for s in steps[:2]] == ["Harbour Lights Games Ltd", "Tencent Holdings Limited"]
+
+
+def test_a_weak_name_is_held_back_for_the_user_to_confirm(home: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "weak.csv"
+    path.write_text(
+        "parent,child,relation,share,source\n"
+        "BANCO NACIONAL DE CUBA,Caribe Nickel Trading SA,owns,30,filing\n"
+        "Banko Nacional de Cuba,Caribe Nickel Trading SA,owns,30,filing\n"
+    )
+    code, _, err = run(home, "graph", "import", str(path), "--max-loss", "0.5", "--json")
+    assert code == 0
+    assert f"{path}:3: 'Banko Nacional de Cuba' may be" in err and "ofac-306" in err and "new:" in err
+    _, out, _ = run(home, "graph", "show", "--json")
+    assert [link["line"] for link in json.loads(out)["links"]] == [2]  # never silently joined
+    code, _, _ = run(home, "graph", "import", str(path))  # half the rows held: more than 5%
+    assert code == 2
+
+
+def test_an_id_or_new_party_is_taken_as_written(home: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "parent,child,relation,share,source\nofac-306,new:Banco Nacional Trading Ltd,owns,50,filing\n"
+    )
+    code, out, err = run(home, "graph", "import", str(path), "--json")
+    assert code == 0, err
+    resolved = {r["party"]: (r["entity"], r["how"]) for r in json.loads(out)["resolved"]}
+    assert resolved["ofac-306"] == ("ofac-306", "id")
+    assert resolved["new:Banco Nacional Trading Ltd"][1] == "declared"
+    assert screen(home, "Banco Nacional Trading Ltd")["decision"] == "block"
+
+
+def test_broken_rows_are_named_and_the_graph_is_versioned(home: dict[str, str]) -> None:
+    code, _, err = run(home, "graph", "import", str(GRAPH / "registry.csv"))
+    assert code == 0
+    code, _, err = run(home, "graph", "import", str(GRAPH / "broken.csv"), "--max-loss", "0.9")
+    assert code == 0
+    assert f"{GRAPH / 'broken.csv'}:4: share '150' is not a percentage" in err
+    assert len(err.strip().splitlines()) == 9  # lines 3 to 11
+    code, out, _ = run(home, "graph", "diff", "--json")
+    changes = json.loads(out)
+    assert len(changes["removed"]) == 4 and len(changes["added"]) == 1
+    [changed] = changes["changed"]  # Tencent's 100% is in both, with another source
+    assert (changed["from"]["source"], changed["to"]["source"]) == (
+        "Companies registry extract 2021-02",
+        "registry",
+    )
+    code, out, _ = run(home, "graph", "show", "--history", "--json")
+    assert len(json.loads(out)["history"]) == 2
+    # screening sees the new version: the 55% company is no longer in the graph
+    assert screen(home, "Caribe Nickel Trading SA")["decision"] == "clear"
+
+
+def test_a_file_that_cannot_be_read_replaces_nothing(home: dict[str, str], tmp_path: Path) -> None:
+    run(home, "graph", "import", str(GRAPH / "registry.csv"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("parent,child\nA,B\n")
+    code, _, err = run(home, "graph", "import", str(bad))
+    assert code == 2 and err.startswith("error:") and "missing relation" in err
+    assert screen(home, "Caribe Nickel Trading SA")["decision"] == "block"
+
+
+def test_entity_graph_prints_the_tree_and_json(home: dict[str, str]) -> None:
+    run(home, "graph", "import", str(GRAPH / "registry.csv"))
+    code, out, _ = run(home, "entity", "ofac-306", "--graph", "--json")
+    assert code == 0
+    graph = json.loads(out)["graph"]
+    assert graph["root"] == "ofac-306"
+    assert any(e["from"] == "ofac-306" and e["share"] == 30 for e in graph["edges"])
+    code, out, _ = run(home, "entity", "org-tencent-holdings", "--graph")
+    assert "owns 100%: Harbour Lights Games Ltd" in " ".join(out.split())
