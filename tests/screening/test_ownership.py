@@ -144,3 +144,10 @@ def test_a_weak_name_match_on_a_blocked_company_asks_for_review_only() -> None:
     )
     result = engine.screen("Carib Nickel Trading", as_of=DAY)  # 0.89: below strong
     assert result.decision == "review"
+
+
+def test_a_listed_entity_owned_by_another_is_described_by_its_owners_share() -> None:
+    # an SDN entry 60% owned by another: the rule's own finding says blocked, never "under 50%"
+    result = owned(org("x", "X", ("y", 60), listed=True), org("y", "Y", listed=True))
+    assert result == {"y": (60, True)}
+    assert owned(org("x", "X", ("y", 20), listed=True), org("y", "Y", listed=True)) == {"y": (20, False)}

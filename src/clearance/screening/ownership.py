@@ -114,7 +114,7 @@ class Ownership:
                     blocked.add(child)
                     queue.append(child)
         return {
-            child: Owned(child, tuple(found), _total(found), child in blocked and child not in listed)
+            child: Owned(child, tuple(found), _total(found), _total(found) >= THRESHOLD)
             for child, found in stakes.items()
         }
 
