@@ -210,13 +210,12 @@ def neighbourhood(entities: Mapping[str, Entity], start: str, *, depth: int = 2)
     for edge in edges(entities.values()):
         near[edge.upper].append(edge)
         near[edge.lower].append(edge)
-    seen, frontier, found = {root.id}, [root.id], []
+    seen, frontier, found = {root.id}, [root.id], dict[Edge, None]()
     for _ in range(depth):
         step = []
         for eid in frontier:
             for edge in near.get(eid, ()):
-                if edge not in found:
-                    found.append(edge)
+                found[edge] = None
                 for other in (edge.upper, edge.lower):
                     if other not in seen and other in entities:
                         seen.add(other)

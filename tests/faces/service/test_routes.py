@@ -203,3 +203,29 @@ def test_a_key_given_twice_is_refused_not_the_last_one_screened(
         '{"queries": {"a": {"schema": "Person", "properties": {"name": ["X"]}}, "a": {"schema": "Person"}}}'
     )
     assert client.post("/match/default", content=match, headers=headers).status_code == 400
+
+
+def test_graph_gives_an_entitys_neighbourhood_as_nodes_and_edges(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
+    r = client.get("/graph/org-tencent-holdings", headers=analyst)
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["root"] == "org-tencent-holdings"
+    ids = {n["id"] for n in doc["nodes"]}
+    assert {"app-tencent-qq", "app-wechat-pay", "app-qq-wallet"} <= ids
+    develops = {(e["from"], e["to"]) for e in doc["edges"] if e["relation"] == "develops"}
+    assert ("org-tencent-holdings", "app-tencent-qq") in develops
+    assert all(e["from"] in ids and e["to"] in ids for e in doc["edges"])
+    assert "builtin" in doc["data_versions"]
+    one_step = client.get("/graph/org-tencent-holdings?depth=1", headers=analyst).json()
+    assert len(one_step["nodes"]) <= len(doc["nodes"])
+
+
+def test_graph_of_an_unknown_entity_is_404_and_needs_a_key(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
+    r = client.get("/graph/no-such-entity", headers=analyst)
+    assert r.status_code == 404 and error_of(r)["code"] == "not_found"
+    assert client.get("/graph/org-tencent-holdings").status_code == 401
+    assert client.get("/graph/org-tencent-holdings?depth=9", headers=analyst).status_code == 422

@@ -200,3 +200,33 @@ class HealthResponse(BaseModel):
     status: str
     pid: int = Field(description="The worker process that answered.")
     version: str
+
+
+class GraphNode(BaseModel):
+    id: str
+    name: str
+    kind: str
+    lists: list[str]
+    measures: list[str]
+
+
+class GraphEdge(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    upper: str = Field(alias="from", description="The owner, controller, developer or parent.")
+    lower: str = Field(alias="to", description="What it owns, controls, develops or has as subsidiary.")
+    relation: str
+    share: float | None = Field(description="Percent from 0 to 100; null when unknown or not an ownership.")
+    start: str | None
+    end: str | None
+    citation: str | None
+
+
+class GraphResponse(BaseModel):
+    """An entity's neighbourhood in the ownership and control graph, for a person or a UI to draw."""
+
+    root: str
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    data_versions: dict[str, str]
+    warnings: list[str]

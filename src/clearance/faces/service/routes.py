@@ -6,6 +6,8 @@
   its key, the others are screened. More queries than CLEARANCE_MAX_BATCH: 413 `batch_too_large`.
 * `GET /search?q=&kind=&as_of=&activity=&limit=`: one name's hits as a ranked list, for an analyst.
 * `GET /measures?as_of=`: every measure with its state on the date and its events.
+* `GET /graph/{entity_id}?depth=`: who owns, controls or develops an entity and what it owns, as nodes
+  and edges (the CLI's `entity ID --graph --json`); an unknown id is 404 `not_found`.
 
 Fail closed: when the data policy refuses (CLEARANCE_ON_STALE=refuse and the data has gaps), every
 screening answer is 503 `data_unavailable`; a request still screening when CLEARANCE_TIME_LIMIT has passed
@@ -20,14 +22,22 @@ from __future__ import annotations
 from time import perf_counter
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from clearance.domain.enums import Activity, QueryKind
 from clearance.errors import DataError, InputError
 from clearance.faces.service.auth import Caller, Role, require
-from clearance.faces.service.errors import ERRORS, ApiError, JSONAnswer, error_document, of_exception
+from clearance.faces.service.errors import (
+    ERRORS,
+    ApiError,
+    JSONAnswer,
+    error_document,
+    error_responses,
+    of_exception,
+)
 from clearance.faces.service.models import (
+    GraphResponse,
     MeasuresResponse,
     ScreenRequest,
     ScreenResponse,
@@ -42,6 +52,7 @@ from clearance.screening.engine import Engine
 from clearance.screening.validate import parse_as_of
 
 router = APIRouter(route_class=StrictRoute)
+GRAPH_ERRORS = {**ERRORS, **error_responses(404, _404="No entity with this id.")}
 
 Analyst = Annotated[Caller, Depends(require(Role.ANALYST))]
 TheEngine = Annotated[Engine, Depends(engine_dep)]
@@ -144,3 +155,19 @@ async def measures(
     moment = parse_as_of(as_of)
     docs = [measure_document(m, moment) for m in engine.measures.values()]
     return answer(engine, {"as_of": moment.isoformat(), "measures": docs})
+
+
+@router.get("/graph/{entity_id}", response_model=GraphResponse, responses=GRAPH_ERRORS, tags=["data"])
+async def graph(
+    caller: Analyst,
+    engine: TheEngine,
+    entity_id: Annotated[str, Path(description="An entity's id, as a hit gives it.")],
+    depth: Annotated[int, Query(ge=1, le=4, description="How many relations away to go.")] = 2,
+) -> JSONResponse:
+    """The entities within `depth` relations of one entity, either way, and the relations between them:
+    `edges` run from the owner, controller, developer or parent (`from`) to the other (`to`), with the
+    share (percent, null when unknown), dates and source. Drawn from the lists, the built-in data and the
+    imported ownership graph the engine decides on."""
+    if entity_id not in engine.entities:
+        raise ApiError(404, "not_found", f"no entity with id '{entity_id}'")
+    return answer(engine, engine.neighbourhood(entity_id, depth=depth))
