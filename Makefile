@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 SPARK_STAMP := $(VENV)/.spark
 
-.PHONY: install spark baselines bench-tools demo test lint typecheck unit contract clean
+.PHONY: install spark baselines postgres bench-tools demo test lint typecheck unit contract clean
 
 install: $(STAMP)
 
@@ -38,6 +38,12 @@ $(BASELINES)/.installed: benchmarks/baselines/requirements.txt | $(STAMP)
 	$(BASELINES)/bin/pip install --quiet -r benchmarks/baselines/requirements.txt
 	touch $@
 
+# The store's tests start a throwaway PostgreSQL server of their own (tests/pg_server.py): Debian's, installed
+# when the machine has none.
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql)
+
 # benchmarks/api.py drives the service with Debian's wrk, a load generator in C.
 bench-tools: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
@@ -53,8 +59,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# baselines: the yente client test runs nomenklatura from .venv-baselines, and fails when it is missing
-unit: install spark baselines
+# baselines: the yente client test runs nomenklatura from .venv-baselines, and fails when it is missing;
+# postgres: the store's tests run against a real PostgreSQL server, and fail when there is none
+unit: install spark baselines postgres
 	$(BIN)/pytest
 
 # The shared contract check lives in ../shared, beside the clone (as in CI). A clone alone skips it, saying

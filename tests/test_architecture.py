@@ -28,6 +28,8 @@ LAYERS = (
     # channels read the files a payment filter, an IT team, an app store or a fund has into items, and
     # screen each item through the engine; every face calls them unchanged
     ("channels", ("clearance.channels",)),
+    # the case store: decisions, alerts, cases, allowlist, audit; every face records through it
+    ("store", ("clearance.store",)),
     # faces call the screening layer; among them only the command line and Spark reach the batch
     # machinery, and only the command line reaches Spark (it is the command-line face of each)
     (

@@ -82,6 +82,11 @@ class ScreenRequest(BaseModel):
         valid: dict[str, ScreenQuery] = {}
         rejected: dict[str, str] = {}
         for key, raw in data["queries"].items():
+            if not key.strip() or any(0xD800 <= ord(ch) <= 0xDFFF or ord(ch) < 32 for ch in key):
+                rejected[key] = (
+                    "the query's key must be printable text (it is the reference it is recorded by)"
+                )
+                continue
             try:
                 valid[key] = ScreenQuery.model_validate(raw)
             except ValidationError as exc:
@@ -115,6 +120,12 @@ class ScreenResponse(BaseModel):
     )
     data_versions: dict[str, str] = Field(description="The data the answers were decided on, by source.")
     warnings: list[str] = Field(description="Gaps in that data (no list, a list too old): see /readyz.")
+    recorded: dict[str, Any] | None = Field(
+        default=None,
+        description="When the service records (CLEARANCE_RECORD): the decision id of each query key in "
+        "the case store (`decisions`), and how many alerts opened, were suppressed by the allowlist or "
+        "were already open.",
+    )
 
 
 class SearchResponse(BaseModel):

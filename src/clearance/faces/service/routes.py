@@ -45,11 +45,13 @@ from clearance.faces.service.models import (
 )
 from clearance.faces.service.settings import ServiceSettings
 from clearance.faces.service.state import engine_dep
+from clearance.faces.service.storage import record_results
 from clearance.faces.service.strict import StrictRoute
 from clearance.limits import QueryTimeout
 from clearance.screening.documents import measure_document
 from clearance.screening.engine import Engine
 from clearance.screening.validate import parse_as_of
+from clearance.store import StoreError
 
 router = APIRouter(route_class=StrictRoute)
 GRAPH_ERRORS = {**ERRORS, **error_responses(404, _404="No entity with this id.")}
@@ -111,7 +113,18 @@ async def screen(body: ScreenRequest, request: Request, caller: Analyst, engine:
             results[key] = error_document("invalid_query", str(exc))
             continue
         results[key] = result.to_dict()
-    return answer(engine, {"results": results})
+    doc: dict[str, Any] = {"results": results}
+    screened = [(key, r) for key, r in results.items() if "error" not in r]
+    try:
+        recorded = record_results(request.app, engine, caller, screened, source="service")
+    except StoreError as exc:
+        raise ApiError(503, "store_unavailable", f"the decisions could not be recorded: {exc}") from None
+    if recorded is not None:
+        doc["recorded"] = {
+            "decisions": dict(zip((key for key, _ in screened), recorded.decisions, strict=True)),
+            **recorded.to_dict(),
+        }
+    return answer(engine, doc)
 
 
 @router.get("/search", response_model=SearchResponse, responses=ERRORS, tags=["screening"])

@@ -14,6 +14,8 @@ naming the variable (`clearance serve` exits 2), never a service that fails late
 | CLEARANCE_TIME_LIMIT         | 60         | seconds a request may screen (`clearance.limits`; 503 past) |
 | CLEARANCE_REVIEW_THRESHOLD   | 0.80       | score from which a name match is reported for review        |
 | CLEARANCE_STRONG_THRESHOLD   | 0.90       | score from which a name match may block                     |
+| CLEARANCE_RECORD             | 1          | record every screening in the case store (0: do not)        |
+| CLEARANCE_DATABASE_URL       | SQLite     | the case store, a SQLAlchemy URL (default: HOME/store.db)   |
 
 The data policy (`CLEARANCE_ON_STALE`, `CLEARANCE_MAX_LIST_AGE`, `CLEARANCE_REQUIRE_LISTS`) is
 `datasets.policy`'s, read the same way; `CLEARANCE_HOME` is where keys, lists and the admin log live.
@@ -54,6 +56,7 @@ class ServiceSettings:
     config: ScorerConfig = field(default_factory=ScorerConfig)
     policy: DataPolicy = field(default_factory=DataPolicy)
     home: Path = field(default_factory=default_home)
+    record: bool = True  # record each screening in the case store (alerts, cases, audit)
 
     @property
     def burst(self) -> int:
@@ -77,6 +80,7 @@ class ServiceSettings:
             config=ScorerConfig(review=review, strong=strong),
             policy=DataPolicy.from_env(env),
             home=Path(env["CLEARANCE_HOME"]).expanduser() if env.get("CLEARANCE_HOME") else default_home(),
+            record=_flag(env, "CLEARANCE_RECORD", default=True),
         )
 
 
@@ -105,3 +109,14 @@ def _integer(env: Mapping[str, str], name: str, default: int, *, low: int, high:
         bound = f"from {low} to {high}" if high is not None else f"of at least {low}"
         raise InputError(f"{name} must be a whole number {bound}, not '{text}'")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise InputError(f"{name} must be 1 or 0 (true or false), not {raw!r}")

@@ -1,0 +1,258 @@
+"""Recording screenings: each result becomes a decision row, its party is remembered, and each review
+or block hit opens an alert (or is suppressed by the allowlist), all audited in one transaction per
+chunk of results.
+
+A decision row keeps what reproduces it: the query and its evidence, the as-of date and activity, the
+engine version, the data versions and thresholds, and the result's document with its SHA-256 (also in
+the audit record, so an edited result is seen by `audit verify` through the digest).
+
+A party is known by its key: `ref:<reference>` when the caller gives its own id for the party (a
+customer number), else `<kind>:<name>` with case and spaces set aside.
+
+An alert already open for the same party, entity and fingerprint is not opened twice: screening the
+same file again does not flood the queue. A closed one does not stop a new alert: only the allowlist
+does that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from clearance.store.allowlist import Pair, holding, squeeze
+from clearance.store.audit import canonical, now
+from clearance.store.cases import attach
+from clearance.store.enums import AlertStatus
+from clearance.store.schema import alerts, decisions, parties
+from clearance.store.store import Store, Unit, inserted
+
+CHUNK = 500
+ALERTING = ("review", "block")
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """One result to record: its document (`Result.to_dict()`), the user's reference of the item (a
+    row id, an EndToEndId) and the user's own id for the party, when known."""
+
+    result: Mapping[str, Any]
+    reference: str | None = None
+    party_reference: str | None = None
+
+
+@dataclass
+class Recorded:
+    """What a recording did: decision ids in order, alerts opened, suppressed by the allowlist, and
+    hits whose alert was already open."""
+
+    decisions: list[int] = field(default_factory=list)
+    opened: int = 0
+    suppressed: int = 0
+    already_open: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decisions": len(self.decisions),
+            "alerts_opened": self.opened,
+            "suppressed": self.suppressed,
+            "already_open": self.already_open,
+        }
+
+
+def party_key(result: Mapping[str, Any], reference: str | None) -> str:
+    if reference:
+        return f"ref:{reference.strip()}"
+    query = str(result["query"])
+    if result.get("kind") == "text":
+        return "text:" + hashlib.sha256(query.encode()).hexdigest()[:24]
+    return f"{result.get('kind', 'party')}:{squeeze(query)}"
+
+
+def record(
+    store: Store,
+    screened: Iterable[Screened],
+    *,
+    source: str,
+    actor: str,
+    fingerprint: Callable[[str], str],
+) -> Recorded:
+    """Record results (see the module's docstring); `fingerprint` gives a listed entity's fingerprint
+    by id (`store.fingerprints.Fingerprints`). Raises `StoreError` when the database refuses."""
+    done = Recorded()
+    chunk: list[Screened] = []
+    for item in screened:
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            _record_chunk(store, chunk, source=source, actor=actor, fingerprint=fingerprint, done=done)
+            chunk = []
+    if chunk:
+        _record_chunk(store, chunk, source=source, actor=actor, fingerprint=fingerprint, done=done)
+    return done
+
+
+def _record_chunk(
+    store: Store,
+    chunk: list[Screened],
+    *,
+    source: str,
+    actor: str,
+    fingerprint: Callable[[str], str],
+    done: Recorded,
+) -> None:
+    with store.unit() as unit:
+        for item in chunk:
+            _record_one(unit, item, source=source, actor=actor, fingerprint=fingerprint, done=done)
+
+
+def _party(unit: Unit, result: Mapping[str, Any], key: str, reference: str | None, at: str) -> int:
+    details = canonical(result.get("evidence") or {})
+    connection = unit.connection
+    row = connection.execute(select(parties.c.id).where(parties.c.key == key)).first()
+    if row is not None:
+        connection.execute(
+            parties.update().where(parties.c.id == row.id).values(last_screened=at, details=details)
+        )
+        return int(row.id)
+    name = str(result["query"])
+    values = {
+        "key": key,
+        "name": name if result.get("kind") != "text" else name[:200],
+        "kind": str(result.get("kind", "party")),
+        "reference": reference,
+        "details": details,
+        "first_seen": at,
+        "last_screened": at,
+    }
+    return inserted(connection.execute(parties.insert().values(**values)))
+
+
+def _record_one(
+    unit: Unit, item: Screened, *, source: str, actor: str, fingerprint: Callable[[str], str], done: Recorded
+) -> None:
+    result, at = item.result, now()
+    key = party_key(result, item.party_reference)
+    party_id = _party(unit, result, key, item.party_reference, at)
+    text = canonical(result)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    values = {
+        "at": at,
+        "source": source,
+        "reference": item.reference,
+        "party_id": party_id,
+        "actor": actor,
+        "query": str(result["query"]),
+        "kind": str(result.get("kind", "party")),
+        "as_of": str(result["as_of"]),
+        "activity": str(result.get("activity", "any")),
+        "decision": str(result["decision"]),
+        "engine_version": str(result.get("engine_version", "")),
+        "data_versions": canonical(result.get("data_versions", {})),
+        "thresholds": canonical(result.get("thresholds", {})),
+        "result": text,
+        "digest": digest,
+    }
+    decision_id = inserted(unit.connection.execute(decisions.insert().values(**values)))
+    done.decisions.append(decision_id)
+    unit.audit(
+        actor=actor,
+        action="decision",
+        subject=f"decision {decision_id}",
+        detail={
+            "party": key,
+            "decision": values["decision"],
+            "source": source,
+            "reference": item.reference,
+            "digest": digest,
+            "data_versions": result.get("data_versions", {}),
+        },
+    )
+    for hit in result.get("hits", ()):
+        if hit.get("decision") in ALERTING:
+            _alert(
+                unit,
+                hit,
+                party_id=party_id,
+                key=key,
+                decision_id=decision_id,
+                query=str(result["query"]),
+                actor=actor,
+                fingerprint=fingerprint,
+                done=done,
+            )
+
+
+def _alert(
+    unit: Unit,
+    hit: Mapping[str, Any],
+    *,
+    party_id: int,
+    key: str,
+    decision_id: int,
+    query: str,
+    actor: str,
+    fingerprint: Callable[[str], str],
+    done: Recorded,
+) -> None:
+    entity_id = str(hit["entity_id"])
+    print_ = fingerprint(entity_id)
+    connection = unit.connection
+    already = connection.execute(
+        select(alerts.c.id)
+        .where(
+            and_(
+                alerts.c.party_id == party_id,
+                alerts.c.entity_id == entity_id,
+                alerts.c.fingerprint == print_,
+                alerts.c.status == AlertStatus.OPEN,
+            )
+        )
+        .limit(1)
+    ).first()
+    if already is not None:
+        done.already_open += 1
+        return
+    matched = str(hit.get("matched_name") or hit.get("name") or "")
+    entry = holding(connection, Pair(key, entity_id, query, matched, print_))
+    values = {
+        "party_id": party_id,
+        "decision_id": decision_id,
+        "entity_id": entity_id,
+        "entity_name": str(hit.get("name", "")),
+        "matched_name": matched,
+        "query_name": query,
+        "score": float(hit.get("score", 0.0)),
+        "decision": str(hit["decision"]),
+        "fingerprint": print_,
+        "status": AlertStatus.SUPPRESSED if entry is not None else AlertStatus.OPEN,
+        "allowlist_id": entry,
+        "opened_at": now(),
+        "hit": canonical(hit),
+    }
+    alert_id = inserted(connection.execute(alerts.insert().values(**values)))
+    if entry is not None:
+        done.suppressed += 1
+        unit.audit(
+            actor=actor,
+            action="alert_suppressed",
+            subject=f"alert {alert_id}",
+            detail={"allowlist": entry, "entity": entity_id, "party": key},
+        )
+        return
+    done.opened += 1
+    case_id = attach(unit, party_id=party_id, alert_id=alert_id, actor=actor)
+    unit.audit(
+        actor=actor,
+        action="alert_opened",
+        subject=f"alert {alert_id}",
+        detail={
+            "case": case_id,
+            "entity": entity_id,
+            "decision": values["decision"],
+            "party": key,
+            "score": values["score"],
+        },
+    )
