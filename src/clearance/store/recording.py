@@ -37,11 +37,13 @@ ALERTING = ("review", "block")
 @dataclass(frozen=True, slots=True)
 class Screened:
     """One result to record: its document (`Result.to_dict()`), the user's reference of the item (a
-    row id, an EndToEndId) and the user's own id for the party, when known."""
+    row id, an EndToEndId) and the user's own id for the party, when known. `party` False records a
+    decision about no party (a payment that raised nothing: its names were screened, none hit)."""
 
     result: Mapping[str, Any]
     reference: str | None = None
     party_reference: str | None = None
+    party: bool = True
 
 
 @dataclass
@@ -134,8 +136,8 @@ def _record_one(
     unit: Unit, item: Screened, *, source: str, actor: str, fingerprint: Callable[[str], str], done: Recorded
 ) -> None:
     result, at = item.result, now()
-    key = party_key(result, item.party_reference)
-    party_id = _party(unit, result, key, item.party_reference, at)
+    key = party_key(result, item.party_reference) if item.party else ""
+    party_id = _party(unit, result, key, item.party_reference, at) if item.party else None
     text = canonical(result)
     digest = hashlib.sha256(text.encode()).hexdigest()
     values = {
@@ -171,7 +173,7 @@ def _record_one(
         },
     )
     for hit in result.get("hits", ()):
-        if hit.get("decision") in ALERTING:
+        if party_id is not None and hit.get("decision") in ALERTING:
             _alert(
                 unit,
                 hit,

@@ -32,6 +32,8 @@ from typer.core import TyperGroup
 from clearance.errors import ClearanceError
 from clearance.faces.cli import batch, channels, screening
 from clearance.faces.cli import serve as service
+from clearance.faces.cli.audit import audit_app, rescreen
+from clearance.faces.cli.casework import allow_app, cases_app
 from clearance.faces.cli.common import one_line
 from clearance.faces.cli.graph import app as graph_app
 from clearance.faces.cli.keys import app as keys_app
@@ -149,6 +151,10 @@ app.add_typer(lists_app, name="lists")
 app.add_typer(graph_app, name="graph")
 app.command()(service.serve)
 app.add_typer(keys_app, name="keys")
+app.add_typer(cases_app, name="cases")
+app.add_typer(allow_app, name="allowlist")
+app.add_typer(audit_app, name="audit")
+app.command()(rescreen)
 
 
 def version_callback(value: bool) -> None:

@@ -15,10 +15,13 @@ from clearance.domain.enums import Activity, Decision, QueryKind
 from clearance.errors import ClearanceError, InputError
 from clearance.faces.batch import BatchJob, Summary, run
 from clearance.faces.batch.run import check_columns
+from clearance.faces.batch.screen import job_engine
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsOf, ListsAsOf, Review, Strong
+from clearance.faces.recording import record_batch_file
 from clearance.matching.config import ScorerConfig
 from clearance.screening.validate import day_of, parse_as_of
+from clearance.store import Store
 
 
 def batch(
@@ -92,6 +95,8 @@ def batch(
         typer.Option("--list", help="An extra list file or folder, in any supported format (repeatable)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
+    record: common.Record = False,
+    user: common.User = None,
     engine: Annotated[
         str,
         typer.Option(
@@ -174,6 +179,19 @@ def batch(
     nothing = summary.nothing_screened()
     if nothing:
         common.fail(f"{nothing}; see {job.rejects_path()}" if summary.read else nothing)
+    if record:
+        recorded = record_batch_file(
+            Store.open(),
+            job_engine(job),
+            job.output,
+            actor=common.user_of(user),
+            ids_name_parties=id_col is not None,
+        )
+        typer.echo(
+            f"recorded: {len(recorded.decisions):,} decisions, {recorded.opened:,} alerts opened, "
+            f"{recorded.suppressed:,} suppressed by the allowlist, {recorded.already_open:,} already open",
+            err=True,
+        )
     raise typer.Exit(0 if summary.worst is Decision.CLEAR else 1)
 
 

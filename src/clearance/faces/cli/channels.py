@@ -22,6 +22,8 @@ from clearance.faces.channels.run import ChannelJob, ChannelSummary, Reader, run
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsOf, ListsAsOf, Review, Strong
 from clearance.faces.cli.render import COLOURS, line
+from clearance.faces.recording import record_channel_records
+from clearance.store import Store
 
 Files = Annotated[list[Path], typer.Argument(help="One or more files.", show_default=False)]
 Output = Annotated[
@@ -66,6 +68,8 @@ def payments(
     review: Review = 0.80,
     strong: Strong = 0.90,
     lists_as_of: ListsAsOf = None,
+    record: common.Record = False,
+    user: common.User = None,
 ) -> None:
     """Screen payment messages: ISO 20022 pacs.008 and pain.001, SWIFT MT103, or a simple CSV.
 
@@ -97,6 +101,8 @@ def text(
     review: Review = 0.80,
     strong: Strong = 0.90,
     lists_as_of: ListsAsOf = None,
+    record: common.Record = False,
+    user: common.User = None,
 ) -> None:
     """Screen free text (remittance notes, e-mails, contracts): every listed name in each document, and
     the embargoed countries and places it names (at most review), one decision per document, each hit
@@ -125,6 +131,8 @@ def apps(
     review: Review = 0.80,
     strong: Strong = 0.90,
     lists_as_of: ListsAsOf = None,
+    record: common.Record = False,
+    user: common.User = None,
 ) -> None:
     """Screen the apps on your devices (an inventory exported by a mobile device management tool) or in
     a catalogue: by package or bundle id first, then by app name and developer. One record per
@@ -150,6 +158,8 @@ def portfolio(
     review: Review = 0.80,
     strong: Strong = 0.90,
     lists_as_of: ListsAsOf = None,
+    record: common.Record = False,
+    user: common.User = None,
 ) -> None:
     """Screen holdings (CSV: ISIN, ticker, issuer, quantity) against the Chinese military company
     measures (EO 13959, EO 14032) and OFAC's CMIC entries: one record per holding, with the listing,
@@ -184,13 +194,40 @@ def _run(
         review=options["review"], strong=options["strong"], lists_as_of=options["lists_as_of"]
     )
     as_json = options["as_json"]
-    summary = run(
-        job,
-        engine=engine,
-        on_record=(lambda r: typer.echo(json.dumps(r, ensure_ascii=False))) if as_json else _print_record,
-        on_reject=_print_reject(as_json=as_json),
+    show: Callable[[dict[str, Any]], None] = (
+        (lambda r: typer.echo(json.dumps(r, ensure_ascii=False))) if as_json else _print_record
     )
+    kept: list[dict[str, Any]] = []
+    totals = {"decisions": 0, "opened": 0, "suppressed": 0}
+    store = Store.open() if options["record"] else None
+
+    def flush() -> None:
+        if store is not None and kept:
+            channel = str(kept[0].get("channel", "channel"))
+            done = record_channel_records(
+                store, engine, kept, channel=channel, actor=common.user_of(options["user"])
+            )
+            totals["decisions"] += len(done.decisions)
+            totals["opened"] += done.opened
+            totals["suppressed"] += done.suppressed
+            kept.clear()
+
+    def on_record(doc: dict[str, Any]) -> None:
+        show(doc)
+        if store is not None and doc.get("record") == "item":
+            kept.append(doc)
+            if len(kept) >= 500:
+                flush()
+
+    summary = run(job, engine=engine, on_record=on_record, on_reject=_print_reject(as_json=as_json))
     _print_summary(summary, as_json=as_json and output is not None)
+    if store is not None:
+        flush()
+        typer.echo(
+            f"recorded: {totals['decisions']:,} decisions, {totals['opened']:,} alerts opened, "
+            f"{totals['suppressed']:,} suppressed by the allowlist",
+            err=True,
+        )
     raise typer.Exit(exit_code(summary))
 
 

@@ -68,3 +68,31 @@ def engine(*, review: float = 0.80, strong: float = 0.90, lists_as_of: str | Non
     config = ScorerConfig(review=review, strong=strong)
     day = day_of(parse_as_of(lists_as_of)) if lists_as_of else None
     return prepared_engine(config=config, time_limit=time_limit(), lists_as_of=day)
+
+
+Record = Annotated[
+    bool,
+    typer.Option(
+        "--record/--no-record",
+        envvar="CLEARANCE_RECORD",
+        help="Record each decision in the case store (CLEARANCE_HOME/store.db or CLEARANCE_DATABASE_URL): "
+        "review and block hits open alerts in cases for an analyst (`clearance cases`).",
+    ),
+]
+User = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        envvar="CLEARANCE_USER",
+        help="Who does this, as the audit log records it (default: your login name).",
+        show_default=False,
+    ),
+]
+
+
+def user_of(user: str | None) -> str:
+    """The acting user: `--user`, CLEARANCE_USER, else the login name."""
+    import getpass
+
+    name = (user or "").strip() or getpass.getuser()
+    return name

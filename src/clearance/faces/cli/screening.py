@@ -13,6 +13,10 @@ from clearance.faces.cli.common import AsJson, AsOf, ListsAsOf, Review, Strong
 from clearance.faces.cli.render import line, print_entity, print_measures, print_result, print_tree
 from clearance.screening.documents import entity_document, measure_document
 from clearance.screening.validate import parse_as_of
+from clearance.store import Store
+from clearance.store.fingerprints import Fingerprints
+from clearance.store.recording import Screened
+from clearance.store.recording import record as record_results
 
 
 def screen(
@@ -60,6 +64,8 @@ def screen(
             "X'); repeatable. One equal to a listed identifier is a hit that blocks on its own.",
         ),
     ] = None,
+    record: common.Record = False,
+    user: common.User = None,
 ) -> None:
     """Screen one query: clear, review or block, with each hit's measures and their state on the date.
 
@@ -79,6 +85,15 @@ def screen(
         common.fail(str(exc))
     for warning in result.warnings:  # gaps in the data (datasets.policy): said, never silent
         typer.echo(f"warning: {common.one_line(warning)}", err=True)
+    if record:
+        recorded = record_results(
+            Store.open(),
+            [Screened(result=result.to_dict())],
+            source="cli",
+            actor=common.user_of(user),
+            fingerprint=Fingerprints(engine.entities),
+        )
+        typer.echo(f"recorded: decision {recorded.decisions[0]}, {recorded.opened} alerts opened", err=True)
     if as_json:
         common.dump(result.to_dict())
     else:

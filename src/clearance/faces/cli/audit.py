@@ -1,0 +1,106 @@
+"""`clearance audit verify|export` and `clearance rescreen`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from clearance.faces.cli import common
+from clearance.faces.cli.common import AsJson
+from clearance.screening.validate import day_of, parse_as_of
+from clearance.store import Store
+from clearance.store.rescreen import rescreen as rescreen_parties
+
+audit_app = typer.Typer(
+    help="The audit log: every decision, disposition, allowlist change, list import, key and login, "
+    "numbered and chained by keyed hashes.",
+    no_args_is_help=True,
+)
+
+
+@audit_app.command("verify")
+def verify(as_json: AsJson = False) -> None:
+    """Check the whole chain. Exit 0 when intact; 1 when a record was edited, removed (the first and the
+    last included), inserted or reordered, naming the first record that fails; 2 on an error."""
+    verdict = Store.open().verify()
+    if as_json:
+        common.dump(verdict.to_dict())
+    elif verdict.ok:
+        typer.echo(f"intact: {verdict.records:,} records, head at {verdict.head:,}")
+    else:
+        typer.echo(f"tampered: {verdict.problem} (first failing record: {verdict.failed_at})")
+    raise typer.Exit(0 if verdict.ok else 1)
+
+
+@audit_app.command("export")
+def export(
+    since: Annotated[str | None, typer.Option("--from", help="From this date or ISO time (UTC).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Up to this date (the whole day) or ISO time.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or json (JSON lines).")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="A file; default standard output.")
+    ] = None,
+) -> None:
+    """The audit records written between two dates, with their seq, MAC and previous MAC, so that the
+    chain can be checked outside clearance too."""
+    if fmt not in ("csv", "json"):
+        common.fail(f"--format must be csv or json, not {fmt!r}")
+    end = until + "T23:59:59.999999+00:00" if until and len(until) == 10 else until
+    records = Store.open().audit_records(since=since, until=end)
+    out = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        if fmt == "json":
+            for record in records:
+                out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            writer = csv.writer(out)
+            writer.writerow(["seq", "at", "actor", "action", "subject", "detail", "prev", "mac"])
+            for r in records:
+                writer.writerow([r.seq, r.at, r.actor, r.action, r.subject, r.detail, r.prev, r.mac])
+    finally:
+        if output:
+            out.close()
+    typer.echo(f"{len(records):,} records", err=True)
+
+
+def rescreen(
+    full: Annotated[
+        bool, typer.Option("--full", help="Screen against every listed entity, not the diff.")
+    ] = False,
+    as_of: common.AsOf = None,
+    as_json: AsJson = False,
+    user: common.User = None,
+    lists_as_of: common.ListsAsOf = None,
+) -> None:
+    """Screen the stored parties again against what changed in the lists, the built-in data or the
+    ownership graph since the last rescreen (new and changed entities only); new hits open alerts. The
+    first rescreen of a store sets the starting point and screens nothing (unless --full)."""
+    engine = common.engine(lists_as_of=lists_as_of)
+    day = day_of(parse_as_of(as_of)) if as_of else None
+    err = Console(stderr=True)
+    summary = rescreen_parties(
+        Store.open(),
+        engine,
+        actor=common.user_of(user),
+        as_of=day,
+        full=full,
+        progress=lambda n: err.print(f"{n:,} parties", end="\r"),
+    )
+    if as_json:
+        common.dump(summary)
+        return
+    e = summary["entities"]
+    typer.echo(
+        f"{summary['parties']:,} parties against {e['added']:,} new and {e['changed']:,} changed entities "
+        f"({e['removed']:,} gone): {summary['alerts_opened']:,} alerts opened, {summary['suppressed']:,} "
+        f"suppressed, {summary['already_open']:,} already open"
+        + (" (first rescreen: starting point set)" if summary["first"] and not full else "")
+    )

@@ -1,0 +1,148 @@
+"""What the batch and the channels record in the case store, from the records they write.
+
+* A batch row's record (`faces.batch`) becomes a decision about the row's party, known by the row's
+  own id when the batch had one (`--id-col`: a customer number), else by its name, with its best hit
+  as the alert. The batch writes
+  only its best hit per row: a row that hits several listed entities opens one alert, for the best;
+  the analyst sees the others by screening the name again from the case.
+* A channel item's record (a payment, a device's app, a holding) becomes one decision per field that
+  hit (the party is the field's value: a debtor's or creditor's name, an app), each with all its hits
+  and the item's record (references, amount and currency when the message has them) for the reports;
+  an item with no hit is one decision about no party.
+
+`record_batch_file` and `record_channel_records` read what the run wrote and record it; both return the
+store's `Recorded` counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from clearance.screening.engine import Engine
+from clearance.store import Store
+from clearance.store.fingerprints import Fingerprints
+from clearance.store.recording import Recorded, Screened, record
+from clearance.version import __version__
+
+
+def _measures(text: str) -> list[dict[str, str]]:
+    """`us-eo-13971:in_force:review;...` as measure documents."""
+    out = []
+    for part in filter(None, (text or "").split(";")):
+        bits = part.split(":")
+        out.append(
+            {
+                "id": bits[0],
+                "state": bits[1] if len(bits) > 1 else "",
+                "effect": bits[2] if len(bits) > 2 else "",
+            }
+        )
+    return out
+
+
+def batch_result(row: Mapping[str, Any], engine: Engine) -> dict[str, Any]:
+    """A batch output record as a result document (its best hit as the hit)."""
+    hits = []
+    if row.get("best_entity_id"):
+        hits.append(
+            {
+                "entity_id": row["best_entity_id"],
+                "name": row.get("best_name", ""),
+                "matched_name": row.get("best_matched_name", ""),
+                "score": float(row.get("score") or 0.0),
+                "decision": row["decision"],
+                "lists": [x for x in str(row.get("best_lists", "")).split(";") if x],
+                "measures": _measures(str(row.get("measures", ""))),
+            }
+        )
+    versions = row.get("data_versions") or "{}"
+    return {
+        "query": row["name"],
+        "kind": row.get("kind") or "party",
+        "as_of": row["as_of"],
+        "activity": row.get("activity") or "any",
+        "decision": row["decision"],
+        "hits": hits,
+        "engine_version": __version__,
+        "data_versions": json.loads(versions) if isinstance(versions, str) else versions,
+        "thresholds": {"review": engine.config.review, "strong": engine.config.strong},
+        "evidence": {},
+        "batch_record": dict(row),
+    }
+
+
+def _batch_rows(path: Path) -> Iterator[dict[str, Any]]:
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            yield from csv.DictReader(handle)
+    elif path.suffix == ".jsonl":
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    yield json.loads(line)
+    else:
+        import pyarrow.dataset as ds  # a Parquet folder
+
+        for batch in ds.dataset(str(path), format="parquet").to_batches():
+            yield from batch.to_pylist()
+
+
+def record_batch_file(
+    store: Store, engine: Engine, output: Path, *, actor: str, ids_name_parties: bool
+) -> Recorded:
+    """Record every row of a batch's output (.csv, .jsonl or a Parquet folder). `ids_name_parties`:
+    the rows' ids are the user's own ids of the parties (`--id-col`), so a party is known by its id;
+    otherwise (ids are line numbers) by its kind and name."""
+    screened = (
+        Screened(
+            result=batch_result(row, engine),
+            reference=str(row["row_id"]),
+            party_reference=str(row["row_id"]) if ids_name_parties else None,
+        )
+        for row in _batch_rows(output)
+    )
+    return record(store, screened, source="batch", actor=actor, fingerprint=Fingerprints(engine.entities))
+
+
+def channel_results(item: Mapping[str, Any]) -> Iterator[Screened]:
+    """A channel item record as one `Screened` per field that hit, or one about no party."""
+    base = {
+        "kind": "party",
+        "as_of": item.get("item_as_of") or item.get("as_of"),
+        "activity": item.get("activity") or "any",
+        "engine_version": item.get("engine_version", __version__),
+        "data_versions": item.get("data_versions", {}),
+        "thresholds": {},
+        "evidence": {},
+        "item": {k: v for k, v in item.items() if k != "findings"},
+    }
+    reference = str(item.get("key") or "")
+    hit_fields = [f for f in item.get("findings", ()) if f.get("hits")]
+    for finding in hit_fields:
+        field = finding.get("field", {})
+        result = {
+            **base,
+            "query": str(field.get("value", "")),
+            "decision": finding["decision"],
+            "hits": finding["hits"],
+            "field": field,
+        }
+        yield Screened(result=result, reference=reference)
+    if not hit_fields:
+        yield Screened(
+            result={**base, "query": reference, "decision": item.get("decision", "clear"), "hits": []},
+            reference=reference,
+            party=False,
+        )
+
+
+def record_channel_records(
+    store: Store, engine: Engine, items: Iterable[Mapping[str, Any]], *, channel: str, actor: str
+) -> Recorded:
+    """Record channel item records (those with `"record": "item"`)."""
+    screened = (s for item in items if item.get("record") == "item" for s in channel_results(item))
+    return record(store, screened, source=channel, actor=actor, fingerprint=Fingerprints(engine.entities))
