@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
+from clearance.store import Store
 
 from pg_server import fresh_database, running_postgres
 
@@ -33,3 +36,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     with fresh_database(request.getfixturevalue("postgres_url")) as url:
         yield url
+
+
+@pytest.fixture
+def store(database_url: str, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store on `database_url`, its audit key and head in a home of its own."""
+    opened = Store.open(home=tmp_path / "home", url=database_url)
+    yield opened
+    opened.close()
+
+
+def drop_guards(store: Store) -> None:
+    """What someone with the database's owner rights can do: drop the audit table's triggers."""
+    with store.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP TRIGGER audit_append_only ON audit"))
+        else:
+            connection.execute(text("DROP TRIGGER audit_no_update"))
+            connection.execute(text("DROP TRIGGER audit_no_delete"))
