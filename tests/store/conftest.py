@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import text
 
 from clearance.store import Store
-
 from pg_server import fresh_database, running_postgres
 
 

@@ -4,6 +4,7 @@ reordering), even with the append-only triggers dropped; the triggers themselves
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -37,7 +38,7 @@ def test_an_untouched_chain_verifies_and_is_numbered_from_one(store: Store) -> N
     records = store.audit_records()
     assert [r.seq for r in records] == [1, 2, 3, 4, 5]
     assert records[0].prev == "0" * 64
-    assert all(b.prev == a.mac for a, b in zip(records, records[1:], strict=False))
+    assert all(b.prev == a.mac for a, b in itertools.pairwise(records))
     assert json.loads(records[0].detail)["name"] == "Ма Юнь 马云"
 
 
