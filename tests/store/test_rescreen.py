@@ -62,8 +62,10 @@ def test_after_a_list_arrives_only_the_new_hits_open_alerts(
     onboard(store, builtin_only)
     before = alerted(store)
     assert {q for q, _ in before} == {"Tencent Holdings"}
+    # the first recording set the baseline: nothing changed since, nothing is screened
     first = rescreen(store, builtin_only, actor="system")
-    assert first["first"] and first["alerts_opened"] == 0
+    assert not first["first"] and first["entities"] == {"added": 0, "changed": 0, "removed": 0}
+    assert first["alerts_opened"] == 0
 
     summary = rescreen(store, with_sdn, actor="system")
     assert summary["parties"] == len(PARTIES)
@@ -86,6 +88,14 @@ def test_a_full_rescreen_screens_against_everything_but_repeats_no_open_alert(
     count = len(alerted(store))
     summary = rescreen(store, with_sdn, actor="system", full=True, as_of=date(2021, 3, 1))
     assert summary["alerts_opened"] == 0 and summary["already_open"] == count
+
+
+def test_with_nothing_recorded_the_first_rescreen_sets_the_starting_point(
+    store: Store, builtin_only: Engine
+) -> None:
+    summary = rescreen(store, builtin_only, actor="system")
+    assert summary["first"] and summary["parties"] == 0 and summary["alerts_opened"] == 0
+    assert not rescreen(store, builtin_only, actor="system")["first"]
 
 
 def test_the_audit_log_says_what_a_rescreen_did(store: Store, builtin_only: Engine, tmp_path: Path) -> None:

@@ -27,7 +27,8 @@ from clearance.store.allowlist import Pair, holding, squeeze
 from clearance.store.audit import canonical, now
 from clearance.store.cases import attach
 from clearance.store.enums import AlertStatus
-from clearance.store.schema import alerts, decisions, parties
+from clearance.store.fingerprints import Fingerprints
+from clearance.store.schema import alerts, baseline, decisions, parties
 from clearance.store.store import Store, Unit, inserted
 
 CHUNK = 500
@@ -93,7 +94,22 @@ def record(
             chunk = []
     if chunk:
         _record_chunk(store, chunk, source=source, actor=actor, fingerprint=fingerprint, done=done)
+    if isinstance(fingerprint, Fingerprints) and done.decisions:
+        start_baseline(store, fingerprint)
     return done
+
+
+def start_baseline(store: Store, fingerprints: Fingerprints) -> None:
+    """With no baseline yet, the entities as these decisions saw them become it: the first rescreen
+    then screens against what changed since the first recording."""
+    with store.reading() as connection:
+        if connection.execute(select(baseline.c.entity_id).limit(1)).first() is not None:
+            return
+    with store.unit() as unit:
+        if unit.connection.execute(select(baseline.c.entity_id).limit(1)).first() is None:
+            rows = [{"entity_id": e, "fingerprint": f} for e, f in fingerprints.all().items()]
+            for start in range(0, len(rows), 5000):
+                unit.connection.execute(baseline.insert(), rows[start : start + 5000])
 
 
 def _record_chunk(

@@ -13,8 +13,9 @@ rescreen:
    allowlist suppresses what it covers);
 4. replaces the baseline and appends one `rescreen` audit record with the counts and data versions.
 
-With no baseline yet (a store that never rescreened), the first rescreen sets it and screens nothing
-unless `full=True`: "what changed" needs a starting point.
+The baseline starts as the entities the first recorded decisions saw (`recording.start_baseline`).
+With none at all (nothing was ever recorded), a rescreen sets it and screens nothing unless
+`full=True`: "what changed" needs a starting point.
 """
 
 from __future__ import annotations

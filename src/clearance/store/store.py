@@ -87,6 +87,11 @@ class Store:
         if unit.appender.seq != seq:
             self.chain.advance(unit.appender.seq, unit.appender.mac)
 
+    def log(self, *, actor: str, action: str, subject: str, detail: Mapping[str, Any]) -> int:
+        """One audit record in a unit of its own (a list import, a key made, a login); returns its seq."""
+        with self.unit() as unit:
+            return unit.audit(actor=actor, action=action, subject=subject, detail=detail)
+
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A connection for reading."""

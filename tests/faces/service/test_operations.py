@@ -8,6 +8,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -190,3 +191,38 @@ def test_refused_requests_are_logged_and_an_attempt_at_an_admin_route_is_kept(
     kept = [json.loads(line) for line in (home / "logs" / "admin.jsonl").read_text().splitlines()]
     assert [(e["action"], e["status"], e["key_id"]) for e in kept] == [("denied", 403, keys.analyst_id)]
     assert keys.analyst not in json.dumps(said) + json.dumps(kept)
+
+
+def test_a_list_update_rescreens_the_recorded_parties_and_opens_only_new_alerts(
+    engine: Engine, home: Path, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clearance.store import Store
+    from clearance.store.cases import queue
+
+    monkeypatch.setenv("CLEARANCE_SOURCE_OFAC_SDN_URL", SDN.resolve().as_uri())
+    app = create_app(engine=engine, settings=ServiceSettings(home=home, rate_limit=0))
+    queries = {
+        "c1": {"name": "Banco Nacional de Cuba"},
+        "c2": {"name": "Tencent Holdings", "as_of": "2021-03-01"},
+    }
+    with TestClient(app) as c:
+        before = c.post("/screen", json={"queries": queries}, headers=keys.bearer(keys.analyst)).json()
+        assert before["results"]["c1"]["decision"] == "clear"  # no list yet
+        assert before["recorded"]["alerts_opened"] >= 1  # Tencent, under EO 13971 in March 2021
+        r = c.post("/lists/update", json={"sources": ["ofac-sdn"]}, headers=keys.bearer(keys.admin))
+        assert r.json()["rescreen"]["state"] in ("running", "done")
+        status: dict[str, Any] = {}
+        for _ in range(600):  # wait for the rescreen thread (not a timing assertion: it only has to end)
+            status = c.get("/lists", headers=keys.bearer(keys.analyst)).json()["rescreen"]
+            if status["state"] != "running":
+                break
+            time.sleep(0.05)
+    assert status["state"] == "done", status
+    summary = status["summary"]
+    assert summary["entities"]["added"] > 0 and summary["alerts_opened"] >= 1
+    store = Store.open(home=home)
+    parties = {row["party"] for row in queue(store)}
+    assert "Banco Nacional de Cuba" in parties
+    actions = [r.action for r in store.audit_records()]
+    assert "list_updated" in actions and actions[-1] == "rescreen"
+    assert store.verify().ok

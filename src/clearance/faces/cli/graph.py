@@ -22,6 +22,7 @@ from clearance.errors import ClearanceError
 from clearance.faces.cli import common
 from clearance.screening.registry import Resolution, resolve
 from clearance.settings import home
+from clearance.store import Store
 
 app = typer.Typer(
     help="Ownership and control: import your registry (parent,child,relation,share,source), so that "
@@ -120,6 +121,12 @@ def import_(
             for r in resolutions
         ],
     }
+    Store.open().log(
+        actor=common.user_of(None),
+        action="graph_imported",
+        subject=f"graph {graph.version}",
+        detail={k: summary[k] for k in ("relations", "new_parties", "rows", "held_back")} | {"add": add},
+    )
     if as_json:
         common.dump(summary)
         return

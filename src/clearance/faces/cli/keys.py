@@ -15,6 +15,7 @@ import typer
 
 from clearance.faces.service.keys import KeyStore, Role  # no web framework: a CLI call stays quick
 from clearance.settings import home
+from clearance.store import Store
 
 app = typer.Typer(
     help="API keys for `clearance serve`: create (printed once), list, revoke. Keys live hashed in "
@@ -46,6 +47,12 @@ def create(
     keep it in a secret store. Send it as 'Authorization: Bearer <key>'."""
     owner = user if user is not None else getpass.getuser()
     record, key = _store().create(role, owner)
+    Store.open().log(
+        actor=getpass.getuser(),
+        action="key_created",
+        subject=f"key {record.id}",
+        detail={"user": record.user, "role": str(record.role)},
+    )
     typer.echo(
         f"created key {record.id} for {record.user} ({record.role}); it is shown only now, keep it "
         f"secret; revoke it with: clearance keys revoke {record.id}",
@@ -73,4 +80,10 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON d
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id, as `keys list` shows it.")]) -> None:
     """Revoke a key: the service refuses it from its next request on (no restart needed)."""
     record = _store().revoke(key_id)  # an unknown id: InputError, one line and exit 2 (cli.app.Guarded)
+    Store.open().log(
+        actor=getpass.getuser(),
+        action="key_revoked",
+        subject=f"key {record.id}",
+        detail={"user": record.user},
+    )
     typer.echo(f"revoked key {record.id} of {record.user} ({record.role}) at {record.revoked}")

@@ -20,7 +20,9 @@ import typer
 from clearance.datasets.lists.checks import DEFAULT_MAX_LOSS, DEFAULT_MAX_SHRINK, share
 from clearance.datasets.lists.updates import Imported
 from clearance.errors import ClearanceError, DataError
+from clearance.faces.cli.common import user_of
 from clearance.settings import home
+from clearance.store import Store
 
 app = typer.Typer(
     help="Watchlists: import files, download the official ones, see what is active, compare versions.",
@@ -72,6 +74,25 @@ def _limits(max_loss: str, max_shrink: str) -> tuple[float, float]:
         _fail(str(exc))
 
 
+def _audit(imported: list[Imported], action: str) -> None:
+    """One audit record per source imported (the case store's log: who, which snapshot, its counts)."""
+    store = Store.open()
+    for item in imported:
+        snap = item.snapshot
+        store.log(
+            actor=user_of(None),
+            action=action,
+            subject=f"list {snap.source}",
+            detail={
+                "snapshot": snap.id,
+                "created": item.created,
+                "entities": snap.entities,
+                "rows": snap.rows,
+                "bad_rows": item.data.bad_rows,
+            },
+        )
+
+
 def _report(imported: list[Imported], *, as_json: bool) -> None:
     docs = []
     for item in imported:
@@ -112,6 +133,7 @@ def import_(
     except ClearanceError as exc:
         _fail(str(exc))
     _report(imported, as_json=as_json)
+    _audit(imported, "list_imported")
 
 
 @app.command()
@@ -134,12 +156,14 @@ def update(
         )
     except UpdateFailed as exc:
         _report(exc.done, as_json=as_json)
+        _audit(exc.done, "list_updated")
         for failure in exc.failures:
             typer.echo(f"error: {' '.join(failure.split())}", err=True)
         raise typer.Exit(2) from None
     except ClearanceError as exc:
         _fail(str(exc))
     _report(imported, as_json=as_json)
+    _audit(imported, "list_updated")
 
 
 @app.command()

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from clearance.faces.service import admin, channels, errors, operations, routes
+from clearance.faces.service import admin, channels, errors, operations, routes, ui
 from clearance.faces.service.auth import KeyStore, RateLimiter
 from clearance.faces.service.body import BodyLimit
 from clearance.faces.service.settings import ServiceSettings
@@ -83,6 +83,7 @@ def create_app(
     app.include_router(channels.router)
     app.include_router(operations.router)
     app.include_router(yente_router)
+    app.include_router(ui.router)  # the analyst's web UI under /ui (faces/service/ui)
     return app
 
 

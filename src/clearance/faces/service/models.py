@@ -169,6 +169,11 @@ class ListsResponse(BaseModel):
     max_age_days: float
     data_versions: dict[str, str]
     warnings: list[str]
+    rescreen: dict[str, Any] | None = Field(
+        default=None,
+        description="The rescreen of the stored parties that the last list update started: its state "
+        "(running, done, failed), times, and when done its counts (`clearance rescreen --json`).",
+    )
 
 
 class UpdateRequest(BaseModel):
@@ -195,6 +200,11 @@ class UpdateResponse(BaseModel):
     imported: list[Imported]
     data_versions: dict[str, str] = Field(description="The data screened on from now on.")
     warnings: list[str]
+    rescreen: dict[str, Any] | None = Field(
+        default=None,
+        description="The rescreen of the stored parties that the last list update started: its state "
+        "(running, done, failed), times, and when done its counts (`clearance rescreen --json`).",
+    )
 
 
 class ReadyResponse(BaseModel):

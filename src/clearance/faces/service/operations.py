@@ -42,6 +42,7 @@ from clearance.faces.service.models import (
 )
 from clearance.faces.service.routes import answer, settings_of
 from clearance.faces.service.state import EngineState, engine_dep, load_engine
+from clearance.faces.service.storage import start_rescreen, store_of
 from clearance.faces.service.strict import StrictRoute
 from clearance.screening.engine import Engine
 from clearance.version import __version__
@@ -120,7 +121,11 @@ async def lists(
                 "published": snap.published,
             }
         )
-    return answer(engine, {"lists": docs, "max_age_days": max_age.total_seconds() / 86400})
+    doc = {"lists": docs, "max_age_days": max_age.total_seconds() / 86400}
+    last = getattr(request.app.state, "rescreen", None)
+    if last is not None:
+        doc["rescreen"] = dict(last)
+    return answer(engine, doc)
 
 
 def _imported(done: list[Imported]) -> list[dict[str, Any]]:
@@ -199,4 +204,10 @@ async def lists_update(
         _updating.release()
     engine = state.engine
     assert engine is not None
-    return answer(engine, {"imported": imported})
+    store = store_of(request.app)
+    for item in imported:
+        store.log(actor=caller.user, action="list_updated", subject=f"list {item['source']}", detail=item)
+    doc: dict[str, Any] = {"imported": imported}
+    if any(item["created"] for item in imported):
+        doc["rescreen"] = start_rescreen(request.app, engine, caller)
+    return answer(engine, doc)

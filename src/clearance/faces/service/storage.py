@@ -3,7 +3,8 @@ must not cross a fork), at CLEARANCE_DATABASE_URL or SQLite under CLEARANCE_HOME
 
 `store_of(app)` gives it; `fingerprints_of(app, engine)` gives the fingerprints of the engine's entities
 (kept while the engine is the same). `record_results(app, engine, caller, docs, source=...)` records the
-results of a request when the service records (CLEARANCE_RECORD, on by default).
+results of a request when the service records (CLEARANCE_RECORD, on by default); `start_rescreen`
+screens the stored parties again after a list update.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from fastapi import FastAPI
 from clearance.faces.service.keys import Caller
 from clearance.screening.engine import Engine
 from clearance.store import Store
+from clearance.store.audit import now
 from clearance.store.fingerprints import Fingerprints
 from clearance.store.recording import Recorded, Screened, record
+from clearance.store.rescreen import rescreen
 
 _lock = threading.Lock()
 
@@ -58,3 +61,27 @@ def record_results(
     return record(
         store_of(app), screened, source=source, actor=caller.user, fingerprint=fingerprints_of(app, engine)
     )
+
+
+def start_rescreen(app: FastAPI, engine: Engine, caller: Caller) -> dict[str, Any]:
+    """Rescreen the stored parties against what the new data changed, in a thread of its own (a list
+    update answers at once); its state and, when done, its counts are `app.state.rescreen` (shown by
+    `GET /lists`). One at a time: a second start while one runs returns the running one's state."""
+    with _lock:
+        running: dict[str, Any] | None = getattr(app.state, "rescreen", None)
+        if running is not None and running.get("state") == "running":
+            return running
+        status: dict[str, Any] = {"state": "running", "started": now(), "by": caller.user}
+        app.state.rescreen = status
+
+    def work() -> None:
+        try:
+            summary = rescreen(store_of(app), engine, actor=caller.user)
+            status.update(state="done", finished=now(), summary=summary)
+        except Exception as exc:  # reported where the caller looks (GET /lists) and in the admin log
+            status.update(
+                state="failed", finished=now(), error=str(exc).splitlines()[0] if str(exc) else repr(exc)
+            )
+
+    threading.Thread(target=work, name="clearance-rescreen", daemon=True).start()
+    return status

@@ -22,7 +22,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from clearance.faces.service.ui.session import Session
+from clearance.faces.service.ui.session import COOKIE, Session, csrf_ok, current
 from clearance.version import __version__
 
 HERE = Path(__file__).parent
@@ -122,3 +122,35 @@ async def form_of(request: Request) -> dict[str, str]:
     if any(len(v) > MAX_FIELD for v in fields.values()):
         raise ValueError(f"a field is longer than {MAX_FIELD:,} characters")
     return fields
+
+
+def signed_in(request: Request) -> Session | Response:
+    """The request's session, or the redirect to sign-in (saying the session ended when there was a
+    cookie that no longer holds: expired, or its key revoked)."""
+    found = current(request)
+    if found is None:
+        return to_login(request, expired=COOKIE in request.cookies)
+    return found
+
+
+async def posted(request: Request) -> tuple[Session, dict[str, str]] | Response:
+    """A form posted by a signed-in user with their session's CSRF token: the session and its fields;
+    else the answer to give (sign-in, 400 for a body that is no form, 403 for a missing or wrong
+    token or a post from another site)."""
+    found = signed_in(request)
+    if not isinstance(found, Session):
+        return found
+    if request.headers.get("sec-fetch-site", "same-origin") == "cross-site":
+        return error_page(request, found, 403, "a form posted from another site is refused")
+    try:
+        fields = await form_of(request)
+    except ValueError as exc:
+        return error_page(request, found, 400, str(exc))
+    if not csrf_ok(found, fields.get("csrf") or request.headers.get("x-csrf-token")):
+        return error_page(
+            request,
+            found,
+            403,
+            "the form's security token is missing or stale: reload the page and try again",
+        )
+    return found, fields
