@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 SPARK_STAMP := $(VENV)/.spark
 
-.PHONY: install spark baselines postgres bench-tools demo test lint typecheck unit contract clean
+.PHONY: install spark baselines postgres browser bench-tools demo test lint typecheck unit contract clean
 
 install: $(STAMP)
 
@@ -44,6 +44,13 @@ postgres:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql)
 
+# The web UI's browser test (tests/faces/service/test_ui_browser.py) drives Debian's Chromium through Playwright,
+# never a browser Playwright downloads: installed when the machine has none, with a small font for Chinese,
+# Japanese and Korean names (Droid Sans Fallback, 2 MB) so that the screenshots show them.
+browser:
+	test -x /usr/bin/chromium && test -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf || \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-droid-fallback)
+
 # benchmarks/api.py drives the service with Debian's wrk, a load generator in C.
 bench-tools: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
@@ -61,7 +68,8 @@ typecheck: install
 
 # baselines: the yente client test runs nomenklatura from .venv-baselines, and fails when it is missing;
 # postgres: the store's tests run against a real PostgreSQL server, and fail when there is none
-unit: install spark baselines postgres
+# browser: the web UI's test drives Debian's chromium, and fails when it is missing
+unit: install spark baselines postgres browser
 	$(BIN)/pytest
 
 # The shared contract check lives in ../shared, beside the clone (as in CI). A clone alone skips it, saying

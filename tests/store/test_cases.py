@@ -151,3 +151,14 @@ def test_unknown_and_closed_cases_are_refused(store: Store, engine: Engine) -> N
     approve(store, case, user="bob")
     with pytest.raises(InputError, match="closed, not open"):
         dispose(store, case, user="ana", disposition=Disposition.FALSE_POSITIVE, reason="r")
+
+
+def test_a_review_with_no_hit_still_opens_an_alert_naming_why(store: Store, engine: Engine) -> None:
+    """The data's gaps under CLEARANCE_ON_STALE=review make a result review with no hit: it must reach a
+    person, not pass as recorded and forgotten."""
+    doc = engine.screen("Mary Johnson Bakery", as_of="2021-03-01").to_dict()
+    doc = {**doc, "decision": "review", "warnings": ["no sanctions list is loaded"]}
+    done = record(store, [Screened(result=doc)], source="test", actor="ana", fingerprint=lambda e: "x")
+    assert done.opened == 1
+    alert = case_detail(store, only_case(store))["alerts"][0]
+    assert alert["entity_id"] == "result:review" and "no sanctions list" in alert["entity_name"]

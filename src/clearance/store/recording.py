@@ -66,6 +66,27 @@ class Recorded:
         }
 
 
+def alerting_hits(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The hits that open alerts: those of review or block. A result of review or block with no such
+    hit (the data's gaps under CLEARANCE_ON_STALE=review, say) gets one of its own, `entity_id`
+    "result:<decision>", naming its reasons and warnings: a decision that needs a person never passes
+    without an alert."""
+    hits = [h for h in result.get("hits", ()) if h.get("decision") in ALERTING]
+    if hits or result.get("decision") not in ALERTING:
+        return hits
+    why = [*result.get("reasons", ()), *result.get("warnings", ())]
+    return [
+        {
+            "entity_id": f"result:{result['decision']}",
+            "name": "; ".join(str(w) for w in why)[:500] or f"the result is {result['decision']}",
+            "matched_name": "",
+            "score": 0.0,
+            "decision": result["decision"],
+            "explanation": why,
+        }
+    ]
+
+
 def party_key(result: Mapping[str, Any], reference: str | None) -> str:
     if reference:
         return f"ref:{reference.strip()}"
@@ -188,8 +209,8 @@ def _record_one(
             "data_versions": result.get("data_versions", {}),
         },
     )
-    for hit in result.get("hits", ()):
-        if party_id is not None and hit.get("decision") in ALERTING:
+    for hit in alerting_hits(result):
+        if party_id is not None:
             _alert(
                 unit,
                 hit,

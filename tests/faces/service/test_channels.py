@@ -41,3 +41,19 @@ def test_bad_content_and_dates_are_json_errors(client: TestClient, analyst: dict
     r = client.post("/channels/faxes", json={"content": "x"}, headers=analyst)
     assert r.status_code == 422
     assert client.post("/channels/text", json={"content": "x"}).status_code == 401
+
+
+def test_a_payment_file_is_recorded_with_an_alert_per_field_that_hit(
+    client: TestClient, analyst: dict[str, str], home: Path
+) -> None:
+    from clearance.store import Store
+    from clearance.store.cases import case_detail, queue
+
+    content = (PAYMENTS / "mt103_broken_block.txt").read_text(encoding="utf-8")
+    doc = client.post("/channels/payments", json={"content": content}, headers=analyst).json()
+    assert doc["recorded"]["decisions"] == 2 and doc["recorded"]["alerts_opened"] >= 1
+    store = Store.open(home=home)
+    (case,) = queue(store)
+    alert = case_detail(store, case["id"])["alerts"][0]
+    assert alert["decision"] == "block" and alert["screening"]["reference"] == "PAY-2024-0612-03"
+    assert store.verify().ok

@@ -38,6 +38,7 @@ from clearance.faces.cli.common import one_line
 from clearance.faces.cli.graph import app as graph_app
 from clearance.faces.cli.keys import app as keys_app
 from clearance.faces.cli.lists import app as lists_app
+from clearance.faces.cli.store_reports import purge, report_app
 from clearance.settings import home
 from clearance.version import __version__
 
@@ -155,6 +156,8 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(allow_app, name="allowlist")
 app.add_typer(audit_app, name="audit")
 app.command()(rescreen)
+app.add_typer(report_app, name="report")
+app.command()(purge)
 
 
 def version_callback(value: bool) -> None:

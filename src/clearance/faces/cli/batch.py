@@ -14,11 +14,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from clearance.domain.enums import Activity, Decision, QueryKind
 from clearance.errors import ClearanceError, InputError
 from clearance.faces.batch import BatchJob, Summary, run
+from clearance.faces.batch.recording import record_batch_file
 from clearance.faces.batch.run import check_columns
 from clearance.faces.batch.screen import job_engine
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsOf, ListsAsOf, Review, Strong
-from clearance.faces.recording import record_batch_file
 from clearance.matching.config import ScorerConfig
 from clearance.screening.validate import day_of, parse_as_of
 from clearance.store import Store

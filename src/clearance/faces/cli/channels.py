@@ -18,11 +18,11 @@ from clearance.channels.payments import PAYMENT_FORMATS, read_payments
 from clearance.channels.portfolio import read_portfolio
 from clearance.channels.text import read_text
 from clearance.domain.enums import Activity, Decision
+from clearance.faces.channels.recording import record_channel_records
 from clearance.faces.channels.run import ChannelJob, ChannelSummary, Reader, run
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsOf, ListsAsOf, Review, Strong
 from clearance.faces.cli.render import COLOURS, line
-from clearance.faces.recording import record_channel_records
 from clearance.store import Store
 
 Files = Annotated[list[Path], typer.Argument(help="One or more files.", show_default=False)]

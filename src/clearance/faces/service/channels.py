@@ -29,10 +29,13 @@ from clearance.channels.portfolio import read_portfolio
 from clearance.channels.text import read_text
 from clearance.domain.enums import Activity
 from clearance.errors import DataError, InputError
+from clearance.faces.channels.recording import record_channel_records
 from clearance.faces.channels.run import ChannelJob, ChannelSummary, Reader, run
 from clearance.faces.service.errors import ERRORS, ApiError, of_exception
 from clearance.faces.service.routes import Analyst, TheEngine, answer, settings_of
+from clearance.faces.service.storage import store_of
 from clearance.faces.service.strict import StrictRoute
+from clearance.store import StoreError
 
 router = APIRouter(route_class=StrictRoute)
 
@@ -123,7 +126,16 @@ async def screen_file(
             raise of_exception(exc) from None
         except InputError as exc:
             raise ApiError(400, "invalid_input", str(exc).replace(str(path), shown)) from None
-    for doc in (*records, *rejects):
-        if "source" in doc:
-            doc["source"] = shown
-    return answer(engine, {"records": records, "rejects": rejects, "summary": summary.to_dict()})
+    for each in (*records, *rejects):
+        if "source" in each:
+            each["source"] = shown
+    doc: dict[str, Any] = {"records": records, "rejects": rejects, "summary": summary.to_dict()}
+    if settings.record:
+        try:
+            recorded = record_channel_records(
+                store_of(request.app), engine, records, channel=str(channel), actor=caller.user
+            )
+        except StoreError as exc:
+            raise ApiError(503, "store_unavailable", f"the decisions could not be recorded: {exc}") from None
+        doc["recorded"] = recorded.to_dict()
+    return answer(engine, doc)

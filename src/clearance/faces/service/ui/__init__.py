@@ -20,5 +20,6 @@ router.include_router(signin.router)
 router.include_router(cases.router)
 router.include_router(browse.router)
 router.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
+router.add_api_route("/ui/{rest:path}", browse.missing, methods=["GET"])  # last: it matches any path
 
 __all__ = ["router"]

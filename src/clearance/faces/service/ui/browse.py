@@ -7,11 +7,14 @@
   the data policy finds in the data loaded.
 * `GET /ui/audit?before=` the newest audit records (100 a page) under the result of
   `Store.verify()`: the chain intact, or the first record that fails.
+
+`missing` answers any other path under /ui with a page (404) rather than the API's JSON error; the
+package registers it after everything else.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,6 +25,7 @@ from sqlalchemy import select
 from clearance.datasets.lists.snapshots import active
 from clearance.datasets.loading import retrieved_of
 from clearance.domain.enums import Activity, QueryKind
+from clearance.domain.model import Measure
 from clearance.errors import ClearanceError, DataError, InputError
 from clearance.faces.service.settings import ServiceSettings
 from clearance.faces.service.state import EngineState
@@ -80,7 +84,7 @@ async def search_page(request: Request) -> Response:
     except QueryTimeout as exc:
         return error_page(request, session, 503, str(exc))
     except InputError as exc:
-        return page(request, "search.html", session, status=400, **{**values, "error": str(exc)})
+        return page(request, "search.html", session, http_status=400, **{**values, "error": str(exc)})
     except DataError as exc:
         return error_page(request, session, 503, str(exc))
     return page(request, "search.html", session, **{**values, "result": result})
@@ -102,10 +106,7 @@ async def entity_page(request: Request, entity_id: str) -> Response:
     doc = entity_document(entity)
     today = datetime.now(UTC).date()
     measures = engine.measures
-    covered = [
-        {**cov, "doc": measure_document(measures[cov["measure"]], today) if cov["measure"] in measures else None}
-        for cov in doc["measures"]
-    ]
+    covered = [{**cov, "doc": _state(measures.get(cov["measure"]), today)} for cov in doc["measures"]]
     relations = relation_rows(engine.neighbourhood(entity_id, depth=1))
     return page(
         request,
@@ -117,6 +118,10 @@ async def entity_page(request: Request, entity_id: str) -> Response:
         relations=relations,
         today=today.isoformat(),
     )
+
+
+def _state(measure: Measure | None, today: date) -> dict[str, Any] | None:
+    return measure_document(measure, today) if measure is not None else None
 
 
 def _lists(settings: ServiceSettings, engine: Engine | None) -> list[dict[str, Any]]:
@@ -199,3 +204,11 @@ async def audit_page(request: Request) -> Response:
     return page(
         request, "audit.html", session, title="Audit log", verdict=verdict, records=records, older=older
     )
+
+
+async def missing(request: Request, rest: str) -> Response:
+    """A path under /ui that is no page: 404 as a page (sign-in first, as everywhere)."""
+    session = signed_in(request)
+    if not isinstance(session, Session):
+        return session
+    return error_page(request, session, 404, f"there is no page /ui/{rest}")

@@ -50,7 +50,9 @@ def measures_now(request: Request) -> dict[str, Measure]:
     return engine.measures if engine is not None else {}
 
 
-def covering(case: dict[str, Any], alert: dict[str, Any], live: list[dict[str, Any]]) -> dict[str, Any] | None:
+def covering(
+    case: dict[str, Any], alert: dict[str, Any], live: list[dict[str, Any]]
+) -> dict[str, Any] | None:
     """The live allowlist entry for an alert's pair (party, entity, both names, fingerprint), if any:
     the next screening of this party will not alert on that entity."""
     for entry in live:
@@ -102,7 +104,7 @@ async def queue_page(request: Request) -> Response:
 
 
 async def _case_page(
-    request: Request, session: Session, case_id: int, *, status: int = 200, error: str = ""
+    request: Request, session: Session, case_id: int, *, http_status: int = 200, error: str = ""
 ) -> Response:
     try:
         case = await run_in_threadpool(case_detail, store_of(request.app), case_id)
@@ -120,7 +122,7 @@ async def _case_page(
         request,
         "case.html",
         session,
-        status=status,
+        http_status=http_status,
         title=f"Case {case_id}: {case['party']['name']}",
         case=case,
         alerts=views,
@@ -159,9 +161,9 @@ async def _act(
     try:
         await run_in_threadpool(act, session, fields, found)
     except FourEyesError as exc:
-        return await _case_page(request, session, found, status=403, error=str(exc))
+        return await _case_page(request, session, found, http_status=403, error=str(exc))
     except InputError as exc:
-        return await _case_page(request, session, found, status=400, error=str(exc))
+        return await _case_page(request, session, found, http_status=400, error=str(exc))
     except StoreError as exc:
         return error_page(request, session, 503, f"the case store is unavailable: {exc}")
     return redirect(f"/ui/cases/{found}", done=done)
@@ -243,7 +245,7 @@ async def allowlist_alert(request: Request, alert_id: str) -> Response:
     try:
         await run_in_threadpool(act, session, fields, alert)
     except InputError as exc:
-        return await _case_page(request, session, int(case), status=400, error=str(exc))
+        return await _case_page(request, session, int(case), http_status=400, error=str(exc))
     except StoreError as exc:
         return error_page(request, session, 503, f"the case store is unavailable: {exc}")
     return redirect(f"/ui/cases/{int(case)}", done="allowlisted")

@@ -62,8 +62,8 @@ def timeline(
 
 
 # The path graph: boxes in layers, the hit's entity on top, each step an arrow one layer down.
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 220, 40, 24, 56, 8
-TEXT_UNITS = 33  # a box's label, in half-width character units (a CJK character counts two)
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 260, 40, 24, 56, 8
+TEXT_UNITS = 34  # a box's label, in half-width character units (a CJK character counts two)
 
 
 @dataclass
@@ -100,7 +100,8 @@ class Graph:
 
 def short(text: str, units: int = TEXT_UNITS) -> str:
     """`text` cut to `units` half-width units, with an ellipsis when cut."""
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for ch in text:
         width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
         if used + width > units - 1:

@@ -6,8 +6,9 @@ Every page is sent with a Content-Security-Policy that allows only the UI's own 
 inline script, nothing from another origin), `X-Frame-Options: DENY`, and `Cache-Control: no-store`
 (a page holds case data).
 
-Forms post either as `application/x-www-form-urlencoded` or, through `ui.js`, as a JSON object of
-strings; `form_of` reads both.
+The service takes only JSON bodies (`body.BodyLimit` answers 415 to anything else, before any route),
+so `ui.js` posts every form as a JSON object of strings; `form_of` reads that, and a form-encoded body
+too, for the day `BodyLimit` lets the UI's forms through (then the UI also works without script).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from clearance.faces.service.ui.session import COOKIE, Session, csrf_ok, current
@@ -43,10 +44,20 @@ HEADERS = {
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(HERE / "templates"),
     autoescape=True,
-    undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def shown(value: Any) -> str:
+    """A value of an audit record's detail as text (JSON for lists and objects, in any script);
+    autoescaped like any other."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+_env.filters["shown"] = shown
 templates = Jinja2Templates(env=_env)
 
 NOTICES = {
@@ -63,21 +74,21 @@ def page(
     request: Request,
     name: str,
     session: Session | None,
-    status: int = 200,
+    http_status: int = 200,
     **context: Any,
 ) -> HTMLResponse:
     """Render the template `name` with `context`, the session (for the header and the CSRF token) and
     the notice named by `?done=` (one of `NOTICES`: a fixed text, never one taken from the URL)."""
     notice = NOTICES.get(request.query_params.get("done", ""), "")
     values = {"session": session, "notice": notice, "error": "", "version": __version__, **context}
-    response = templates.TemplateResponse(request, name, values, status_code=status)
+    response = templates.TemplateResponse(request, name, values, status_code=http_status)
     response.headers.update(HEADERS)
     return response
 
 
 def error_page(request: Request, session: Session | None, status: int, message: str) -> HTMLResponse:
     """A page that says what went wrong, with `status`."""
-    return page(request, "error.html", session, status=status, title=f"Error {status}", message=message)
+    return page(request, "error.html", session, status, title=f"Error {status}", message=message)
 
 
 def redirect(path: str, **query: str) -> RedirectResponse:
@@ -124,7 +135,7 @@ async def form_of(request: Request) -> dict[str, str]:
     return fields
 
 
-def signed_in(request: Request) -> Session | Response:
+def signed_in(request: Request) -> Session | RedirectResponse:
     """The request's session, or the redirect to sign-in (saying the session ended when there was a
     cookie that no longer holds: expired, or its key revoked)."""
     found = current(request)

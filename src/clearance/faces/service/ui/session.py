@@ -16,6 +16,7 @@ another site cannot read it, so it cannot make the browser post a form that is a
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -36,9 +37,11 @@ SECRET_FILE = "ui.secret"
 _SALT = "clearance-ui-session"
 
 
+@functools.lru_cache(maxsize=16)
 def secret(home: Path) -> bytes:
-    """The UI's signing secret, made at first use in `home/ui.secret` (mode 0600). Two workers making
-    it at once both end up reading the one that was written first."""
+    """The UI's signing secret, made at first use in `home/ui.secret` (mode 0600), then kept by each
+    worker (a new secret, which signs everyone out, takes a restart). Two workers making it at once
+    both end up reading the one that was written first."""
     path = home / SECRET_FILE
     if not path.exists():
         home.mkdir(parents=True, exist_ok=True)

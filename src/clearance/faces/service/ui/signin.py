@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,7 +21,7 @@ from clearance.faces.service.auth import key_of
 from clearance.faces.service.keys import KeyRecord
 from clearance.faces.service.storage import store_of
 from clearance.faces.service.ui import session as sessions
-from clearance.faces.service.ui.render import error_page, form_of, page, redirect, safe_next
+from clearance.faces.service.ui.render import error_page, form_of, page, posted, redirect, safe_next
 from clearance.store import StoreError
 
 router = APIRouter(prefix="/ui")
@@ -85,7 +86,7 @@ async def login(request: Request) -> Response:
             "no key given": "Paste your API key.",
             "unknown key": "That key is not known here.",
         }.get(why, "That key was revoked.")
-        return page(request, "login.html", None, status=401, title="Sign in", next=wanted, error=message)
+        return page(request, "login.html", None, http_status=401, title="Sign in", next=wanted, error=message)
     response = redirect(wanted)
     sessions.start(request, response, record)
     return response
@@ -94,15 +95,10 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     """Sign out (the form carries the session's CSRF token)."""
-    session = sessions.current(request)
-    if session is None:
-        return redirect("/ui/login")
-    try:
-        fields = await form_of(request)
-    except ValueError as exc:
-        return error_page(request, session, 400, str(exc))
-    if not sessions.csrf_ok(session, fields.get("csrf")):
-        return error_page(request, session, 403, "the form's security token is missing or stale: reload")
+    checked = await posted(request)
+    if not isinstance(checked, tuple):
+        return checked
+    session, _ = checked
 
     def audit() -> None:
         with store_of(request.app).unit() as unit:
@@ -113,10 +109,8 @@ async def logout(request: Request) -> Response:
                 detail={"key_id": session.key_id},
             )
 
-    try:
+    with contextlib.suppress(StoreError):  # signing out never fails: the cookie goes either way
         await run_in_threadpool(audit)
-    except StoreError:
-        pass  # signing out never fails: the cookie goes either way
     response = redirect("/ui/login", done="signed_out")
     sessions.end(response)
     return response

@@ -1,24 +1,16 @@
-"""What the batch and the channels record in the case store, from the records they write.
+"""What the batch records in the case store (`batch --record`), from the records it wrote.
 
-* A batch row's record (`faces.batch`) becomes a decision about the row's party, known by the row's
-  own id when the batch had one (`--id-col`: a customer number), else by its name, with its best hit
-  as the alert. The batch writes
-  only its best hit per row: a row that hits several listed entities opens one alert, for the best;
-  the analyst sees the others by screening the name again from the case.
-* A channel item's record (a payment, a device's app, a holding) becomes one decision per field that
-  hit (the party is the field's value: a debtor's or creditor's name, an app), each with all its hits
-  and the item's record (references, amount and currency when the message has them) for the reports;
-  an item with no hit is one decision about no party.
-
-`record_batch_file` and `record_channel_records` read what the run wrote and record it; both return the
-store's `Recorded` counts.
+A batch row's record becomes a decision about the row's party, known by the row's own id when the
+batch had one (`--id-col`: a customer number), else by its name, with its best hit as the alert. The
+batch writes only its best hit per row: a row that hits several listed entities opens one alert, for
+the best; the analyst sees the others by screening the name again from the case.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -106,43 +98,3 @@ def record_batch_file(
         for row in _batch_rows(output)
     )
     return record(store, screened, source="batch", actor=actor, fingerprint=Fingerprints(engine.entities))
-
-
-def channel_results(item: Mapping[str, Any]) -> Iterator[Screened]:
-    """A channel item record as one `Screened` per field that hit, or one about no party."""
-    base = {
-        "kind": "party",
-        "as_of": item.get("item_as_of") or item.get("as_of"),
-        "activity": item.get("activity") or "any",
-        "engine_version": item.get("engine_version", __version__),
-        "data_versions": item.get("data_versions", {}),
-        "thresholds": {},
-        "evidence": {},
-        "item": {k: v for k, v in item.items() if k != "findings"},
-    }
-    reference = str(item.get("key") or "")
-    hit_fields = [f for f in item.get("findings", ()) if f.get("hits")]
-    for finding in hit_fields:
-        field = finding.get("field", {})
-        result = {
-            **base,
-            "query": str(field.get("value", "")),
-            "decision": finding["decision"],
-            "hits": finding["hits"],
-            "field": field,
-        }
-        yield Screened(result=result, reference=reference)
-    if not hit_fields:
-        yield Screened(
-            result={**base, "query": reference, "decision": item.get("decision", "clear"), "hits": []},
-            reference=reference,
-            party=False,
-        )
-
-
-def record_channel_records(
-    store: Store, engine: Engine, items: Iterable[Mapping[str, Any]], *, channel: str, actor: str
-) -> Recorded:
-    """Record channel item records (those with `"record": "item"`)."""
-    screened = (s for item in items if item.get("record") == "item" for s in channel_results(item))
-    return record(store, screened, source=channel, actor=actor, fingerprint=Fingerprints(engine.entities))
