@@ -85,8 +85,10 @@ def blocked(
     filer_email: FilerEmail = None,
     user: common.User = None,
 ) -> None:
-    """The blocked property report (31 CFR 501.603(b)(1)) of a case closed as a true match; due 10
-    business days after the approval that closed it (Monday to Friday: holidays are not counted out)."""
+    """The blocked property report (31 CFR 501.603) of a case closed as a true match.
+
+    Due 10 business days after the approval that closed the case (counted Monday to Friday: federal
+    holidays are not counted out)."""
     _report(
         "blocked", case_id, fmt, output, user, name=filer_name, address=filer_address,
         contact=filer_contact, phone=filer_phone, email=filer_email,
@@ -105,8 +107,10 @@ def rejected(
     filer_email: FilerEmail = None,
     user: common.User = None,
 ) -> None:
-    """The rejected transaction report (31 CFR 501.604) of a case closed as a true match; due 10
-    business days after the approval that closed it (Monday to Friday: holidays are not counted out)."""
+    """The rejected transaction report (31 CFR 501.604) of a case closed as a true match.
+
+    Due 10 business days after the approval that closed the case (counted Monday to Friday: federal
+    holidays are not counted out)."""
     _report(
         "rejected", case_id, fmt, output, user, name=filer_name, address=filer_address,
         contact=filer_contact, phone=filer_phone, email=filer_email,
@@ -122,10 +126,12 @@ def purge(
     as_json: AsJson = False,
     user: common.User = None,
 ) -> None:
-    """Delete decisions, closed cases and their alerts, and parties left with nothing, older than
-    --before. Refused, deleting nothing, when --before is within the retention period (31 CFR 501.601:
-    at least 10 years; CLEARANCE_RETENTION_YEARS may raise it). Open cases, cases closed as a true match,
-    the decisions they hold and the audit log are never deleted."""
+    """Delete records older than --before, outside the retention period (31 CFR 501.601).
+
+    Deletes decisions, closed cases and their alerts, and parties left with nothing. Refused, deleting
+    nothing, when --before is within the retention period (at least 10 years; CLEARANCE_RETENTION_YEARS
+    may raise it). Open cases, cases closed as a true match, the decisions they hold and the audit log
+    are never deleted."""
     try:
         day = date.fromisoformat(before.strip())
     except ValueError:

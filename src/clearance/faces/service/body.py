@@ -3,7 +3,9 @@
 `BodyLimit` is a pure ASGI middleware. A body announced (`Content-Length`) or found while reading
 (chunked uploads) to be longer than `max_body` bytes is answered 413 `body_too_large` without being
 read further; a body that is not JSON (`Content-Type` other than `application/json` or `*/*+json`) is
-answered 415 `unsupported_media_type`. A request without a body passes as it is.
+answered 415 `unsupported_media_type`, except an HTML form (`application/x-www-form-urlencoded`)
+posted to the analyst's UI under `/ui/`, which works without JavaScript. A request without a body
+passes as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def is_form(content_type: str) -> bool:
+    """Is this `Content-Type` an HTML form's (`application/x-www-form-urlencoded`)?"""
+    return content_type.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
 def is_json(content_type: str) -> bool:
@@ -68,7 +75,9 @@ class BodyLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if body and not is_json(headers.get("content-type", "")):
+        kind = headers.get("content-type", "")
+        ui_form = str(scope.get("path", "")).startswith("/ui/") and is_form(kind)
+        if body and not is_json(kind) and not ui_form:
             given = headers.get("content-type") or "none"
             await self._answer(
                 scope,

@@ -2,13 +2,13 @@
 listed name or a reason an analyst typed, is text, never markup), the answer's headers, reading a
 posted form, and the redirects of the UI.
 
-Every page is sent with a Content-Security-Policy that allows only the UI's own CSS and script (no
-inline script, nothing from another origin), `X-Frame-Options: DENY`, and `Cache-Control: no-store`
-(a page holds case data).
+Every page is sent with a Content-Security-Policy that allows only the UI's own CSS (no script at
+all, nothing from another origin), `X-Frame-Options: DENY`, and `Cache-Control: no-store` (a page
+holds case data).
 
-The service takes only JSON bodies (`body.BodyLimit` answers 415 to anything else, before any route),
-so `ui.js` posts every form as a JSON object of strings; `form_of` reads that, and a form-encoded body
-too, for the day `BodyLimit` lets the UI's forms through (then the UI also works without script).
+The UI's forms are plain HTML forms, posted form-encoded (`body.BodyLimit` lets those through under
+`/ui/` only), answered POST-redirect-GET: it works without JavaScript. `form_of` reads a JSON object of
+strings too, for scripts that drive the UI.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ MAX_FIELD = 10_000  # characters of one form field (a reason, a name)
 
 HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
@@ -116,7 +116,7 @@ def safe_next(target: str | None) -> str:
 
 
 async def form_of(request: Request) -> dict[str, str]:
-    """The posted fields, as strings (a form, or a JSON object from `ui.js`); raises `ValueError` for
+    """The posted fields, as strings (a form, or a JSON object of strings); raises `ValueError` for
     a body that is neither, or a field longer than `MAX_FIELD`."""
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     fields: dict[str, str] = {}
