@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from clearance import Engine
-from clearance.channels.payments import read_mt103
+from clearance.channels.payments import read_mt103, read_payments
 from clearance.channels.screen import Screener
 from clearance.errors import InputError
 from clearance.faces.channels.recording import record_channel_records
@@ -24,6 +24,7 @@ from clearance.store.enums import Disposition
 from clearance.store.fingerprints import Fingerprints
 from clearance.store.recording import Screened, record
 from clearance.store.reports import CSV_COLUMNS, blocked_report, due_by, rejected_report, render
+from fixtures import DATA
 
 SMIC = "SEMICONDUCTOR MANUFACTURING INTERNATIONAL CORPORATION"
 # An MT103 paying SMIC on 2022-03-01, screened for securities: SMIC blocks under EO 14032 on that day.
@@ -66,8 +67,8 @@ def party_case(store: Store, engine: Engine) -> int:
     return close_as_true_match(store)
 
 
-def close_as_true_match(store: Store) -> int:
-    case = int(queue(store)[0]["id"])
+def close_as_true_match(store: Store, case: int | None = None) -> int:
+    case = case or int(queue(store)[0]["id"])
     dispose(store, case, user="ana", disposition=Disposition.TRUE_MATCH, reason="it is SMIC")
     approve(store, case, user="bob")
     return case
@@ -171,6 +172,23 @@ def test_a_foreign_currency_is_not_converted(store: Store, engine: Engine, tmp_p
     usd = by_citation(blocked_report(store, case, filer=None, user="carol"))[BLOCKED[5]]
     assert not usd["filled"] and usd["value"] is None
     assert "8400 CNY" in usd["reason"] and "exchange rate" in usd["reason"]
+
+
+def test_an_embargoed_place_is_a_target_with_its_authority(store: Store, engine: Engine) -> None:
+    """A payment to Crimea (tests/data pacs.008, transaction 3): the place's alert, its measure."""
+    items = [
+        Screener(engine).screen(i).to_dict()
+        for i in read_payments(DATA / "channels/payments/pacs008_multi.xml")
+    ]
+    charter = [i for i in items if i["key"] == "E2E-CHARTER-77"]
+    record_channel_records(store, engine, charter, channel="payment", actor="ana")
+    case = next(int(c["id"]) for c in queue(store) if c["party"] == "Crimea")
+    close_as_true_match(store, case)
+    fields = by_citation(blocked_report(store, case, filer=None, user="carol"))
+    target = fields[BLOCKED[2]]
+    assert target["value"][0]["entity_id"] == "territory:ua-crimea" and target["note"] is None
+    assert [m["id"] for m in fields[BLOCKED[7]]["value"]] == ["us-eo-13685"]
+    assert fields[BLOCKED[5]]["value"] == "45000.00" and "E2E-CHARTER-77" in fields[BLOCKED[1]]["text"]
 
 
 def test_a_party_screening_leaves_the_transaction_fields_empty_and_says_why(

@@ -30,9 +30,8 @@ Sources (/tmp/lead/ofac_reports.md; "verified" against the regulation's text, "s
   source note 84 FR 29060); the text and lettering after 89 FR 40372 (2024) were not seen. Deadline (c),
   "within 10 business days of the rejected transaction": verified (2019 text). Filing through ORS from
   2024-08-08: secondary (Hogan Lovells).
-* `due_by` counts business days as Monday to Friday from the UTC date of the approval: federal holidays
-  are NOT counted out (a known limit; the text read does not define "business days"), so `due_by` may
-  fall before the legal deadline, never after it.
+* `due_by`: Monday to Friday from the approval's UTC date; federal holidays are NOT counted out (a known
+  limit), and it is a day late when the approval's local date is earlier (an evening in the Americas).
 """
 
 from __future__ import annotations
@@ -183,8 +182,8 @@ def _report(
             "case": {"party": party.name, "party_key": party.key} | {k: getattr(case, k) for k in _CASE},
             "event_date": event_day.isoformat(),
             "due_by": due_by(event_day).isoformat(),
-            "due_rule": spec["regulation"]["deadline"] + "; counted Monday to Friday from the UTC date of "
-            "the approval, federal holidays not counted out (a known limit: the deadline may be later)",
+            "due_rule": spec["regulation"]["deadline"] + "; counted Monday to Friday from the approval's UTC "
+            "date, federal holidays not counted out (known limits: count from the local date if earlier)",
             "fields": fields,
             "filled": sum(1 for f in fields if f["filled"]),
             "unfilled": sum(1 for f in fields if not f["filled"]),
@@ -269,14 +268,16 @@ class _Facts:
 
     def target(self) -> Filled:
         targets: dict[str, dict[str, Any]] = {}
+        located = False  # by a nationality, a place of birth, or as a place itself
         for row, hit, result in zip(self.rows, self.hits, self.results, strict=True):
             role = (result.get("field") or {}).get("role")
+            nations, born = hit.get("nationalities", []), hit.get("places_of_birth", [])
+            located |= bool(nations or born or "territory:" in row.entity_id)
             targets.setdefault(row.entity_id, {
                 "entity_id": row.entity_id, "name": hit.get("name", row.entity_name),
                 "matched_name": row.matched_name, "lists": hit.get("lists", []),
                 "screened_as": f"{role} '{row.query_name}'" if role else f"'{row.query_name}'",
-                "nationalities": hit.get("nationalities", []),
-                "places_of_birth": hit.get("places_of_birth", []),
+                "nationalities": nations, "places_of_birth": born,
                 "alert_decision": row.decision,
             })  # fmt: skip
         ordered = sorted(targets.values(), key=lambda t: (t["alert_decision"] != "block", t["name"]))
@@ -286,7 +287,6 @@ class _Facts:
             + (f"; nationality {', '.join(t['nationalities'])}" if t["nationalities"] else "")
             for t in ordered
         )
-        located = any(t["nationalities"] or t["places_of_birth"] for t in ordered)
         return {"value": ordered, "text": text, "note": None if located else "location: not in the data"}
 
     def held(self) -> Filled:

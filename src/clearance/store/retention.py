@@ -96,7 +96,7 @@ def purge(store: Store, *, before: date, user: str, dry_run: bool) -> dict[str, 
     limit = latest_cutoff(datetime.now(UTC).date(), years)
     if before > limit:
         raise InputError(
-            f"--before {before.isoformat()} is inside the retention period: records are kept at least "
+            f"{before.isoformat()} is inside the retention period: records are kept at least "
             f"{years} years ({RETENTION_CITATION}); the latest date allowed is {limit.isoformat()}"
         )
     out: dict[str, Any] = {
