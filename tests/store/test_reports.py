@@ -23,7 +23,8 @@ from clearance.store.cases import approve, case_detail, dispose, queue
 from clearance.store.enums import Disposition
 from clearance.store.fingerprints import Fingerprints
 from clearance.store.recording import Screened, record
-from clearance.store.reports import CSV_COLUMNS, blocked_report, due_by, rejected_report, render
+from clearance.store.report_render import CSV_COLUMNS, render
+from clearance.store.reports import blocked_report, due_by, rejected_report
 from fixtures import DATA
 
 SMIC = "SEMICONDUCTOR MANUFACTURING INTERNATIONAL CORPORATION"

@@ -94,6 +94,15 @@ class Hit:
             "kind": self.entity.kind,
             "decision": self.decision,
             "lists": list(self.list_names),
+            "listings": [
+                {
+                    "list": listing.list_id,
+                    "entry": listing.source_id,
+                    "programs": list(listing.programs),
+                    "listed": listing.listed.isoformat() if listing.listed else None,
+                }
+                for listing in self.entity.listings
+            ],
             "measures": [f.to_dict() for f in self.findings],
             "path": list(self.path),
             "explanation": self.explanation,

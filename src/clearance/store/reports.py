@@ -2,7 +2,7 @@
 transaction report (31 CFR 501.604) for a case closed as a true match, as JSON, CSV and plain text.
 
     report = blocked_report(store, 7, filer={"name": "Bank", "address": "..."}, user="ana")
-    render(report, "csv")             # one row per field of the regulation
+    render(report, "csv")             # one row per field (store.report_render)
 
 A report: `{"report": "blocked_property" | "rejected_transaction", "title", "regulation": {section,
 version, certainty, deadline, filing}, "case": {id, party, party_key, disposition, reason, proposed_by,
@@ -21,7 +21,8 @@ taken, the payment's other participants and their locations, account numbers, a 
 currency (no exchange rate), the value of property that is not a payment, and a copy of any document
 (the store keeps where a message was read, not its text).
 
-Sources (/tmp/lead/ofac_reports.md; "verified" against the regulation's text, "secondary" otherwise):
+Sources (docs/regulator-reports.md, the research behind this module; "verified" against the
+regulation's text, "secondary" otherwise):
 * 501.603(b)(1)(ii)(A)-(I), current lettering: verified (eCFR source note "89 FR 40375, May 10, 2024";
   interim final rule 89 FR 40372, May 10, 2024, effective 2024-08-08; final rule 89 FR 81358, Oct. 8,
   2024, effective 2024-11-07). Deadline (b)(1)(i), "within 10 business days from the date that property
@@ -36,9 +37,7 @@ Sources (/tmp/lead/ofac_reports.md; "verified" against the regulation's text, "s
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -53,8 +52,6 @@ from clearance.store.enums import CaseStatus, Disposition
 from clearance.store.schema import alerts, cases, decisions, parties
 from clearance.store.store import Store
 
-FORMATS = ("json", "csv", "text")
-CSV_COLUMNS = ("case", "report", "citation", "field", "filled", "value", "reason", "note")
 FILER_KEYS = ("name", "address", "contact", "phone", "email")
 DUE_BUSINESS_DAYS = 10
 _CASE = ("id", "disposition", "reason", "proposed_by", "approved_by", "closed_at")
@@ -336,7 +333,7 @@ class _Facts:
                 if m.get("effect") in ("block", "review"):
                     measures.setdefault(str(m.get("id")), {k: m.get(k) for k in keys})
         if not measures:
-            return _not("no measure of the case's hits applies on their dates: name the programme")
+            return self._programmes()
         chosen = [m for m in measures.values() if m["effect"] == "block"] or list(measures.values())
         text = " | ".join(f"{m['short'] or m['id']}: {m['citation']} ({m['state']})" for m in chosen)
         left = [str(m["short"] or m["id"]) for m in measures.values() if m not in chosen]
@@ -344,6 +341,30 @@ class _Facts:
         if any(m["certainty"] != "verified" for m in chosen):
             notes.append("a measure's coverage rests on a secondary source: check it")
         return {"value": chosen, "text": text, "note": "; ".join(notes) or None}
+
+    def _programmes(self) -> Filled:
+        """The listings' programme tags (OFAC's SDN entries carry them: CUBA, SDGT, ...) when no
+        measure of clearance's own applies; OFAC asks for more than "SDN" as the authority."""
+        found = [
+            {
+                "entity": hit.get("entity_id"),
+                "list": x.get("list"),
+                "entry": x.get("entry"),
+                "programs": x["programs"],
+            }
+            for hit in self.hits
+            for x in hit.get("listings", [])
+            if x.get("programs")
+        ]
+        if not found:
+            return _not(
+                "no measure of the case's hits applies on their dates, and their listings name no programme"
+            )
+        text = " | ".join(
+            f"{f['list']} entry {f['entry']}: programme {', '.join(f['programs'])}" for f in found
+        )
+        note = "the programme tags as the list gives them: name the programme's regulations (its CFR part)"
+        return {"value": found, "text": text, "note": note}
 
     def documents(self) -> Filled:
         if not self.payments:
@@ -363,37 +384,3 @@ class _Facts:
             why = "the store does not say which one the party is: remove the others from the target"
             out.append(f"the true match covers the case's {n} listed entities; {why}")
         return out
-
-
-def render(report: Mapping[str, Any], fmt: str) -> str:
-    """The report as `json` (indented), `csv` (`CSV_COLUMNS`, one row per field; `value` is the field's
-    text) or `text`. Raises `InputError` for another format."""
-    if fmt == "json":
-        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for f in report["fields"]:
-            filled = "yes" if f["filled"] else "no"
-            row = [report["case"]["id"], report["report"], f["citation"], f["field"], filled, f["text"]]
-            writer.writerow([*row, f["reason"] or "", f["note"] or ""])
-        return out.getvalue()
-    if fmt != "text":
-        raise InputError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
-    case, total = report["case"], report["filled"] + report["unfilled"]
-    lines = [
-        report["title"],
-        f"Case {case['id']}: {case['party']} ({case['party_key']}), {case['disposition']} proposed by "
-        f"{case['proposed_by']}, approved by {case['approved_by']} at {case['closed_at']}",
-        f"Due by {report['due_by']}: {report['due_rule']}",
-        f"Regulation: {report['regulation']['section']}, {report['regulation']['version']}",
-        f"{report['filled']} of {total} fields filled from the store",
-        "",
-    ]
-    for f in report["fields"]:
-        lines.append(f"{f['citation']}  {f['field']}: " + (f["text"] if f["filled"] else "NOT FILLED"))
-        lines += [f"    why not: {f['reason']}"] if f["reason"] else []
-        lines += [f"    note: {f['note']}"] if f["note"] else []
-    lines += [f"warning: {w}" for w in report["warnings"]]
-    return "\n".join(lines) + "\n"

@@ -5,7 +5,7 @@ The period is `RETENTION_YEARS` (10), from 31 CFR 501.601 as amended by the inte
 89 FR 74832 (Sept. 13, 2024; effective 2025-03-12), adopted without change by the final rule at
 90 FR 13286 (March 21, 2025; effective that day): records of each transaction are to be available "for
 at least 10 years" after it, and those of blocked property for as long as it is blocked and at least 10
-years after it is unblocked. Sources (/tmp/lead/ofac_reports.md): the two rules and their dates are
+years after it is unblocked. Sources (docs/regulator-reports.md): the two rules and their dates are
 verified against the Federal Register; the statute behind them (21st Century Peace through Strength Act,
 Pub. L. 118-50, div. D, sec. 3111, 2024-04-24, extending the IEEPA and TWEA limitation period from 5 to
 10 years) is verified as recited in 90 FR 13286; the exact new wording of 501.601 ("at least 10 years")

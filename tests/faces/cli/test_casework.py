@@ -4,6 +4,7 @@ brings only its new hits, the audit chain verified, then caught after an edit an
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 from pathlib import Path
@@ -77,6 +78,32 @@ def test_the_case_work_of_the_issue(env: dict[str, str], tmp_path: Path) -> None
     code, out, _ = run(env, "cases", "show", str(smic), "--json")
     detail = json.loads(out)
     assert detail["proposed_by"] == "ana" and detail["approved_by"] == "bob"
+    report_file = tmp_path / "smic-blocked.csv"
+    code, _, err = run(
+        env,
+        "report",
+        "blocked",
+        str(smic),
+        "--format",
+        "csv",
+        "--output",
+        str(report_file),
+        "--filer-name",
+        "Example Bank",
+        "--filer-address",
+        "1 Main St",
+        "--filer-contact",
+        "J. Doe",
+        "--filer-phone",
+        "+1 555 0100",
+        "--filer-email",
+        "sanctions@example.com",
+    )
+    assert code == 0, err
+    fields = {row["field"]: row for row in csv.DictReader(report_file.open(encoding="utf-8"))}
+    assert fields["Legal authority"]["filled"] == "yes" and "EO 13959" in fields["Legal authority"]["value"]
+    assert fields["Filer"]["filled"] == "yes" and "Example Bank" in fields["Filer"]["value"]
+    assert fields["Value in US dollars"]["filled"] == "no" and fields["Value in US dollars"]["reason"]
 
     # Tencent is our customer's namesake: allowlisted, then no alert on the next run
     tencent = queue["Tencent Holdings"]["id"]

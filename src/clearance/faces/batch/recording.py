@@ -21,19 +21,40 @@ from clearance.store.recording import Recorded, Screened, record
 from clearance.version import __version__
 
 
-def _measures(text: str) -> list[dict[str, str]]:
-    """`us-eo-13971:in_force:review;...` as measure documents."""
+def _measures(engine: Engine, text: str) -> list[dict[str, str]]:
+    """`us-eo-13971:in_force:review;...` as measure documents, with each measure's name, title and
+    citation from the engine's data."""
     out = []
     for part in filter(None, (text or "").split(";")):
         bits = part.split(":")
+        measure = engine.dataset.measures.get(bits[0])
         out.append(
             {
                 "id": bits[0],
+                "short": measure.short if measure else bits[0],
+                "title": measure.title if measure else "",
+                "citation": measure.citation if measure else "",
                 "state": bits[1] if len(bits) > 1 else "",
                 "effect": bits[2] if len(bits) > 2 else "",
             }
         )
     return out
+
+
+def _listings(engine: Engine, entity_id: str) -> list[dict[str, Any]]:
+    """The entity's listings as a hit document gives them (`screening.results.Hit.to_dict`)."""
+    entity = engine.entities.get(entity_id)
+    if entity is None:
+        return []
+    return [
+        {
+            "list": x.list_id,
+            "entry": x.source_id,
+            "programs": list(x.programs),
+            "listed": x.listed.isoformat() if x.listed else None,
+        }
+        for x in entity.listings
+    ]
 
 
 def batch_result(row: Mapping[str, Any], engine: Engine) -> dict[str, Any]:
@@ -48,7 +69,8 @@ def batch_result(row: Mapping[str, Any], engine: Engine) -> dict[str, Any]:
                 "score": float(row.get("score") or 0.0),
                 "decision": row["decision"],
                 "lists": [x for x in str(row.get("best_lists", "")).split(";") if x],
-                "measures": _measures(str(row.get("measures", ""))),
+                "measures": _measures(engine, str(row.get("measures", ""))),
+                "listings": _listings(engine, str(row["best_entity_id"])),
             }
         )
     versions = row.get("data_versions") or "{}"

@@ -18,7 +18,8 @@ from clearance.errors import ClearanceError
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsJson
 from clearance.store import Store
-from clearance.store.reports import FORMATS, blocked_report, rejected_report, render
+from clearance.store.report_render import FORMATS, render
+from clearance.store.reports import blocked_report, rejected_report
 from clearance.store.retention import purge as purge_store
 
 report_app = typer.Typer(
