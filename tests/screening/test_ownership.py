@@ -10,6 +10,7 @@ import pytest
 from clearance import Engine
 from clearance.datasets.builtin import builtin
 from clearance.datasets.lists.ofac_programs import SDN_LIST
+from clearance.datasets.registry import REGISTRY_LIST
 from clearance.domain.enums import Kind, RelationType
 from clearance.domain.model import Entity, Listing, Relation
 from clearance.screening.ownership import Ownership
@@ -116,7 +117,9 @@ def test_the_rule_counts_only_lists_whose_entries_block_what_they_own() -> None:
 
 def _engine(*entities: Entity) -> Engine:
     data = builtin()
-    return Engine(data.merged(entities, {SDN_LIST.id: SDN_LIST}, {"test": "1"}))
+    return Engine(
+        data.merged(entities, {SDN_LIST.id: SDN_LIST, REGISTRY_LIST.id: REGISTRY_LIST}, {"test": "1"})
+    )
 
 
 def test_a_hit_owned_by_blocked_persons_is_blocked_with_every_owner_in_its_path() -> None:
@@ -151,3 +154,57 @@ def test_a_listed_entity_owned_by_another_is_described_by_its_owners_share() -> 
     result = owned(org("x", "X", ("y", 60), listed=True), org("y", "Y", listed=True))
     assert result == {"y": (60, True)}
     assert owned(org("x", "X", ("y", 20), listed=True), org("y", "Y", listed=True)) == {"y": (20, False)}
+
+
+def related(
+    eid: str, name: str, relation: RelationType, target: str, *, listed: bool = False, **dates: date
+) -> Entity:
+    """An organisation with one relation of `relation` to `target`."""
+    made = Relation(relation, target, f"filing {eid}", start=dates.get("start"), end=dates.get("end"))
+    lists = (SDN_LIST.id,) if listed else ("registry",)  # a registry's party: it restricts nothing itself
+    return Entity(eid, Kind.ORGANIZATION, name, relations=(made,), lists=lists)
+
+
+@pytest.mark.parametrize(
+    ("holder", "relation", "target"),
+    [
+        ("ofac-1", RelationType.CONTROLS, "reg-c"),  # the blocked person controls it
+        ("reg-c", RelationType.SUBSIDIARY_OF, "ofac-1"),  # a subsidiary of the blocked person
+        ("ofac-1", RelationType.LINKED_TO, "reg-c"),  # linked, written on the listed side
+        ("reg-c", RelationType.LINKED_TO, "ofac-1"),  # linked, written on the other side
+    ],
+    ids=["controlled", "subsidiary", "linked-from-listed", "linked-to-listed"],
+)
+def test_control_and_links_to_a_blocked_person_are_never_clear(
+    holder: str, relation: RelationType, target: str
+) -> None:
+    """OFAC FAQ 398: the rule counts ownership only, but control asks for caution; a link has no side."""
+    entities = {"ofac-1": ("MARBLE HARBOUR HOLDINGS", True), "reg-c": ("Caribe Nickel Trading SA", False)}
+    made = [
+        related(eid, name, relation, target if eid == holder else "", listed=listed)
+        if eid == holder
+        else Entity(eid, Kind.ORGANIZATION, name, lists=(SDN_LIST.id,) if listed else ("registry",))
+        for eid, (name, listed) in entities.items()
+    ]
+    result = _engine(*made).screen("Caribe Nickel Trading SA", as_of=DAY)
+    assert result.decision == "review", result.hits[0].explanation if result.hits else result
+    hit = result.hits[0]
+    assert hit.path and hit.path[0]["to"] == "ofac-1"
+    if relation is not RelationType.LINKED_TO:
+        assert "OFAC FAQ 398" in hit.explanation
+
+
+def test_control_counts_only_on_its_days() -> None:
+    engine = _engine(
+        related(
+            "ofac-1",
+            "MARBLE HARBOUR HOLDINGS",
+            RelationType.CONTROLS,
+            "reg-c",
+            listed=True,
+            end=date(2020, 12, 31),
+        ),
+        Entity("reg-c", Kind.ORGANIZATION, "Caribe Nickel Trading SA", lists=("registry",)),
+    )
+    assert engine.screen("Caribe Nickel Trading SA", as_of=DAY).decision == "clear"
+    assert engine.screen("Caribe Nickel Trading SA", as_of=date(2020, 6, 1)).decision == "review"

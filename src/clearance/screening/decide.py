@@ -15,6 +15,7 @@ Per measure (see `domain.timeline` for states):
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
@@ -25,8 +26,8 @@ from clearance.domain.timeline import EntityState, entity_state
 from clearance.matching.config import ScorerConfig
 from clearance.matching.matcher import Match, MatchedBy
 from clearance.screening.evidence import NO_EVIDENCE, Evidence, weigh
-from clearance.screening.graph import derive
-from clearance.screening.links import LinkFinding, link_finding, ownership_finding
+from clearance.screening.graph import Edge, derive, edges
+from clearance.screening.links import LinkFinding, control_finding, link_finding, ownership_finding
 from clearance.screening.ownership import Ownership
 from clearance.screening.results import Hit, MeasureFinding
 from clearance.screening.validate import day_of
@@ -91,6 +92,19 @@ class Decider:
         self.entities = {e.id: e for e in derive(dataset.entities, dataset.measures)}
         self.ownership = Ownership(dataset.entities, dataset.lists)
         self.restricted = restricted(self.entities.values(), dataset.lists)
+        # control and links, either way: the edges that touch each entity
+        self.touching: dict[str, list[Edge]] = defaultdict(list)
+        for edge in edges(dataset.entities):
+            if edge.type in (RelationType.CONTROLS, RelationType.SUBSIDIARY_OF, RelationType.LINKED_TO):
+                self.touching[edge.upper].append(edge)
+                self.touching[edge.lower].append(edge)
+        blocking = {lid: info.title for lid, info in dataset.lists.items() if info.blocks_owned}
+        self._blocking_listings = {
+            e.id: [x for x in (e.listings or tuple(Listing(lid) for lid in e.lists)) if x.list_id in blocking]
+            for e in dataset.entities
+            if any(lid in blocking for lid in e.lists)
+        }
+        self._blocking_titles = blocking
 
     def hit(
         self, match: Match, *, as_of: date | datetime, activity: Activity, evidence: Evidence = NO_EVIDENCE
@@ -154,11 +168,21 @@ class Decider:
     def links(self, entity: Entity, as_of: date | datetime) -> list[LinkFinding]:
         """What the entity's owners and links do (`screening.links`): the 50 Percent Rule on the day,
         and links to restricted entities."""
+        day = day_of(as_of)
+        owned = self.ownership.on(day) if self.ownership else {}
+        touching = self.touching.get(entity.id, ())
+
+        def blocked(eid: str) -> str | None:
+            for x in self._blocking_listings.get(eid, ()):
+                if (x.listed is None or x.listed <= day) and (x.expires is None or day <= x.expires):
+                    return f"listed on {self._blocking_titles[x.list_id]}"
+            found = owned.get(eid)
+            return "blocked by the 50 Percent Rule" if found is not None and found.blocked else None
+
         found = [
-            ownership_finding(entity, self.ownership.on(day_of(as_of)), self.entities)
-            if self.ownership
-            else None,
-            link_finding(entity, self.restricted, self.entities),
+            ownership_finding(entity, owned, self.entities) if owned else None,
+            control_finding(entity, touching, blocked, self.entities, day) if touching else None,
+            link_finding(entity, touching, self.restricted, self.entities, day) if touching else None,
         ]
         return [f for f in found if f is not None]
 

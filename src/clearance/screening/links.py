@@ -6,18 +6,21 @@ link to a restricted entity (OFAC's "Linked To:", an OpenSanctions link, a regis
   itself blocked by the rule, that owner's owners;
 * blocked owners holding under 50%, or a share unknown: review, with the stakes in the path (OFAC's
   2014 guidance advises caution with such entities; an unknown share may be 50%);
-* linked to an entity that a list or measure restricts: a link is no ownership and no designation, so it
-  asks for review on an entity nothing else restricts, and is its own reason beside any other (the CMIC
-  entries of OFAC's non-SDN list are "Linked To:" their parents).
+* controlled by a blocked person, or a subsidiary of one with no share given: review (OFAC FAQ 398);
+* linked, either way, to an entity that a list or measure restricts: a link is no ownership and no
+  designation, so it asks for review on an entity nothing else restricts, and is its own reason beside
+  any other (the CMIC entries of OFAC's non-SDN list are "Linked To:" their parents).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from clearance.domain.enums import Decision, RelationType
 from clearance.domain.model import Entity
+from clearance.screening.graph import Edge
 from clearance.screening.ownership import RULE, THRESHOLD, Owned
 
 
@@ -80,25 +83,74 @@ def _steps(
 
 
 def link_finding(
-    entity: Entity, restricted: Mapping[str, str], names: Mapping[str, Entity]
+    entity: Entity,
+    touching: Sequence[Edge],
+    restricted: Mapping[str, str],
+    names: Mapping[str, Entity],
+    day: date,
 ) -> LinkFinding | None:
-    """Links from `entity` to entities that are restricted (`restricted`: id -> what restricts it), or
-    None when there is none."""
+    """Links, either way, between `entity` and entities that are restricted (`restricted`: id -> what
+    restricts it) holding on `day`, or None when there is none: a link has no direction."""
     steps = [
         {
             "from": entity.id,
             "relation": str(RelationType.LINKED_TO),
-            "to": r.target,
-            "to_name": _name(r.target, names),
-            "citation": r.citation or "",
+            "to": other,
+            "to_name": _name(other, names),
+            "citation": e.citation or "",
         }
-        for r in entity.relations
-        if r.type is RelationType.LINKED_TO and r.target in restricted and r.target != entity.id
+        for e in touching
+        if e.type is RelationType.LINKED_TO and _holds(e, day)
+        for other in (e.lower if e.upper == entity.id else e.upper,)
+        if other in restricted and other != entity.id
     ]
     if not steps:
         return None
     said = "; ".join(f"{s['to_name']} ({restricted[s['to']]})" for s in steps)
     return LinkFinding(Decision.REVIEW, f"linked to {said}: a link, not ownership; review", tuple(steps))
+
+
+def control_finding(
+    entity: Entity,
+    touching: Sequence[Edge],
+    blocked: Callable[[str], str | None],
+    names: Mapping[str, Entity],
+    day: date,
+) -> LinkFinding | None:
+    """Control of `entity` by a blocked person on `day` (`controls`, or a parent of which it is a
+    subsidiary, with no share given), or None. OFAC's 50 Percent Rule speaks only to ownership, not to
+    control, but OFAC "urges caution" with an entity a blocked person "may control by means other than a
+    majority ownership interest" (OFAC FAQ 398): review, never clear."""
+    steps = [
+        {
+            "from": entity.id,
+            "relation": "controlled_by" if e.type is RelationType.CONTROLS else "subsidiary_of",
+            "to": e.upper,
+            "to_name": _name(e.upper, names),
+            "citation": e.citation or "",
+        }
+        for e in touching
+        if e.lower == entity.id
+        and e.type in (RelationType.CONTROLS, RelationType.SUBSIDIARY_OF)
+        and _holds(e, day)
+        and blocked(e.upper)
+    ]
+    if not steps:
+        return None
+    said = "; ".join(
+        f"{'controlled by' if s['relation'] == 'controlled_by' else 'a subsidiary of'} {s['to_name']} "
+        f"({blocked(s['to'])})"
+        for s in steps
+    )
+    reason = (
+        f"{said}: the 50 Percent Rule counts ownership only, but OFAC urges caution with an entity a blocked "
+        "person controls (OFAC FAQ 398); review"
+    )
+    return LinkFinding(Decision.REVIEW, reason, tuple(steps))
+
+
+def _holds(edge: Edge, day: date) -> bool:
+    return (edge.start is None or edge.start <= day) and (edge.end is None or day <= edge.end)
 
 
 def _name(eid: str, names: Mapping[str, Entity]) -> str:
