@@ -16,9 +16,12 @@ joins the entity it starts from, so that screening follows it (`screening.graph`
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -61,8 +64,10 @@ class Link:
     child_name: str
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.parent, self.child, self.relation)
+    def key(self) -> tuple[str, str, str, str | None, str | None]:
+        """What makes a relation the same one: its parties, its kind and its days (a stake of 20% until
+        2019 and one of 60% since 2020 are two relations)."""
+        return (self.parent, self.child, self.relation, self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,9 @@ class Graph:
     files: tuple[str, ...]
     parties: tuple[Party, ...]
     links: tuple[Link, ...]
+    # rows held back when it was imported, for the user to confirm ("file:line: why"): every result
+    # says they are pending (`apply`), so that a company whose owner is unconfirmed is never silently clear
+    pending: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +91,7 @@ class Graph:
             "files": list(self.files),
             "parties": [asdict(p) for p in self.parties],
             "links": [asdict(link) for link in self.links],
+            "pending": list(self.pending),
         }
 
     @classmethod
@@ -93,6 +102,7 @@ class Graph:
             files=tuple(doc["files"]),
             parties=tuple(Party(**p) for p in doc["parties"]),
             links=tuple(Link(**link) for link in doc["links"]),
+            pending=tuple(doc.get("pending", ())),
         )
 
 
@@ -109,13 +119,37 @@ def root(home: Path) -> Path:
     return home / "graph"
 
 
+@contextmanager
+def locked(home: Path) -> Iterator[None]:
+    """Hold the graph's lock (one import at a time: an import reads the active graph, then replaces
+    it; two at once would each lose what the other added)."""
+    where = root(home)
+    where.mkdir(parents=True, exist_ok=True)
+    with (where / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def stamp_on(home: Path, day: date | None = None) -> str | None:
+    """The active version's id (now, or at the end of `day`) with its file's size and modification time:
+    a cache keyed by it is not used once the file was changed (its SHA-256 is then checked again)."""
+    found = version_on(home, day)
+    if found is None:
+        return None
+    try:
+        info = (root(home) / f"{found}.json").stat()
+    except OSError:
+        return f"{found}:missing"
+    return f"{found}:{info.st_size}:{info.st_mtime_ns}"
+
+
 def save(home: Path, graph: Graph) -> None:
     """Write `graph` and make it the active version (atomically; the previous versions stay)."""
     where = root(home)
     where.mkdir(parents=True, exist_ok=True)
     text = json.dumps(graph.to_json(), ensure_ascii=False, indent=1)
+    log = _log(home, strict=False)
     _write(where / f"{graph.version}.json", text)
-    log = _log(home)
     log.append({"at": datetime.now(UTC).isoformat(), "version": graph.version, "sha256": _sha(text)})
     _write(where / "ACTIVE", json.dumps({"format": FORMAT, "log": log}, indent=1))
 
@@ -190,15 +224,27 @@ def apply(dataset: Dataset, graph: Graph | None) -> Dataset:
         )
         entity = entities[at[holder]]
         entities[at[holder]] = replace(entity, relations=(*entity.relations, made))
+    if graph.pending:
+        problems.append(
+            f"ownership graph {graph.version[:15]}: {len(graph.pending)} registry rows wait for you to "
+            f"confirm a party (the first: {graph.pending[0]}); their relations do not count yet"
+        )
     merged = replace(dataset, entities=()).merged(
         entities, {REGISTRY_LIST.id: REGISTRY_LIST}, {SOURCE: graph.version}
     )
     return replace(merged, problems=tuple(problems))
 
 
-def _log(home: Path) -> list[dict[str, str]]:
+def _log(home: Path, *, strict: bool = True) -> list[dict[str, str]]:
+    """The activation log; `strict`: versions kept without a log are an error (the log was removed),
+    not "no graph" (an import starting a new log is not strict)."""
     path = root(home) / "ACTIVE"
     if not path.exists():
+        if strict and root(home).is_dir() and any(root(home).glob("*.json")):
+            raise DataError(
+                f"graph: versions are kept under {root(home)} but its ACTIVE log is gone: restore it, or "
+                "import the registry again"
+            )
         return []
     try:
         doc = json.loads(path.read_text("utf-8"))

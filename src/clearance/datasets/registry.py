@@ -12,20 +12,20 @@ holds (YYYY-MM-DD, empty: open). A party is named as a registry names it, or by 
 Which entity a name is, is decided by the matcher (`screening.registry`), not here.
 
 A broken row (a missing party, an unknown relation, a share that is no percentage, a relation of a party
-with itself, the same relation twice) is reported with its line and kept out; a file that cannot be
-read, lacks a required column or has an unknown one is `ImportFailed`.
+with itself, the same relation twice) is reported with its line and kept out; the same relation over
+the same days with two shares keeps the larger (fail closed) and says so; a file that cannot be read,
+lacks a required column or has an unknown one is `ImportFailed`. A row is one line.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from clearance.datasets.lists.base import Problem, decode
+from clearance.datasets.lists.base import Problem, lines
 from clearance.datasets.lists.checks import ImportFailed
 from clearance.domain.enums import RelationType
 from clearance.domain.model import ListInfo
@@ -64,54 +64,94 @@ class Row:
     end: date | None
 
 
-def read_rows(path: Path) -> tuple[list[Row], list[Problem]]:
-    """The good rows of a registry file and a `Problem` for each bad one. Raises `ImportFailed` for a
-    file that cannot be read or decoded, or a header without `parent`, `child` and `relation` or with a
-    column this reader does not know."""
+@dataclass(frozen=True)
+class Read:
+    """A registry file read: its good rows, a `Problem` per row kept out (each counts against the
+    file's allowed loss), and `notes` on rows read but worth a look (a line not in UTF-8, a relation
+    given twice with different shares)."""
+
+    rows: list[Row]
+    problems: list[Problem]
+    notes: list[Problem]
+
+
+def read_rows(path: Path) -> Read:
+    """The rows of a registry file, one row per line (a quoted field may hold commas, not a line
+    break). Each line is decoded on its own (UTF-8, else cp1252, said in `notes`) and parsed on its
+    own, so that one stray quote costs its own row and never the rows after it. Raises `ImportFailed`
+    for a file that cannot be read, is UTF-16, has no header with `parent`, `child` and `relation`, or
+    has a column this reader does not know."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            head = f.read(4096)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    text, _ = decode(raw)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 8:
+        raise ImportFailed(f"{path}: UTF-16 (or binary): save the registry as UTF-8 CSV")
+    numbered = [(n, text, fallback) for n, text, fallback in lines(path) if text.strip()]
+    if not numbered:
+        raise ImportFailed(f"{path}: empty file; expected a header {','.join(REQUIRED + OPTIONAL)}")
+    header = _header(path, numbered[0][1])
+    out = Read([], [], [])
+    seen: dict[tuple[str, str, str, date | None, date | None], int] = {}
+    for number, text, fallback in numbered[1:]:
+        if fallback is not None:
+            out.notes.append(Problem(str(path), number, "not UTF-8: read as cp1252 (check its names)"))
+        try:
+            cells = next(csv.reader([text], strict=True))
+            if not any(c.strip() for c in cells):
+                continue
+            row = _row(dict(zip(header, cells, strict=False)), number, width=(len(cells), len(header)))
+        except csv.Error as exc:
+            out.problems.append(Problem(str(path), number, f"not valid CSV ({exc}): row skipped"))
+            continue
+        except ValueError as exc:
+            out.problems.append(Problem(str(path), number, str(exc)))
+            continue
+        key = (row.parent.casefold(), row.child.casefold(), str(row.relation), row.start, row.end)
+        if key not in seen:
+            seen[key] = len(out.rows)
+            out.rows.append(row)
+            continue
+        kept = out.rows[seen[key]]
+        if kept.share == row.share:
+            out.problems.append(
+                Problem(str(path), number, f"the same relation as line {kept.line}: row skipped")
+            )
+            continue
+        larger, smaller = (row, kept) if (row.share or 0) > (kept.share or 0) else (kept, row)
+        out.rows[seen[key]] = larger
+        out.notes.append(
+            Problem(
+                str(path),
+                smaller.line,
+                f"the same relation as line {larger.line} with another share ({_said(smaller.share)} against "
+                f"{_said(larger.share)}): the larger share is kept",
+            )
+        )
+    return out
+
+
+def _said(share: float | None) -> str:
+    return "unknown" if share is None else f"{share:g}%"
+
+
+def _header(path: Path, text: str) -> list[str]:
     try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise ImportFailed(f"{path}: empty file; expected a header {','.join(REQUIRED + OPTIONAL)}") from None
+        header = [h.strip().lower() for h in next(csv.reader([text], strict=True))]
     except csv.Error as exc:
         raise ImportFailed(f"{path}: line 1: {exc}") from exc
+    if len(header) == 1 and any(sep in text for sep in (";", "\t", "|")):
+        raise ImportFailed(
+            f"{path}: line 1: the columns are not separated by commas; save it as CSV with commas"
+        )
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if missing or unknown or len(set(header)) != len(header):
         named = f"unknown column {', '.join(unknown)}" if unknown else "a column named twice"
         what = f"missing {', '.join(missing)}" if missing else named
         raise ImportFailed(f"{path}: line 1: {what}; expected {','.join(REQUIRED + OPTIONAL)}")
-    rows: list[Row] = []
-    problems: list[Problem] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(str(path), line, f"not valid CSV ({exc}): row skipped"))
-            break  # the reader cannot find the next row after a broken quote
-        if not any(c.strip() for c in cells):
-            continue
-        try:
-            row = _row(dict(zip(header, cells, strict=False)), line, width=(len(cells), len(header)))
-        except ValueError as exc:
-            problems.append(Problem(str(path), line, str(exc)))
-            continue
-        key = (row.parent.casefold(), row.child.casefold(), str(row.relation))
-        if key in seen:
-            problems.append(Problem(str(path), line, f"the same relation as line {seen[key]}: row skipped"))
-            continue
-        seen[key] = line
-        rows.append(row)
-    return rows, problems
+    return header
 
 
 def _row(cells: dict[str, str], line: int, *, width: tuple[int, int]) -> Row:
@@ -150,10 +190,20 @@ def _share(text: str) -> float | None:
     return value
 
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+
+
 def _day(text: str, what: str) -> date | None:
-    if not text.strip():
+    """YYYY-MM-DD, or an ISO datetime with its zone (its own date); nothing looser (20200101, weeks)."""
+    clean = text.strip()
+    if not clean:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        if _DAY.match(clean):
+            return date.fromisoformat(clean)
+        if _DATETIME.match(clean):
+            return datetime.fromisoformat(clean.replace("Z", "+00:00")).date()
     except ValueError:
-        raise ValueError(f"{what} '{text.strip()}' is not a date (YYYY-MM-DD)") from None
+        pass
+    raise ValueError(f"{what} '{clean}' is not a date (YYYY-MM-DD, or an ISO datetime with its zone)")

@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from clearance.datasets.builtin import Dataset
-from clearance.datasets.graph_store import version_on
+from clearance.datasets.graph_store import stamp_on
 from clearance.datasets.lists.manifest import Snapshot
 from clearance.datasets.lists.reading import expand
 from clearance.datasets.lists.snapshots import active, current_on
@@ -69,7 +69,7 @@ def prepared_engine(
         dataset = load_dataset(lists=lists, home=where, lists_as_of=lists_as_of, policy=policy)
         return Engine(dataset, config=config, time_limit=time_limit)
     files = file_hashes(lists)
-    graph = version_on(where, lists_as_of)
+    graph = stamp_on(where, lists_as_of)
     key = cache_key(snapshots, config, lists_as_of, files=files, graph=graph)
     path = where / "cache" / f"engine-{key}.bin"
     kept = _read(path, key)

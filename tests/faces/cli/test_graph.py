@@ -5,6 +5,7 @@ SDN entries, one 20% by a third), weak names held back, broken rows named by the
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -98,9 +99,13 @@ def test_broken_rows_are_named_and_the_graph_is_versioned(home: dict[str, str]) 
     code, _, err = run(home, "graph", "import", str(GRAPH / "registry.csv"))
     assert code == 0
     code, _, err = run(home, "graph", "import", str(GRAPH / "broken.csv"), "--max-loss", "0.9")
+    assert code == 2 and "nothing replaced" in err  # 2 relations would replace 5: refused
+    code, _, err = run(
+        home, "graph", "import", str(GRAPH / "broken.csv"), "--max-loss", "0.9", "--allow-shrink"
+    )
     assert code == 0
     assert f"{GRAPH / 'broken.csv'}:4: share '150' is not a percentage" in err
-    assert len(err.strip().splitlines()) == 9  # lines 3 to 11
+    assert len(err.strip().splitlines()) == 9  # lines 3 to 10, and a note on line 11
     code, out, _ = run(home, "graph", "diff", "--json")
     changes = json.loads(out)
     assert len(changes["removed"]) == 4 and len(changes["added"]) == 1
@@ -133,3 +138,63 @@ def test_entity_graph_prints_the_tree_and_json(home: dict[str, str]) -> None:
     assert any(e["from"] == "ofac-306" and e["share"] == 30 for e in graph["edges"])
     code, out, _ = run(home, "entity", "org-tencent-holdings", "--graph")
     assert "owns 100%: Harbour Lights Games Ltd" in " ".join(out.split())
+
+
+def test_concurrent_imports_with_add_lose_nothing(home: dict[str, str], tmp_path: Path) -> None:
+    """Each import reads the active graph and replaces it: under the graph's lock, none is lost."""
+    import subprocess
+    import sys
+
+    paths = []
+    for k in range(6):
+        path = tmp_path / f"h{k}.csv"
+        path.write_text(f"parent,child,relation,share\nofac-306,new:Hammer {k} Co Ltd,owns,60\n")
+        paths.append(path)
+    script = "from clearance.faces.cli.app import main; main()"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, "graph", "import", "--add", str(p)],
+            env={**os.environ, **home},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for p in paths
+    ]
+    assert all(r.wait() == 0 for r in runs)
+    _, out, _ = run(home, "graph", "show", "--json")
+    assert len(json.loads(out)["links"]) == 6
+
+
+def test_a_removed_activation_log_fails_closed(home: dict[str, str]) -> None:
+    run(home, "graph", "import", str(GRAPH / "registry.csv"))
+    (Path(home["CLEARANCE_HOME"]) / "graph" / "ACTIVE").unlink()
+    code, _, err = run(home, "screen", "Caribe Nickel Trading SA", "--as-of", MARCH_2021)
+    assert code == 2 and "ACTIVE log is gone" in err
+
+
+def test_rows_waiting_for_confirmation_are_said_in_every_result(home: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "weak.csv"
+    rows = "".join(f"new:Owner {k} Ltd,new:Child {k} Ltd,owns,10\n" for k in range(30))
+    path.write_text(f"parent,child,relation,share\nBanko Nacional de Cuba,Pending Child Ltd,owns,60\n{rows}")
+    code, _, err = run(home, "graph", "import", str(path))
+    assert code == 0 and "may be ofac-306" in err
+    doc = screen(home, "Pending Child Ltd")
+    assert any("wait for you to confirm a party" in w for w in doc["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("cell", "why"),
+    [("OFAC-306", None), ("ofac-99999999", "no entity has it"), ("Ltd", "no name"), ("new:Ltd", "no name")],
+)
+def test_ids_without_regard_to_case_and_cells_that_are_no_name(
+    home: dict[str, str], tmp_path: Path, cell: str, why: str | None
+) -> None:
+    path = tmp_path / "ids.csv"
+    filler = "".join(f"new:Owner {k} Ltd,new:Child {k} Ltd,owns,10\n" for k in range(30))
+    path.write_text(f"parent,child,relation,share\n{cell},new:Target Trading Ltd,owns,60\n{filler}")
+    code, _, err = run(home, "graph", "import", str(path))
+    assert code == 0, err
+    if why is None:
+        assert screen(home, "Target Trading Ltd")["decision"] == "block"
+    else:
+        assert why in err and ":2:" in err

@@ -9,10 +9,13 @@ rows (nothing is replaced then), on a usage error, and when the home is damaged.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from clearance.datasets import graph_store
 from clearance.datasets.graph_store import Graph, Link, Party
@@ -31,6 +34,29 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+SHRINK_KEEP = 0.9  # a replacing import must keep this share of the active graph's relations
+
+
+class _Progress:
+    """A progress bar on standard error for the parties of a big file (from 2,000 rows)."""
+
+    def __init__(self, what: str, total: int) -> None:
+        self.bar = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True))
+        self.task = self.bar.add_task(what, total=total)
+        self.shown = total >= 2000
+
+    def __enter__(self) -> _Progress:
+        if self.shown:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.shown:
+            self.bar.stop()
+
+    def advance(self, done: int) -> None:
+        if self.shown:
+            self.bar.update(self.task, completed=done)
 
 
 @app.command("import")
@@ -63,11 +89,21 @@ def import_(
             "fails as a whole.",
         ),
     ] = str(DEFAULT_MAX_LOSS),
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            help="Replace the active graph even when the new one keeps less than 90% of its relations "
+            "(without --add, an import replaces the whole graph).",
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """Import an ownership registry: each party is resolved to a listed entity when the matcher finds it
     strongly, held back for you to confirm when it finds it only weakly, or kept as a new party that
-    screening finds by its name from then on. Every later screening, batch and service call uses it."""
+    screening finds by its name from then on. Every later screening, batch and service call uses it.
+    Without --add the import replaces the active graph, and refuses to drop more than a tenth of its
+    relations unless --allow-shrink."""
     where = home()
     try:
         limit = share(max_loss, "--max-loss")
@@ -75,20 +111,26 @@ def import_(
         links: list[Link] = []
         parties: list[Party] = []
         held: list[tuple[str, int, str]] = []
+        notes: list[str] = []
+        waiting: list[str] = []
         broken = 0
         total = 0
         resolutions: list[Resolution] = []
         for path in files:
-            rows, problems = read_rows(path)
-            resolved = resolve(engine, rows, file=path)
-            total += len(rows) + len(problems)
-            broken += len(problems) + len(resolved.held)
-            for problem in problems:
-                held.append((str(path), problem.line or 0, problem.message))
+            read = read_rows(path)
+            with _Progress(f"resolving {path.name}", len(read.rows)) as progress:
+                resolved = resolve(engine, read.rows, file=path, progress=progress.advance)
+            total += len(read.rows) + len(read.problems)
+            broken += len(read.problems) + len(resolved.held)
+            held.extend((str(path), problem.line or 0, problem.message) for problem in read.problems)
             held.extend((str(path), line, message) for line, message in resolved.held)
+            waiting.extend(f"{path.name}:{line}: {message}" for line, message in resolved.held)
+            notes.extend(str(note) for note in read.notes)
             links.extend(resolved.links)
             parties.extend(resolved.parties)
             resolutions.extend(resolved.resolutions)
+        for note in notes:
+            typer.echo(f"note: {common.one_line(note)}", err=True)
         for file, line, message in held:
             typer.echo(f"{file}:{line}: {common.one_line(message)}", err=True)
         if total == 0:
@@ -98,16 +140,26 @@ def import_(
                 f"{broken} of {total} rows are broken or held back, more than --max-loss {limit:g}: "
                 "nothing imported, the active graph stays"
             )
-        before = graph_store.active(where)
-        if add and before is not None:
-            kept = {link.key: link for link in before.links}
-            kept.update({link.key: link for link in links})
-            links = list(kept.values())
-            parties = list({p.id: p for p in (*before.parties, *parties)}.values())
-        used = {x for link in links for x in (link.parent, link.child)}
-        parties = list({p.id: p for p in parties if p.id in used}.values())
-        graph = graph_store.new_graph(files=[str(p) for p in files], parties=parties, links=links)
-        graph_store.save(where, graph)
+        pending = tuple(waiting)
+        with graph_store.locked(where):  # read, merge and replace under one lock: no import is lost
+            before = graph_store.active(where)
+            if add and before is not None:
+                kept = {link.key: link for link in before.links}
+                kept.update({link.key: link for link in links})
+                links = list(kept.values())
+                parties = list({p.id: p for p in (*before.parties, *parties)}.values())
+                pending = (*before.pending, *pending)
+            elif before is not None and not allow_shrink and len(links) < SHRINK_KEEP * len(before.links):
+                common.fail(
+                    f"the new graph keeps {len(links)} relations where the active one has "
+                    f"{len(before.links)}: nothing replaced (use --add to add to it, or --allow-shrink to "
+                    "replace it)"
+                )
+            used = {x for link in links for x in (link.parent, link.child)}
+            parties = list({p.id: p for p in parties if p.id in used}.values())
+            graph = graph_store.new_graph(files=[str(p) for p in files], parties=parties, links=links)
+            graph = replace(graph, pending=pending)
+            graph_store.save(where, graph)
     except ClearanceError as exc:
         common.fail(str(exc))
     summary = {
