@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from clearance.domain.enums import NameRules
 from clearance.matching.normalise import name_form
-from clearance.matching.parts import leading_titles, numbers, particles
+from clearance.matching.parts import leading_titles, numbers, own_acronym, particles
 from clearance.matching.scorer import compare
 
 PERSON = NameRules.PERSON
@@ -152,3 +152,24 @@ def test_the_family_name_the_list_gives_is_remembered() -> None:
 @pytest.mark.parametrize("typed", ["Adbul Bari Akhund", "Abudl Bari Akhund", "Abdul Bari Akhund"])
 def test_abdul_with_two_letters_swapped_is_still_abd_al(typed: str) -> None:
     assert compare(typed, "ABDUL BARI AKHUND", rules=PERSON).score >= REVIEW
+
+
+@pytest.mark.parametrize(
+    ("tokens", "kept"),
+    [
+        ("banco nacional de cuba bnc", "banco nacional de cuba"),  # without the small word
+        ("bank of china boc", "bank of china"),  # with it
+        ("irgc islamic revolutionary guard corps", "islamic revolutionary guard corps"),  # first
+        ("bnc banco", "bnc banco"),  # too short to stand for anything
+        ("banco nacional de cuba bank", "banco nacional de cuba bank"),  # not its initials
+        ("cuba banco nacional bnc", "cuba banco nacional bnc"),  # initials out of order
+        ("abu bakr ali", "abu bakr ali"),
+        ("bank 7 of china b7c", "bank 7 of china b7c"),  # not letters
+    ],
+)
+def test_a_name_written_with_its_own_acronym_is_the_name(tokens: str, kept: str) -> None:
+    assert own_acronym(tokens.split()) == kept.split()
+
+
+def test_the_acronym_no_longer_costs_the_match() -> None:
+    assert compare("BANCO NACIONAL DE CUBA (BNC)", "BANCO NACIONAL DE CUBA").score == 1.0

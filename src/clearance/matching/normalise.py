@@ -38,6 +38,7 @@ from clearance.matching.parts import (
     leading_titles,
     natural_order,
     numbers,
+    own_acronym,
     particles,
     squeezed,
 )
@@ -342,7 +343,7 @@ def name_form(name: str) -> NameForm:
     """The comparison form of one name (cached: list names and repeated queries normalise once)."""
     folded = fold(name)
     ordered, family = _ordered_tokens(folded)
-    raw = numbers(particles(_join_phrases(ordered)))
+    raw = own_acronym(numbers(particles(_join_phrases(ordered))))
     if family and all(t in _LEGAL_WORDS for t in raw[-family:]):
         tokens, legal = _strip_legal(raw[:-family])  # "PAO, Yu Liang": a surname, not a legal form
         tokens += raw[-family:]
