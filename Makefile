@@ -42,14 +42,14 @@ $(BASELINES)/.installed: benchmarks/baselines/requirements.txt | $(STAMP)
 # when the machine has none.
 postgres:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-		(apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql)
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql)
 
 # The web UI's browser test (tests/faces/service/test_ui_browser.py) drives Debian's Chromium through Playwright,
 # never a browser Playwright downloads: installed when the machine has none, with a small font for Chinese,
 # Japanese and Korean names (Droid Sans Fallback, 2 MB) so that the screenshots show them.
 browser:
 	test -x /usr/bin/chromium && test -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf || \
-		(apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-droid-fallback)
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-droid-fallback)
 
 # benchmarks/api.py drives the service with Debian's wrk, a load generator in C.
 bench-tools: install
