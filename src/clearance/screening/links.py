@@ -90,7 +90,8 @@ def link_finding(
     day: date,
 ) -> LinkFinding | None:
     """Links, either way, between `entity` and entities that are restricted (`restricted`: id -> what
-    restricts it) holding on `day`, or None when there is none: a link has no direction."""
+    restricts it) holding on `day`, or None when there is none: a link has no direction, but one written
+    on the other side counts only for an entity nothing else restricts."""
     steps = [
         {
             "from": entity.id,
@@ -101,6 +102,9 @@ def link_finding(
         }
         for e in touching
         if e.type is RelationType.LINKED_TO and _holds(e, day)
+        # written on the other side, a link counts for an entity nothing else restricts (a listed parent
+        # does not collect a reason per subsidiary "Linked To:" it)
+        and (e.upper == entity.id or entity.id not in restricted)
         for other in (e.lower if e.upper == entity.id else e.upper,)
         if other in restricted and other != entity.id
     ]
