@@ -11,18 +11,27 @@ from sqlalchemy import select
 from clearance import Engine
 from clearance.errors import InputError
 from clearance.store import Store
-from clearance.store.allowlist import Pair, add_from_alert, entries, holding, revoke
+from clearance.store.allowlist import Pair, add_from_alert, approve, entries, evidence_digest, holding, revoke
+from clearance.store.cases import FourEyesError
 from clearance.store.fingerprints import Fingerprints
 from clearance.store.recording import Recorded, Screened, record
-from clearance.store.schema import alerts
+from clearance.store.schema import alerts, parties
 
 TENCENT = "Tencent Holdings"
 
 
 def run(
-    store: Store, engine: Engine, name: str, *, party: str = "C-7", fingerprint: object = None
+    store: Store,
+    engine: Engine,
+    name: str,
+    *,
+    party: str | None = "C-7",
+    fingerprint: object = None,
+    birth_date: str | None = None,
+    as_of: str = "2021-03-01",
+    activity: str = "any",
 ) -> Recorded:
-    result = engine.screen(name, as_of="2021-03-01")
+    result = engine.screen(name, as_of=as_of, birth_date=birth_date, activity=activity)
     return record(
         store,
         [Screened(result=result.to_dict(), party_reference=party)],
@@ -91,7 +100,15 @@ def test_an_entry_lapses_at_its_expiry_and_when_revoked(store: Store, engine: En
     entry = allowlisted(store, engine)
     with store.reading() as connection:
         row = connection.execute(select(alerts).where(alerts.c.id == first_alert(store))).one()
-        pair = Pair("ref:C-7", row.entity_id, row.query_name, row.matched_name, row.fingerprint)
+        details = connection.execute(select(parties.c.details).where(parties.c.key == "ref:C-7")).scalar_one()
+        pair = Pair(
+            "ref:C-7",
+            row.entity_id,
+            row.query_name,
+            row.matched_name,
+            row.fingerprint,
+            evidence_digest(details),
+        )
         assert holding(connection, pair) == entry
         later = (datetime.now(UTC) + timedelta(days=366)).isoformat()
         assert holding(connection, pair, at=later) is None
@@ -124,3 +141,34 @@ def test_an_entry_needs_a_reason_and_a_real_alert(store: Store, engine: Engine) 
         add_from_alert(store, first_alert(store), author="ana", reason=" ")
     with pytest.raises(InputError, match="no alert 999"):
         add_from_alert(store, 999, author="ana", reason="r")
+
+
+def test_a_party_known_by_name_alone_is_covered_only_with_the_same_evidence(
+    store: Store, engine: Engine
+) -> None:
+    run(store, engine, TENCENT, party=None)
+    add_from_alert(store, first_alert(store), author="ana", reason="our Tencent is a tea shop")
+    close_open_alerts(store)
+    assert run(store, engine, TENCENT, party=None).suppressed >= 1  # the same name, the same (no) evidence
+    close_open_alerts(store)
+    other = run(store, engine, TENCENT, party=None, birth_date="1970-01-01")
+    assert other.suppressed == 0 and other.opened >= 1  # the same name with other evidence: not covered
+
+
+def test_an_entry_on_a_blocking_alert_waits_for_a_second_user(store: Store, engine: Engine) -> None:
+    smic = "Semiconductor Manufacturing International Corporation"
+    run(store, engine, smic, as_of="2022-03-01", activity="securities")
+    with store.reading() as connection:
+        blocking = connection.execute(select(alerts.c.id).where(alerts.c.decision == "block")).scalar_one()
+    entry = add_from_alert(store, blocking, author="ana", reason="another SMIC")
+    close_open_alerts(store)
+    assert run(store, engine, smic, as_of="2022-03-01", activity="securities").suppressed == 0  # not yet
+    for same in ("ana", "ANA", " Ana "):
+        with pytest.raises(FourEyesError):
+            approve(store, entry, user=same)
+    with pytest.raises(InputError, match="U\\+200B"):
+        approve(store, entry, user="ana\u200b")
+    approve(store, entry, user="bob")
+    close_open_alerts(store)
+    assert run(store, engine, smic, as_of="2022-03-01", activity="securities").suppressed >= 1
+    assert [r.action for r in store.audit_records()].count("allowlist_approved") == 1

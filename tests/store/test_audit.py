@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from clearance.store import Store
+from clearance.store import Store, StoreError
 from clearance.store.audit import Chain
 from store.conftest import drop_guards
 
@@ -155,3 +155,98 @@ def test_two_stores_on_one_database_extend_one_chain(store: Store, database_url:
     other.close()
     verdict = store.verify()
     assert verdict.ok and verdict.records == 5
+
+
+def record_some(store: Store) -> None:
+    """Screenings of the built-in data recorded, a case disposed and approved, an entry allowlisted."""
+    from clearance import Engine
+    from clearance.datasets.loading import load_dataset
+    from clearance.store.allowlist import add_from_alert
+    from clearance.store.cases import approve, dispose, queue
+    from clearance.store.enums import Disposition
+    from clearance.store.fingerprints import Fingerprints
+    from clearance.store.recording import Screened, record
+
+    engine = Engine(load_dataset(home=store.home / "no-lists"))
+    docs = [
+        engine.screen(
+            "Semiconductor Manufacturing International Corporation", as_of="2022-03-01", activity="securities"
+        ).to_dict(),
+        engine.screen("Tencent Holdings", as_of="2021-03-01").to_dict(),
+        engine.screen("Mary Johnson Bakery", as_of="2021-03-01").to_dict(),  # clear: no alert holds it
+    ]
+    record(
+        store,
+        [Screened(result=d, party_reference=f"P{i}") for i, d in enumerate(docs)],
+        source="test",
+        actor="ana",
+        fingerprint=Fingerprints(engine.entities),
+    )
+    smic, tencent = sorted(c["id"] for c in queue(store))
+    dispose(store, smic, user="ana", disposition=Disposition.TRUE_MATCH, reason="r")
+    approve(store, smic, user="bob")
+    with store.reading() as connection:
+        alert = connection.execute(text("SELECT id FROM alerts WHERE case_id = :c"), {"c": tencent}).scalar()
+    add_from_alert(store, int(alert), author="ana", reason="a tea shop")
+
+
+@pytest.mark.parametrize(
+    ("tamper", "said"),
+    [
+        ("UPDATE decisions SET decision = 'clear' WHERE id = 1", "decision 1 was changed"),
+        (
+            "UPDATE decisions SET result = replace(result, 'block', 'clear') WHERE id = 1",
+            "decision 1 was changed",
+        ),
+        ("DELETE FROM decisions WHERE id = 3", "decision 3, recorded by audit record"),
+        ("UPDATE cases SET approved_by = 'carl' WHERE approved_by IS NOT NULL", "approved by carl"),
+        ("UPDATE allowlist SET entity_id = 'ofac-306'", "allowlist entry 1 was changed"),
+        ("UPDATE alerts SET status = 'suppressed' WHERE id = 1", "alert 1 was changed"),
+        (
+            "INSERT INTO allowlist (party_key, entity_id, query_name, matched_name, fingerprint, evidence,"
+            " reason, author, created_at, expires_at, approved_by, approved_at) SELECT party_key, 'ofac-306',"
+            " query_name, matched_name, fingerprint, evidence, reason, author, created_at, expires_at,"
+            " approved_by, approved_at FROM allowlist",
+            "allowlist entry 2 has no record",
+        ),
+    ],
+    ids=[
+        "decision-outcome",
+        "decision-result",
+        "decision-deleted",
+        "approver",
+        "allowlist-edit",
+        "alert-status",
+        "allowlist-insert",
+    ],
+)
+def test_the_tables_are_checked_against_the_chain(store: Store, tamper: str, said: str) -> None:
+    """An edit of the rows themselves, not of the audit log, is tampering too."""
+    record_some(store)
+    assert store.verify().ok, store.verify().problem
+    sql(store, tamper)
+    verdict = store.verify()
+    assert not verdict.ok and said in verdict.problem, verdict.problem
+
+
+def test_a_log_without_its_head_file_or_key_is_refused(
+    store: Store, tmp_path: Path, database_url: str
+) -> None:
+    write(store, 3)
+    (tmp_path / "home" / "audit.head").unlink()
+    verdict = store.verify()
+    assert not verdict.ok and "head file" in verdict.problem
+    (tmp_path / "home" / "audit.key").unlink()
+    with pytest.raises(StoreError, match="audit key"):
+        Store.open(home=tmp_path / "home", url=database_url)
+
+
+def test_a_checkpoint_kept_elsewhere_holds_the_log_to_what_it_was(store: Store) -> None:
+    write(store, 3)
+    mark = store.checkpoint()
+    assert mark[0] == 3 and store.verify(checkpoint=mark).ok
+    drop_guards(store)
+    sql(store, "DELETE FROM audit WHERE seq = 3")
+    (store.home / "audit.head").write_text(json.dumps({"seq": 2, "mac": store.audit_records()[1].mac}))
+    sql(store, "UPDATE audit_head SET seq = 2")
+    assert not store.verify(checkpoint=mark).ok  # the head rewritten to match: the checkpoint still sees it

@@ -162,3 +162,27 @@ def test_a_review_with_no_hit_still_opens_an_alert_naming_why(store: Store, engi
     assert done.opened == 1
     alert = case_detail(store, only_case(store))["alerts"][0]
     assert alert["entity_id"] == "result:review" and "no sanctions list" in alert["entity_name"]
+
+
+@pytest.mark.parametrize("same", ["ANA", " Ana", "ａｎａ"])
+def test_four_eyes_is_not_beaten_by_spelling_the_name_otherwise(
+    store: Store, engine: Engine, same: str
+) -> None:
+    screen_and_record(store, engine, SMIC)
+    case = only_case(store)
+    dispose(store, case, user="ana", disposition=Disposition.TRUE_MATCH, reason="r")
+    with pytest.raises(FourEyesError):
+        approve(store, case, user=same)
+
+
+@pytest.mark.parametrize("bad", ["ana\u200b", "ana\u202e", "eve\n#998 fake line", "", "x" * 101])
+def test_a_user_name_that_could_pass_for_another_is_refused(store: Store, engine: Engine, bad: str) -> None:
+    screen_and_record(store, engine, SMIC)
+    with pytest.raises(InputError):
+        dispose(store, only_case(store), user=bad, disposition=Disposition.TRUE_MATCH, reason="r")
+
+
+def test_a_party_known_by_its_id_keeps_its_latest_name(store: Store, engine: Engine) -> None:
+    screen_and_record(store, engine, "Mary Johnson Bakery", party="C-9")
+    screen_and_record(store, engine, SMIC, party="C-9")
+    assert queue(store)[0]["party"] == SMIC

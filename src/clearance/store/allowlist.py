@@ -1,15 +1,21 @@
 """The allowlist: "this party is not that listed entity", said by an analyst, for a while.
 
 An entry is scoped to the pair as the analyst saw it: the party (its key), the listed entity, the
-party's name and the listed name that matched, and the entity's fingerprint. It suppresses an alert
-only when all five are the same, the entry has not expired and was not revoked: never a different
-listed entity, never another name of the party or of the entity, and never the same entity once its
-listing changed (new names, a new measure, a new owner: a new fingerprint). Adding and revoking are
+party's name and the listed name that matched, the entity's fingerprint, and the party's evidence (its
+date of birth, countries and identifiers as screened, by SHA-256). It suppresses an alert only when all
+six are the same, the entry has not expired, was not revoked, and is in effect: never a different
+listed entity, never another name of the party or of the entity, never the same name with other
+evidence (a party known only by its name is no more than that name with that evidence), and never the
+same entity once its listing changed (new names, a new measure, a new owner: a new fingerprint).
+
+An entry on a blocking alert takes effect only when a second user approves it (`approve`; four eyes,
+as for closing a case); on a review alert it takes effect at once. Adding, approving and revoking are
 audited.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,6 +27,7 @@ from clearance.store.audit import now
 from clearance.store.enums import AlertStatus
 from clearance.store.schema import alerts, allowlist, parties
 from clearance.store.store import Store, inserted
+from clearance.store.users import user_name
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 3 * 365  # an entry for longer than three years is refused: it must be looked at again
@@ -38,6 +45,12 @@ class Pair:
     query_name: str
     matched_name: str
     fingerprint: str
+    evidence: str  # `evidence_digest` of the party's details
+
+
+def evidence_digest(details: str) -> str:
+    """SHA-256 of a party's evidence as the store keeps it (canonical JSON)."""
+    return hashlib.sha256(details.encode()).hexdigest()
 
 
 def holding(connection: Connection, pair: Pair, *, at: str | None = None) -> int | None:
@@ -52,6 +65,8 @@ def holding(connection: Connection, pair: Pair, *, at: str | None = None) -> int
                 allowlist.c.query_name == squeeze(pair.query_name),
                 allowlist.c.matched_name == squeeze(pair.matched_name),
                 allowlist.c.fingerprint == pair.fingerprint,
+                allowlist.c.evidence == pair.evidence,
+                allowlist.c.approved_at.is_not(None),
                 allowlist.c.revoked_at.is_(None),
                 allowlist.c.expires_at > moment,
             )
@@ -76,43 +91,72 @@ def _expiry(expires: date | None) -> str:
 def add_from_alert(
     store: Store, alert_id: int, *, author: str, reason: str, expires: date | None = None
 ) -> int:
-    """Allowlist the pair of one alert (its party, entity, names and fingerprint); returns the entry's
-    id. Raises `InputError` for an unknown alert, an empty reason or an expiry not within
-    (today, today + 3 years]."""
+    """Allowlist the pair of one alert (its party, entity, names, fingerprint and the party's evidence);
+    returns the entry's id. An entry on a blocking alert waits for a second user (`approve`). Raises
+    `InputError` for an unknown alert, an empty reason or an expiry not within (today, today + 3
+    years]."""
+    author = user_name(author)
     if not reason.strip():
         raise InputError("an allowlist entry needs a reason")
     expires_at = _expiry(expires)
     with store.unit() as unit:
         row = unit.connection.execute(
-            select(alerts, parties.c.key.label("party_key"))
+            select(alerts, parties.c.key.label("party_key"), parties.c.details.label("details"))
             .join(parties, parties.c.id == alerts.c.party_id)
             .where(alerts.c.id == alert_id)
         ).first()
         if row is None:
             raise InputError(f"no alert {alert_id}")
+        at = now()
+        blocking = row.decision == "block"
         values = {
             "party_key": row.party_key,
             "entity_id": row.entity_id,
             "query_name": squeeze(row.query_name),
             "matched_name": squeeze(row.matched_name),
             "fingerprint": row.fingerprint,
+            "evidence": evidence_digest(row.details),
             "reason": reason.strip(),
             "author": author,
-            "created_at": now(),
+            "created_at": at,
             "expires_at": expires_at,
+            "approved_by": None if blocking else author,
+            "approved_at": None if blocking else at,
         }
         entry = inserted(unit.connection.execute(allowlist.insert().values(**values)))
         unit.audit(
             actor=author,
             action="allowlist_added",
             subject=f"allowlist {entry}",
-            detail={**values, "alert": alert_id},
+            detail={**values, "alert": alert_id, "waits_for_approval": blocking},
         )
     return entry
 
 
+def approve(store: Store, entry: int, *, user: str) -> None:
+    """A second user's approval of an entry on a blocking alert: it takes effect now. Raises
+    `FourEyesError` when `user` wrote it, `InputError` when there is no such entry waiting."""
+    from clearance.store.cases import FourEyesError
+
+    user = user_name(user)
+    with store.unit() as unit:
+        row = unit.connection.execute(select(allowlist).where(allowlist.c.id == entry)).first()
+        if row is None or row.approved_at is not None or row.revoked_at is not None:
+            raise InputError(f"no allowlist entry {entry} waiting for approval")
+        if user_name(row.author) == user:
+            raise FourEyesError(
+                f"allowlist entry {entry} was written by {user}: another user must approve it"
+            )
+        at = now()
+        unit.connection.execute(
+            allowlist.update().where(allowlist.c.id == entry).values(approved_by=user, approved_at=at)
+        )
+        unit.audit(actor=user, action="allowlist_approved", subject=f"allowlist {entry}", detail={"at": at})
+
+
 def revoke(store: Store, entry: int, *, user: str, reason: str) -> None:
     """End an entry now; raises `InputError` when there is no such live entry."""
+    user = user_name(user)
     with store.unit() as unit:
         done = unit.connection.execute(
             allowlist.update()
@@ -130,7 +174,13 @@ def entries(store: Store, *, live_only: bool = False) -> list[dict[str, Any]]:
     """Every entry (or the live ones), newest first."""
     query = select(allowlist).order_by(allowlist.c.id.desc())
     if live_only:
-        query = query.where(and_(allowlist.c.revoked_at.is_(None), allowlist.c.expires_at > now()))
+        query = query.where(
+            and_(
+                allowlist.c.revoked_at.is_(None),
+                allowlist.c.approved_at.is_not(None),
+                allowlist.c.expires_at > now(),
+            )
+        )
     with store.reading() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
 

@@ -34,7 +34,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from clearance.store.schema import audit
+from clearance.store import integrity
+from clearance.store.schema import audit, audit_head
 
 GENESIS = "0" * 64
 
@@ -80,26 +81,38 @@ class Chain:
     def __init__(self, home: Path) -> None:
         self.home = home
         self.head_path = home / "audit.head"
-        self._key = _key(home)
+        self._key: bytes | None = None
+
+    def has_key(self) -> bool:
+        return bool(os.environ.get("CLEARANCE_AUDIT_KEY")) or (self.home / "audit.key").exists()
 
     def sign(self, seq: int, at: str, actor: str, action: str, subject: str, detail: str, prev: str) -> str:
+        if self._key is None:
+            self._key = _key(self.home)
         message = canonical([seq, at, actor, action, subject, detail, prev]).encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
-    def head(self) -> tuple[int, str]:
-        """The newest (seq, mac) written to the head file; (0, zeros) before any."""
+    def head(self) -> tuple[int, str] | None:
+        """The newest (seq, mac) written to the head file; None when there is no head file. Raises
+        `ValueError` for a head file that cannot be read."""
         try:
             doc = json.loads(self.head_path.read_text(encoding="utf-8"))
             return int(doc["seq"]), str(doc["mac"])
         except FileNotFoundError:
-            return 0, GENESIS
+            return None
+        except (OSError, KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"the head file {self.head_path} cannot be read ({exc})") from exc
 
     def advance(self, seq: int, mac: str) -> None:
         """Move the head file to (seq, mac) unless it is already further (another process wrote after)."""
         self.home.mkdir(parents=True, exist_ok=True)
         with open(self.home / "audit.head.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if self.head()[0] >= seq:
+            try:
+                current = self.head()
+            except ValueError:
+                current = None  # a damaged head is replaced by the true one; verify said it was damaged
+            if current is not None and current[0] >= seq:
                 return
             tmp = self.head_path.with_suffix(".tmp")
             tmp.write_text(canonical({"seq": seq, "mac": mac}), encoding="utf-8")
@@ -189,12 +202,20 @@ def records(
         yield Record(**row._mapping)
 
 
-def verify(connection: Connection, chain: Chain) -> Verdict:
-    """Check the whole chain against its MACs and its head (see the module's docstring)."""
-    head_seq, head_mac = chain.head()
+def verify(connection: Connection, chain: Chain, *, checkpoint: tuple[int, str] | None = None) -> Verdict:
+    """Check the whole chain against its MACs and its head, then the tables against the chain
+    (`store.integrity`); `checkpoint` (seq, mac) is one kept outside clearance, which the chain must
+    still hold (see the module's docstring)."""
+    try:
+        head = chain.head()
+    except ValueError as exc:
+        return Verdict(False, 0, 0, None, str(exc))
+    head_seq, head_mac = head or (0, GENESIS)
     expected, prev, count = 1, GENESIS, 0
+    kept: list[Record] = []
     for record in records(connection):
         count += 1
+        kept.append(record)
         if record.seq != expected:
             what = "missing" if record.seq > expected else "repeated or out of order"
             return Verdict(
@@ -223,6 +244,10 @@ def verify(connection: Connection, chain: Chain) -> Verdict:
             return Verdict(
                 False, count, head_seq, record.seq, f"record {record.seq} is not the one the head names"
             )
+        if checkpoint and record.seq == checkpoint[0] and record.mac != checkpoint[1]:
+            return Verdict(
+                False, count, head_seq, record.seq, f"record {record.seq} is not the one the checkpoint names"
+            )
         expected, prev = record.seq + 1, record.mac
     last = expected - 1
     if last < head_seq:
@@ -233,4 +258,36 @@ def verify(connection: Connection, chain: Chain) -> Verdict:
             last + 1,
             f"record {last + 1} is missing: the head names record {head_seq}, the log ends at {last}",
         )
+    if checkpoint and last < checkpoint[0]:
+        return Verdict(
+            False,
+            count,
+            head_seq,
+            last + 1,
+            f"record {last + 1} is missing: the checkpoint names record {checkpoint[0]}",
+        )
+    if head is None and (last > 0 or _db_head(connection) > 0):
+        return Verdict(
+            False,
+            count,
+            0,
+            None,
+            f"the head file {chain.head_path} is missing: the newest records cannot be checked",
+        )
+    if _db_head(connection) != last:
+        return Verdict(
+            False,
+            count,
+            head_seq,
+            last + 1,
+            f"the database's head names record {_db_head(connection)}, the log ends at {last}",
+        )
+    found = integrity.check(connection, kept)
+    if found is not None:
+        return Verdict(False, count, head_seq, found[0], found[1])
     return Verdict(True, count, head_seq)
+
+
+def _db_head(connection: Connection) -> int:
+    row = connection.execute(select(audit_head.c.seq).where(audit_head.c.id == 1)).first()
+    return int(row[0]) if row is not None else -1

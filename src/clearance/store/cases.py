@@ -22,6 +22,7 @@ from clearance.store.audit import now
 from clearance.store.enums import OPEN_CASE, AlertStatus, CaseStatus, Disposition
 from clearance.store.schema import alerts, audit, cases, decisions, parties
 from clearance.store.store import Store, Unit, inserted
+from clearance.store.users import user_name
 
 
 class FourEyesError(InputError):
@@ -93,6 +94,7 @@ def _close(unit: Unit, case_id: int, *, disposition: str, approver: str | None) 
 def dispose(store: Store, case_id: int, *, user: str, disposition: Disposition, reason: str) -> CaseStatus:
     """An analyst's disposition of an open case; returns the case's new status. Raises `InputError`
     for an unknown case, one that is not open, or an empty reason."""
+    user = user_name(user)
     if not reason.strip():
         raise InputError("a disposition needs a reason")
     with store.unit() as unit:
@@ -122,11 +124,12 @@ def dispose(store: Store, case_id: int, *, user: str, disposition: Disposition, 
 def approve(store: Store, case_id: int, *, user: str, reason: str = "") -> None:
     """A second analyst's approval: closes a case waiting for it. Raises `FourEyesError` when `user`
     proposed the disposition, `InputError` when the case is not waiting for approval."""
+    user = user_name(user)
     with store.unit() as unit:
         case = _case(unit.connection, case_id)
         if case.status != CaseStatus.AWAITING_APPROVAL:
             raise InputError(f"case {case_id} is {case.status}, not awaiting approval")
-        if case.proposed_by == user:
+        if user_name(case.proposed_by or "-") == user:
             raise FourEyesError(f"case {case_id} was disposed by {user}: another analyst must approve it")
         _close(unit, case_id, disposition=case.disposition, approver=user)
         unit.audit(
@@ -139,11 +142,12 @@ def approve(store: Store, case_id: int, *, user: str, reason: str = "") -> None:
 
 def send_back(store: Store, case_id: int, *, user: str, reason: str) -> None:
     """A second analyst's refusal: the case waiting for approval is open again."""
+    user = user_name(user)
     with store.unit() as unit:
         case = _case(unit.connection, case_id)
         if case.status != CaseStatus.AWAITING_APPROVAL:
             raise InputError(f"case {case_id} is {case.status}, not awaiting approval")
-        if case.proposed_by == user:
+        if user_name(case.proposed_by or "-") == user:
             raise FourEyesError(f"case {case_id} was disposed by {user}: another analyst must review it")
         unit.connection.execute(
             cases.update().where(cases.c.id == case_id).values(status=CaseStatus.OPEN, proposed_by=None)

@@ -53,7 +53,10 @@ def connect(url: str) -> Engine:
         raise StoreError(f"CLEARANCE_DATABASE_URL is not a database URL: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            file = Path(parsed.database)
+            file.parent.mkdir(parents=True, exist_ok=True)
+            if not file.exists():  # case data: readable by its owner only
+                file.touch(mode=0o600)
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_settings)
         return engine

@@ -23,13 +23,14 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
-from clearance.store.allowlist import Pair, holding, squeeze
+from clearance.store.allowlist import Pair, evidence_digest, holding, squeeze
 from clearance.store.audit import canonical, now
 from clearance.store.cases import attach
 from clearance.store.enums import AlertStatus
 from clearance.store.fingerprints import Fingerprints
 from clearance.store.schema import alerts, baseline, decisions, parties
 from clearance.store.store import Store, Unit, inserted
+from clearance.store.users import user_name
 
 CHUNK = 500
 ALERTING = ("review", "block")
@@ -106,6 +107,7 @@ def record(
 ) -> Recorded:
     """Record results (see the module's docstring); `fingerprint` gives a listed entity's fingerprint
     by id (`store.fingerprints.Fingerprints`). Raises `StoreError` when the database refuses."""
+    actor = user_name(actor)
     done = Recorded()
     chunk: list[Screened] = []
     for item in screened:
@@ -152,8 +154,13 @@ def _party(unit: Unit, result: Mapping[str, Any], key: str, reference: str | Non
     connection = unit.connection
     row = connection.execute(select(parties.c.id).where(parties.c.key == key)).first()
     if row is not None:
-        connection.execute(
-            parties.update().where(parties.c.id == row.id).values(last_screened=at, details=details)
+        name = str(result["query"])
+        connection.execute(  # a party known by its id keeps the name it was last screened under
+            parties.update()
+            .where(parties.c.id == row.id)
+            .values(
+                last_screened=at, details=details, name=name if result.get("kind") != "text" else name[:200]
+            )
         )
         return int(row.id)
     name = str(result["query"])
@@ -209,6 +216,7 @@ def _record_one(
             "data_versions": result.get("data_versions", {}),
         },
     )
+    evidence = evidence_digest(canonical(result.get("evidence") or {}))
     for hit in alerting_hits(result):
         if party_id is not None:
             _alert(
@@ -216,6 +224,7 @@ def _record_one(
                 hit,
                 party_id=party_id,
                 key=key,
+                evidence=evidence,
                 decision_id=decision_id,
                 query=str(result["query"]),
                 actor=actor,
@@ -230,6 +239,7 @@ def _alert(
     *,
     party_id: int,
     key: str,
+    evidence: str,
     decision_id: int,
     query: str,
     actor: str,
@@ -255,7 +265,7 @@ def _alert(
         done.already_open += 1
         return
     matched = str(hit.get("matched_name") or hit.get("name") or "")
-    entry = holding(connection, Pair(key, entity_id, query, matched, print_))
+    entry = holding(connection, Pair(key, entity_id, query, matched, print_, evidence))
     values = {
         "party_id": party_id,
         "decision_id": decision_id,

@@ -51,6 +51,7 @@ from clearance.store.audit import canonical, now
 from clearance.store.enums import CaseStatus, Disposition
 from clearance.store.schema import alerts, cases, decisions, parties
 from clearance.store.store import Store
+from clearance.store.users import user_name
 
 FILER_KEYS = ("name", "address", "contact", "phone", "email")
 DUE_BUSINESS_DAYS = 10
@@ -150,6 +151,7 @@ def due_by(day: date, business_days: int = DUE_BUSINESS_DAYS) -> date:
 def _report(
     store: Store, case_id: int, kind: str, *, filer: Mapping[str, str] | None, user: str
 ) -> dict[str, Any]:
+    user = user_name(user)
     spec = _KINDS[kind]
     given = {k: str(v).strip() for k, v in (filer or {}).items() if str(v or "").strip()}
     if unknown := sorted(set(given) - set(FILER_KEYS)):

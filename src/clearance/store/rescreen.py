@@ -34,6 +34,7 @@ from clearance.store.fingerprints import Fingerprints
 from clearance.store.recording import Screened, record
 from clearance.store.schema import baseline, parties
 from clearance.store.store import Store
+from clearance.store.users import user_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ def rescreen(
     against every entity. Returns the counts: {entities: {added, changed, removed}, parties, hits,
     decisions, alerts_opened, suppressed, already_open, first}. `progress` is called with the number of
     parties done so far, every 1,000."""
+    actor = user_name(actor)
     fingerprints = Fingerprints(engine.entities)
     now = fingerprints.all()
     found = diff(store, now)

@@ -48,6 +48,7 @@ from clearance.store.database import StoreError
 from clearance.store.enums import OPEN_CASE, AlertStatus, CaseStatus, Disposition
 from clearance.store.schema import alerts, cases, decisions, parties
 from clearance.store.store import Store
+from clearance.store.users import user_name
 
 RETENTION_YEARS = 10
 RETENTION_ENV = "CLEARANCE_RETENTION_YEARS"
@@ -92,6 +93,7 @@ def purge(store: Store, *, before: date, user: str, dry_run: bool) -> dict[str, 
     "audit_seq" (None on a dry run)}`. Raises `InputError`, deleting nothing, when `before` is later than
     today (UTC) minus the retention period or the period is set below it; `StoreError` when the database
     refuses."""
+    user = user_name(user)
     years = retention_years()
     limit = latest_cutoff(datetime.now(UTC).date(), years)
     if before > limit:
@@ -110,7 +112,7 @@ def purge(store: Store, *, before: date, user: str, dry_run: bool) -> dict[str, 
             with store.engine.connect() as connection:
                 transaction = connection.begin()
                 try:
-                    out["deleted"], out["kept"] = _purge(connection, cutoff)
+                    out["deleted"], out["kept"], _ = _purge(connection, cutoff)
                 finally:
                     transaction.rollback()
         except OperationalError as exc:
@@ -118,8 +120,13 @@ def purge(store: Store, *, before: date, user: str, dry_run: bool) -> dict[str, 
         out["audit_seq"] = None
         return out
     with store.unit() as unit:
-        out["deleted"], out["kept"] = _purge(unit.connection, cutoff)
-        detail = {"before": out["before"], "retention_years": years, "deleted": out["deleted"]}
+        out["deleted"], out["kept"], gone = _purge(unit.connection, cutoff)
+        detail = {
+            "before": out["before"],
+            "retention_years": years,
+            "deleted": out["deleted"],
+            "decision_ids": ranges(gone),
+        }
         out["audit_seq"] = unit.audit(
             actor=user, action="purge", subject="store", detail={**detail, "kept": out["kept"]}
         )
@@ -131,7 +138,19 @@ def _old(cutoff: str) -> Any:
     return and_(decisions.c.at < cutoff, decisions.c.as_of < cutoff)
 
 
-def _purge(connection: Connection, cutoff: str) -> tuple[dict[str, int], dict[str, int]]:
+def ranges(ids: list[int]) -> list[list[int]]:
+    """Ids as [first, last] runs: what a purge record keeps of the rows it deleted."""
+    out: list[list[int]] = []
+    for ident in sorted(ids):
+        if out and out[-1][1] == ident - 1:
+            out[-1][1] = ident
+        else:
+            out.append([ident, ident])
+    return out
+
+
+def _purge(connection: Connection, cutoff: str) -> tuple[dict[str, int], dict[str, int], list[int]]:
+    """Delete; returns the counts deleted and kept, and the ids of the decisions deleted."""
     old = _old(cutoff)
     young_alert = (
         select(alerts.c.id)
@@ -158,7 +177,12 @@ def _purge(connection: Connection, cutoff: str) -> tuple[dict[str, int], dict[st
     )
     deleted["alerts"] += _count(connection.execute(delete(alerts).where(loose)))
     pointed = select(alerts.c.id).where(alerts.c.decision_id == decisions.c.id).correlate(decisions)
-    deleted["decisions"] = _count(connection.execute(delete(decisions).where(old, ~exists(pointed))))
+    gone = [int(r[0]) for r in connection.execute(select(decisions.c.id).where(old, ~exists(pointed)))]
+    for start in range(0, len(gone), CHUNK):
+        deleted["decisions"] += _count(
+            connection.execute(delete(decisions).where(decisions.c.id.in_(gone[start : start + CHUNK])))
+        )
+
     used = or_(
         exists(select(decisions.c.id).where(decisions.c.party_id == parties.c.id).correlate(parties)),
         exists(select(alerts.c.id).where(alerts.c.party_id == parties.c.id).correlate(parties)),
@@ -167,7 +191,7 @@ def _purge(connection: Connection, cutoff: str) -> tuple[dict[str, int], dict[st
     deleted["parties"] = _count(
         connection.execute(delete(parties).where(parties.c.last_screened < cutoff, ~used))
     )
-    return deleted, _kept(connection, cutoff)
+    return deleted, _kept(connection, cutoff), gone
 
 
 def _kept(connection: Connection, cutoff: str) -> dict[str, int]:

@@ -32,9 +32,9 @@ audit = Table(
     metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("at", String(40), nullable=False),
-    Column("actor", String(200), nullable=False),
+    Column("actor", Text, nullable=False),
     Column("action", String(60), nullable=False),
-    Column("subject", String(400), nullable=False),
+    Column("subject", Text, nullable=False),
     Column("detail", Text, nullable=False),
     Column("prev", String(64), nullable=False),
     Column("mac", String(64), nullable=False),
@@ -57,10 +57,10 @@ parties = Table(
     "parties",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("key", String(600), nullable=False, unique=True),
+    Column("key", Text, nullable=False, unique=True),
     Column("name", Text, nullable=False),
     Column("kind", String(20), nullable=False),
-    Column("reference", String(400)),
+    Column("reference", Text),
     Column("details", Text, nullable=False),  # birth_date, countries, identifiers: the query's evidence
     Column("first_seen", String(40), nullable=False),
     Column("last_screened", String(40), nullable=False),
@@ -72,9 +72,9 @@ decisions = Table(
     Column("id", Integer, primary_key=True),
     Column("at", String(40), nullable=False, index=True),
     Column("source", String(40), nullable=False),  # cli, batch, payments, service, rescreen, ...
-    Column("reference", String(400)),  # the user's reference of the item (row id, EndToEndId, ...)
+    Column("reference", Text),  # the user's reference of the item (row id, EndToEndId, ...)
     Column("party_id", Integer, ForeignKey("parties.id"), index=True),
-    Column("actor", String(200), nullable=False),
+    Column("actor", Text, nullable=False),
     Column("query", Text, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("as_of", String(40), nullable=False),
@@ -96,9 +96,9 @@ cases = Table(
     Column("opened_at", String(40), nullable=False),
     Column("disposition", String(20)),  # store.cases.Disposition
     Column("reason", Text),
-    Column("proposed_by", String(200)),
+    Column("proposed_by", Text),
     Column("proposed_at", String(40)),
-    Column("approved_by", String(200)),
+    Column("approved_by", Text),
     Column("closed_at", String(40)),
 )
 
@@ -109,7 +109,7 @@ alerts = Table(
     Column("party_id", Integer, ForeignKey("parties.id"), nullable=False),
     Column("decision_id", Integer, ForeignKey("decisions.id"), nullable=False),
     Column("case_id", Integer, ForeignKey("cases.id")),
-    Column("entity_id", String(200), nullable=False),
+    Column("entity_id", Text, nullable=False),
     Column("entity_name", Text, nullable=False),
     Column("matched_name", Text, nullable=False),
     Column("query_name", Text, nullable=False),
@@ -128,16 +128,19 @@ allowlist = Table(
     "allowlist",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("party_key", String(600), nullable=False),
-    Column("entity_id", String(200), nullable=False),
+    Column("party_key", Text, nullable=False),
+    Column("entity_id", Text, nullable=False),
     Column("query_name", Text, nullable=False),
     Column("matched_name", Text, nullable=False),
     Column("fingerprint", String(64), nullable=False),
+    Column("evidence", String(64), nullable=False),  # SHA-256 of the party's evidence (birth date, ...)
     Column("reason", Text, nullable=False),
-    Column("author", String(200), nullable=False),
+    Column("author", Text, nullable=False),
     Column("created_at", String(40), nullable=False),
+    Column("approved_by", Text),  # a second user, for an entry on a blocking alert (four eyes)
+    Column("approved_at", String(40)),  # when it took effect: NULL while it waits for approval
     Column("expires_at", String(40), nullable=False),
-    Column("revoked_by", String(200)),
+    Column("revoked_by", Text),
     Column("revoked_at", String(40)),
     Index("allowlist_pair", "party_key", "entity_id"),
 )
@@ -147,7 +150,7 @@ allowlist = Table(
 baseline = Table(
     "baseline",
     metadata,
-    Column("entity_id", String(200), primary_key=True),
+    Column("entity_id", Text, primary_key=True),
     Column("fingerprint", String(64), nullable=False),
 )
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Engine, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from clearance import settings
 from clearance.store.audit import Appender, Chain, Record, Verdict, records, verify
@@ -55,7 +55,19 @@ class Store:
         where = home if home is not None else settings.home()
         engine = connect(url or database_url(where))
         migrate(engine)
-        return cls(engine, where)
+        store = cls(engine, where)
+        if not store.chain.has_key():
+            try:
+                with engine.connect() as connection:
+                    signed = connection.execute(select(audit_head.c.seq)).scalar_one()
+            except SQLAlchemyError:
+                signed = 0
+            if signed:
+                raise StoreError(
+                    f"the audit key ({where / 'audit.key'} or CLEARANCE_AUDIT_KEY) is missing, but the log "
+                    f"holds {signed} signed records: restore the key; nothing is written without it"
+                )
+        return store
 
     @property
     def where(self) -> str:
@@ -88,9 +100,12 @@ class Store:
             self.chain.advance(unit.appender.seq, unit.appender.mac)
 
     def log(self, *, actor: str, action: str, subject: str, detail: Mapping[str, Any]) -> int:
-        """One audit record in a unit of its own (a list import, a key made, a login); returns its seq."""
+        """One audit record in a unit of its own (a list import, a key made, a login); returns its seq.
+        Raises `InputError` for an actor that is no user's name (`store.users`)."""
+        from clearance.store.users import user_name
+
         with self.unit() as unit:
-            return unit.audit(actor=actor, action=action, subject=subject, detail=detail)
+            return unit.audit(actor=user_name(actor), action=action, subject=subject, detail=detail)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -98,10 +113,21 @@ class Store:
         with self.engine.connect() as connection:
             yield connection
 
-    def verify(self) -> Verdict:
-        """The audit chain checked against its MACs and its head (`store.audit.verify`)."""
+    def verify(self, *, checkpoint: tuple[int, str] | None = None) -> Verdict:
+        """The audit chain checked against its MACs, its head and `checkpoint`, and the tables against
+        the chain (`store.audit.verify`); a log that cannot be read at all fails too."""
+        try:
+            with self.reading() as connection:
+                return verify(connection, self.chain, checkpoint=checkpoint)
+        except SQLAlchemyError as exc:
+            return Verdict(False, 0, 0, None, f"the audit log cannot be read: {str(exc).splitlines()[0]}")
+
+    def checkpoint(self) -> tuple[int, str]:
+        """The newest record's (seq, mac): to keep outside clearance (a ticket, a mail), and to give back
+        to `verify` later, so that even someone who holds the key cannot rewrite what came before it."""
         with self.reading() as connection:
-            return verify(connection, self.chain)
+            row = connection.execute(select(audit_head.c.seq, audit_head.c.mac)).one()
+        return int(row.seq), str(row.mac)
 
     def audit_records(self, *, since: str | None = None, until: str | None = None) -> list[Record]:
         with self.reading() as connection:

@@ -29,7 +29,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {"CLEARANCE_HOME": str(tmp_path / "home"), "CLEARANCE_ON_STALE": "warn", "CLEARANCE_RECORD": "0"}
 
 
-def run(env: dict[str, str], *args: str, user: str = "ana") -> tuple[int, str, str]:
+def run(env: dict[str, str], *args: str, user: str | None = "ana") -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args), env={**env, "CLEARANCE_USER": user})
     return result.exit_code, result.stdout, result.stderr
 
@@ -185,3 +185,38 @@ def test_case_commands_refuse_what_cannot_be(env: dict[str, str]) -> None:
 def test_a_database_url_that_cannot_be_used_is_one_line(env: dict[str, str]) -> None:
     code, _, err = run({**env, "CLEARANCE_DATABASE_URL": "nonsense://"}, "cases", "list")
     assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_once_the_home_has_keys_the_key_says_who_acts(env: dict[str, str], tmp_path: Path) -> None:
+    rows = tmp_path / "c.csv"
+    rows.write_text(ROWS, encoding="utf-8")
+    run(
+        env,
+        "batch",
+        str(rows),
+        "-o",
+        str(tmp_path / "d.jsonl"),
+        "--id-col",
+        "id",
+        "--as-of",
+        "2021-03-01",
+        "--activity",
+        "securities",
+        "--record",
+    )
+    smic = by_party(env)["Semiconductor Manufacturing International Corporation"]["id"]
+    ana = run(env, "keys", "create", "--role", "analyst", "--user", "ana")[1].strip().splitlines()[-1]
+    bob = run(env, "keys", "create", "--role", "analyst", "--user", "Bob")[1].strip().splitlines()[-1]
+    code, _, err = run(env, "cases", "dispose", str(smic), "--as", "true_match", "--reason", "r")
+    assert code == 2 and "needs yours" in err  # a typed name no longer says who you are
+    assert (
+        run(env, "cases", "dispose", str(smic), "--as", "true_match", "--reason", "r", "--key", ana)[0] == 0
+    )
+    code, _, err = run(env, "cases", "approve", str(smic), "--key", ana, user="ANA")
+    assert code == 2 and "another analyst must approve" in err
+    code, _, err = run(env, "cases", "approve", str(smic), "--key", ana, "--user", "bob", user=None)
+    assert code == 2 and "is not the user of this key" in err
+    code, _, err = run(env, "cases", "approve", str(smic), "--key", bob, user=None)
+    assert code == 0, err
+    detail = json.loads(run(env, "cases", "show", str(smic), "--json")[1])
+    assert (detail["proposed_by"], detail["approved_by"]) == ("ana", "bob")

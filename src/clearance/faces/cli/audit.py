@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated
 
@@ -25,17 +26,45 @@ audit_app = typer.Typer(
 
 
 @audit_app.command("verify")
-def verify(as_json: AsJson = False) -> None:
-    """Check the whole chain. Exit 0 when intact; 1 when a record was edited, removed (the first and the
-    last included), inserted or reordered, naming the first record that fails; 2 on an error."""
-    verdict = Store.open().verify()
+def verify(
+    as_json: AsJson = False,
+    checkpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="SEQ:MAC as `clearance audit checkpoint` printed it earlier and you kept elsewhere: the "
+            "log must still hold that record, as it was.",
+        ),
+    ] = None,
+) -> None:
+    """Check the whole chain, then the tables against it. Exit 0 when intact; 1 when a record was edited,
+    removed (the first and the last included), inserted or reordered, or a decision, case, alert or
+    allowlist row no longer says what the log recorded, naming the first that fails; 2 on an error."""
+    mark = None
+    if checkpoint is not None:
+        seq, _, mac = checkpoint.partition(":")
+        if not seq.isdigit() or len(mac) != 64:
+            common.fail(
+                f"--checkpoint must be SEQ:MAC as `clearance audit checkpoint` prints it, not {checkpoint!r}"
+            )
+        mark = (int(seq), mac)
+    verdict = Store.open().verify(checkpoint=mark)
     if as_json:
         common.dump(verdict.to_dict())
     elif verdict.ok:
         typer.echo(f"intact: {verdict.records:,} records, head at {verdict.head:,}")
     else:
-        typer.echo(f"tampered: {verdict.problem} (first failing record: {verdict.failed_at})")
+        where = f" (first failing record: {verdict.failed_at})" if verdict.failed_at is not None else ""
+        typer.echo(f"tampered: {verdict.problem}{where}")
     raise typer.Exit(0 if verdict.ok else 1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint_() -> None:
+    """Print the newest record as SEQ:MAC, to keep somewhere clearance cannot write (a ticket, a mail to
+    the compliance officer): `audit verify --checkpoint SEQ:MAC` then proves that nothing up to it was
+    rewritten, even by someone who holds the audit key."""
+    seq, mac = Store.open().checkpoint()
+    typer.echo(f"{seq}:{mac}")
 
 
 @audit_app.command("export")
@@ -53,8 +82,7 @@ def export(
     chain can be checked outside clearance too."""
     if fmt not in ("csv", "json"):
         common.fail(f"--format must be csv or json, not {fmt!r}")
-    end = until + "T23:59:59.999999+00:00" if until and len(until) == 10 else until
-    records = Store.open().audit_records(since=since, until=end)
+    records = Store.open().audit_records(since=_utc(since, "--from"), until=_utc(until, "--to", end=True))
     out = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
     try:
         if fmt == "json":
@@ -104,3 +132,21 @@ def rescreen(
         f"suppressed, {summary['already_open']:,} already open"
         + (" (first rescreen: starting point set)" if summary["first"] and not full else "")
     )
+
+
+def _utc(value: str | None, option: str, *, end: bool = False) -> str | None:
+    """A date (its start, or with `end` its last microsecond) or an ISO datetime with its zone, as the
+    store's UTC text; exits 2 for anything else."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            moment = datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                raise ValueError("no time zone")
+    except ValueError:
+        common.fail(f"{option} must be YYYY-MM-DD or an ISO datetime with its zone, not {value!r}")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -28,7 +28,12 @@ allow_app = typer.Typer(
     no_args_is_help=True,
 )
 
-CaseId = Annotated[int, typer.Argument(help="A case's number, as `clearance cases list` shows it.")]
+CaseId = Annotated[
+    int, typer.Argument(min=1, max=2**62, help="A case's number, as `clearance cases list` shows it.")
+]
+EntryId = Annotated[
+    int, typer.Argument(min=1, max=2**62, help="The entry's number, as `allowlist list` shows it.")
+]
 Reason = Annotated[str, typer.Option("--reason", help="Why: kept in the case and the audit log.")]
 
 
@@ -46,6 +51,8 @@ def list_cases(
     """The alert queue: cases not closed (or of one status), newest first."""
     if status is not None and status not in set(CaseStatus):
         common.fail(f"unknown status '{status}': use one of {', '.join(CaseStatus)}")
+    if decision is not None and decision not in ("review", "block"):
+        common.fail(f"unknown decision '{decision}': use review or block")
     rows = casebook.queue(Store.open(), status=status, decision=decision)
     if as_json:
         common.dump({"cases": rows})
@@ -95,45 +102,66 @@ def dispose(
     disposition: Annotated[Disposition, typer.Option("--as", help="true_match, false_positive or escalate.")],
     reason: Reason,
     user: common.User = None,
+    key: common.Key = None,
 ) -> None:
     """Dispose a case. A true match, or a case with a blocking alert, then waits for a second analyst."""
     status = casebook.dispose(
-        Store.open(), case_id, user=common.user_of(user), disposition=disposition, reason=reason
+        Store.open(), case_id, user=common.acting(user, key), disposition=disposition, reason=reason
     )
     typer.echo(f"case {case_id}: {status}")
 
 
 @cases_app.command("approve")
-def approve(case_id: CaseId, user: common.User = None, reason: Reason = "") -> None:
+def approve(case_id: CaseId, user: common.User = None, reason: Reason = "", key: common.Key = None) -> None:
     """Approve another analyst's disposition: the case closes (four eyes: not your own)."""
-    casebook.approve(Store.open(), case_id, user=common.user_of(user), reason=reason)
+    casebook.approve(Store.open(), case_id, user=common.acting(user, key), reason=reason)
     typer.echo(f"case {case_id}: closed")
 
 
 @cases_app.command("send-back")
-def send_back(case_id: CaseId, reason: Reason, user: common.User = None) -> None:
+def send_back(case_id: CaseId, reason: Reason, user: common.User = None, key: common.Key = None) -> None:
     """Refuse another analyst's disposition: the case is open again."""
-    casebook.send_back(Store.open(), case_id, user=common.user_of(user), reason=reason)
+    casebook.send_back(Store.open(), case_id, user=common.acting(user, key), reason=reason)
     typer.echo(f"case {case_id}: open")
 
 
 @allow_app.command("add")
 def add(
-    alert: Annotated[int, typer.Option("--alert", help="The alert whose pair is not a match.")],
+    alert: Annotated[
+        int, typer.Option("--alert", min=1, max=2**62, help="The alert whose pair is not a match.")
+    ],
     reason: Reason,
     expires: Annotated[
         str | None,
         typer.Option(help="YYYY-MM-DD, after today and within 3 years; default a year from today."),
     ] = None,
     user: common.User = None,
+    key: common.Key = None,
 ) -> None:
     """Allowlist the pair of an alert (party, listed entity, both names, the listing as it is now)."""
     try:
         day = date.fromisoformat(expires) if expires else None
     except ValueError:
         common.fail(f"--expires must be YYYY-MM-DD, not {expires!r}")
-    entry = allow.add_from_alert(Store.open(), alert, author=common.user_of(user), reason=reason, expires=day)
-    typer.echo(f"allowlist entry {entry}")
+    store = Store.open()
+    entry = allow.add_from_alert(store, alert, author=common.acting(user, key), reason=reason, expires=day)
+    waiting = next(r for r in allow.entries(store) if r["id"] == entry)["approved_at"] is None
+    typer.echo(
+        f"allowlist entry {entry}"
+        + (
+            ": the alert blocks, so it waits for another user's approval "
+            f"(clearance allowlist approve {entry})"
+            if waiting
+            else ""
+        )
+    )
+
+
+@allow_app.command("approve")
+def approve_entry(entry: EntryId, user: common.User = None, key: common.Key = None) -> None:
+    """Approve another user's entry on a blocking alert: it takes effect now (four eyes)."""
+    allow.approve(Store.open(), entry, user=common.acting(user, key))
+    typer.echo(f"allowlist entry {entry}: in effect")
 
 
 @allow_app.command("list")
@@ -159,7 +187,8 @@ def revoke(
     entry: Annotated[int, typer.Argument(help="The entry's number.")],
     reason: Reason,
     user: common.User = None,
+    key: common.Key = None,
 ) -> None:
     """End an allowlist entry now."""
-    allow.revoke(Store.open(), entry, user=common.user_of(user), reason=reason)
+    allow.revoke(Store.open(), entry, user=common.acting(user, key), reason=reason)
     typer.echo(f"allowlist entry {entry}: revoked")

@@ -90,9 +90,42 @@ User = Annotated[
 ]
 
 
+Key = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        envvar="CLEARANCE_KEY",
+        help="Your API key (`clearance keys create`). Once this home has keys, case work needs yours: the "
+        "key, not a name you type, says who you are, so that four eyes are two people.",
+        show_default=False,
+    ),
+]
+
+
 def user_of(user: str | None) -> str:
     """The acting user: `--user`, CLEARANCE_USER, else the login name."""
     import getpass
 
     name = (user or "").strip() or getpass.getuser()
     return name
+
+
+def acting(user: str | None, key: str | None) -> str:
+    """Who does a piece of case work: the user of `key` when the home has keys (then a key is needed,
+    and `--user`, if given, must be its user); with no key in the home (one operator), `user_of(user)`.
+    Exits 2 otherwise."""
+    from clearance.faces.service.keys import KeyStore
+    from clearance.settings import home
+    from clearance.store.users import user_name
+
+    keys = KeyStore.under(home())
+    if key:
+        record = keys.find(key.strip())
+        if record is None or record.revoked:
+            fail("the key is unknown or revoked")
+        if user and user_name(user) != user_name(record.user):
+            fail(f"--user {user} is not the user of this key ({record.user})")
+        return record.user
+    if any(not r.revoked for r in keys.records()):
+        fail("this home has API keys: case work needs yours (--key or CLEARANCE_KEY), which says who you are")
+    return user_of(user)

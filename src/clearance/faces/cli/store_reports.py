@@ -29,7 +29,9 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-CaseId = Annotated[int, typer.Argument(help="The case's number, as `clearance cases list` shows it.")]
+CaseId = Annotated[
+    int, typer.Argument(min=1, max=2**62, help="The case's number, as `clearance cases list` shows it.")
+]
 Format = Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="A file; default standard output.")]
 
@@ -62,13 +64,15 @@ def _write(report: dict[str, Any], fmt: str, output: Path | None) -> None:
     )
 
 
-def _report(kind: str, case_id: int, fmt: str, output: Path | None, user: str | None, **filer: Any) -> None:
+def _report(
+    kind: str, case_id: int, fmt: str, output: Path | None, user: str | None, key: str | None, **filer: Any
+) -> None:
     if fmt not in FORMATS:
         common.fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     make = blocked_report if kind == "blocked" else rejected_report
     given = {k: v for k, v in filer.items() if v}
     try:
-        report = make(Store.open(), case_id, filer=given, user=common.user_of(user))
+        report = make(Store.open(), case_id, filer=given, user=common.acting(user, key))
     except ClearanceError as exc:
         common.fail(str(exc))
     _write(report, fmt, output)
@@ -85,13 +89,14 @@ def blocked(
     filer_phone: FilerPhone = None,
     filer_email: FilerEmail = None,
     user: common.User = None,
+    key: common.Key = None,
 ) -> None:
     """The blocked property report (31 CFR 501.603) of a case closed as a true match.
 
     Due 10 business days after the approval that closed the case (counted Monday to Friday: federal
     holidays are not counted out)."""
     _report(
-        "blocked", case_id, fmt, output, user, name=filer_name, address=filer_address,
+        "blocked", case_id, fmt, output, user, key, name=filer_name, address=filer_address,
         contact=filer_contact, phone=filer_phone, email=filer_email,
     )  # fmt: skip
 
@@ -107,13 +112,14 @@ def rejected(
     filer_phone: FilerPhone = None,
     filer_email: FilerEmail = None,
     user: common.User = None,
+    key: common.Key = None,
 ) -> None:
     """The rejected transaction report (31 CFR 501.604) of a case closed as a true match.
 
     Due 10 business days after the approval that closed the case (counted Monday to Friday: federal
     holidays are not counted out)."""
     _report(
-        "rejected", case_id, fmt, output, user, name=filer_name, address=filer_address,
+        "rejected", case_id, fmt, output, user, key, name=filer_name, address=filer_address,
         contact=filer_contact, phone=filer_phone, email=filer_email,
     )  # fmt: skip
 
@@ -126,6 +132,7 @@ def purge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would go; delete nothing.")] = False,
     as_json: AsJson = False,
     user: common.User = None,
+    key: common.Key = None,
 ) -> None:
     """Delete records older than --before, outside the retention period (31 CFR 501.601).
 
@@ -138,7 +145,7 @@ def purge(
     except ValueError:
         common.fail(f"--before must be a date, YYYY-MM-DD, not {before!r}")
     try:
-        done = purge_store(Store.open(), before=day, user=common.user_of(user), dry_run=dry_run)
+        done = purge_store(Store.open(), before=day, user=common.acting(user, key), dry_run=dry_run)
     except ClearanceError as exc:
         common.fail(str(exc))
     if as_json:

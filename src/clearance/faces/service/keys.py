@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from clearance.errors import DataError, InputError
+from clearance.store.users import user_name
 
 FORMAT = 1
 PREFIX = "clr_"
@@ -123,9 +124,9 @@ class KeyStore:
 
     def create(self, role: Role | str, user: str) -> tuple[KeyRecord, str]:
         """A new key for `user` with `role`: its record and the key itself (shown once, kept nowhere)."""
-        user = user.strip()
-        if not user or any(ch.isspace() for ch in user) or len(user) > 100:
-            raise InputError(f"a user name is one word of at most 100 characters, not '{user}'")
+        user = user_name(user)  # NFKC, case folded; no control or format character (store.users)
+        if any(ch.isspace() for ch in user):
+            raise InputError(f"a user name is one word, not '{user}'")
         try:
             the_role = Role(role)
         except ValueError:

@@ -1,0 +1,186 @@
+"""The store's tables checked against the audit chain: a row edited, inserted or deleted in the tables
+themselves, and not only in the audit log, is tampering too.
+
+`verify` (store.audit) proves the chain is whole; these checks then prove the tables say what the chain
+recorded:
+
+* every decision has its `decision` record, its result still hashes to the digest that record signed,
+  and its outcome is the one recorded; a decision the chain recorded is present, unless a `purge`
+  record names it among those it deleted;
+* every alert has its `alert_opened` or `alert_suppressed` record, and a suppressed one names the entry;
+* every allowlist row is the one its `allowlist_added` record signed (party, entity, names,
+  fingerprint, evidence, expiry, author); an approved one has its `allowlist_approved` record; a
+  revoked one its `allowlist_revoked` record;
+* a case's disposition, proposer and approver are those of its last `case_disposed` and
+  `case_approved` records.
+
+`check(connection, records)` returns the first problem found as (seq of the record the row should
+match, or None for a row with no record, message), or None.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, select
+
+from clearance.store.schema import alerts, allowlist, cases, decisions
+
+
+class Record(Protocol):
+    """An audit record as `store.audit` reads it (only what the checks need)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+
+
+Problem = tuple[int | None, str]
+_ALLOW_FIELDS = (
+    "party_key",
+    "entity_id",
+    "query_name",
+    "matched_name",
+    "fingerprint",
+    "evidence",
+    "expires_at",
+)
+
+
+class _Signed:
+    """What the chain recorded, by the row it is about."""
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        self.decisions: dict[int, tuple[int, dict[str, Any]]] = {}
+        self.alerts: dict[int, tuple[int, str, dict[str, Any]]] = {}
+        self.allow: dict[int, dict[str, tuple[int, dict[str, Any]]]] = {}
+        self.cases: dict[int, dict[str, tuple[int, str, dict[str, Any]]]] = {}
+        self.purged: set[int] = set()
+        for r in records:
+            kind, _, ident = r.subject.partition(" ")
+            if not ident.isdigit():
+                if r.action == "purge":
+                    for first, last in json.loads(r.detail).get("decision_ids", []):
+                        self.purged.update(range(int(first), int(last) + 1))
+                continue
+            key, detail = int(ident), json.loads(r.detail)
+            if kind == "decision" and r.action == "decision":
+                self.decisions[key] = (r.seq, detail)
+            elif kind == "alert":
+                self.alerts[key] = (r.seq, r.action, detail)
+            elif kind == "allowlist":
+                self.allow.setdefault(key, {})[r.action] = (r.seq, detail)
+            elif kind == "case":
+                self.cases.setdefault(key, {})[r.action] = (r.seq, r.actor, detail)
+
+
+def check(connection: Connection, records: Iterable[Record]) -> Problem | None:
+    """The first row that does not say what the chain recorded (see the module's docstring)."""
+    signed = _Signed(records)
+    for probe in (_decisions, _alerts, _allowlist, _cases):
+        found = probe(connection, signed)
+        if found is not None:
+            return found
+    return None
+
+
+def _decisions(connection: Connection, signed: _Signed) -> Problem | None:
+    seen = set()
+    query = select(
+        decisions.c.id, decisions.c.decision, decisions.c.digest, decisions.c.result, decisions.c.at
+    )
+    for row in connection.execution_options(yield_per=2000).execute(query.order_by(decisions.c.id)):
+        seen.add(row.id)
+        if row.id not in signed.decisions:
+            return None, f"decision {row.id} has no record in the audit log (inserted)"
+        seq, detail = signed.decisions[row.id]
+        digest = hashlib.sha256(row.result.encode()).hexdigest()
+        if (
+            digest != detail.get("digest")
+            or row.digest != detail.get("digest")
+            or row.decision != detail.get("decision")
+        ):
+            return seq, f"decision {row.id} was changed: it no longer matches audit record {seq}"
+    for ident, (seq, _) in sorted(signed.decisions.items()):
+        if ident not in seen and not _purged(signed, ident):
+            return seq, f"decision {ident}, recorded by audit record {seq}, was deleted"
+    return None
+
+
+def _purged(signed: _Signed, ident: int) -> bool:
+    """Whether a purge record names decision `ident` among those it deleted."""
+    return ident in signed.purged
+
+
+def _alerts(connection: Connection, signed: _Signed) -> Problem | None:
+    for row in connection.execute(
+        select(alerts.c.id, alerts.c.status, alerts.c.allowlist_id).order_by(alerts.c.id)
+    ):
+        found = signed.alerts.get(row.id)
+        if found is None:
+            return None, f"alert {row.id} has no record in the audit log (inserted)"
+        seq, action, detail = found
+        suppressed = action == "alert_suppressed"
+        if (row.status == "suppressed") != suppressed or (
+            suppressed and row.allowlist_id != detail.get("allowlist")
+        ):
+            return seq, f"alert {row.id} was changed: it no longer matches audit record {seq}"
+    return None
+
+
+def _allowlist(connection: Connection, signed: _Signed) -> Problem | None:
+    for row in connection.execute(select(allowlist).order_by(allowlist.c.id)):
+        steps = signed.allow.get(row.id, {})
+        if "allowlist_added" not in steps:
+            return None, f"allowlist entry {row.id} has no record in the audit log (inserted)"
+        seq, detail = steps["allowlist_added"]
+        if any(str(getattr(row, f)) != str(detail.get(f)) for f in (*_ALLOW_FIELDS, "author")):
+            return seq, f"allowlist entry {row.id} was changed: it no longer matches audit record {seq}"
+        waited = bool(detail.get("waits_for_approval"))
+        if row.approved_at is not None and waited and "allowlist_approved" not in steps:
+            return seq, f"allowlist entry {row.id} is approved, but no audit record says who approved it"
+        if row.approved_at is None and not waited:
+            return seq, f"allowlist entry {row.id} was changed: it no longer matches audit record {seq}"
+        if row.revoked_at is None and "allowlist_revoked" in steps:
+            revoked_seq = steps["allowlist_revoked"][0]
+            return (
+                revoked_seq,
+                f"allowlist entry {row.id} was revoked (audit record {revoked_seq}), but is live",
+            )
+    return None
+
+
+def _cases(connection: Connection, signed: _Signed) -> Problem | None:
+    for row in connection.execute(select(cases).order_by(cases.c.id)):
+        steps = signed.cases.get(row.id, {})
+        if "case_opened" not in steps:
+            return None, f"case {row.id} has no record in the audit log (inserted)"
+        if row.approved_by is not None:
+            approval = steps.get("case_approved")
+            if approval is None or approval[1] != row.approved_by:
+                seq = approval[0] if approval else None
+                return seq, f"case {row.id} says it was approved by {row.approved_by}: the audit log does not"
+        if row.disposition is not None and row.status != "escalated":
+            disposed = steps.get("case_disposed")
+            if (
+                disposed is None
+                or disposed[2].get("disposition") != row.disposition
+                or (row.proposed_by is not None and disposed[1] != row.proposed_by)
+            ):
+                seq = disposed[0] if disposed else None
+                return seq, f"case {row.id}'s disposition is not the one the audit log recorded"
+        if row.status == "closed" and row.approved_by is None:
+            disposed = steps.get("case_disposed")
+            if disposed is None or disposed[2].get("status") != "closed":
+                return None, f"case {row.id} is closed, but no audit record closed it"
+    return None
