@@ -184,3 +184,24 @@ def test_building_an_engine_leaves_the_process_as_it_was() -> None:
         "review": 0.6,
         "strong": 0.9,
     }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<b>Tencent Holdings</b>",
+        '"><img src=x onerror=alert(1)> Tencent Holdings',
+        "<span>Tencent</span> Holdings",
+    ],
+)
+def test_markup_around_a_name_is_set_aside(engine: Engine, query: str) -> None:
+    result = engine.screen(query, as_of="2021-03-01")
+    assert result.hits and result.hits[0].entity.id == "org-tencent-holdings"
+    assert result.query == query  # the result names what was given
+
+
+def test_markup_in_a_text_keeps_the_offsets_of_the_text(engine: Engine) -> None:
+    text = "<p>Payment for <b>Tencent Holdings</b> services</p>"
+    hit = engine.screen(text, kind="text", as_of="2021-03-01").hits[0]
+    start, end, found = hit.span  # type: ignore[misc]
+    assert text[start:end] == found and "Tencent" in found

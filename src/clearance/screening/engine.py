@@ -29,7 +29,7 @@ from clearance.screening.decide import Decider
 from clearance.screening.evidence import Evidence
 from clearance.screening.graph import neighbourhood
 from clearance.screening.results import Hit, Result
-from clearance.screening.validate import check_query, parse_as_of
+from clearance.screening.validate import check_query, parse_as_of, without_markup
 from clearance.version import __version__
 
 
@@ -122,10 +122,11 @@ class Engine:
             raise DataError("refusing to screen (CLEARANCE_ON_STALE=refuse): " + "; ".join(gaps))
         moment = parse_as_of(as_of)
         deadline = Deadline(self.time_limit) if self.time_limit is not None else None
+        plain = without_markup(query)
         if query_kind is QueryKind.TEXT:
-            matches = scan(self.matcher, query, deadline=deadline)
+            matches = scan(self.matcher, plain, deadline=deadline)
         else:
-            matches = self._party(query, query_kind, evidence, deadline)
+            matches = self._party(plain, query_kind, evidence, deadline)
         hits = [self._decider.hit(m, as_of=moment, activity=the_activity, evidence=evidence) for m in matches]
         hits = [h for h in hits if not _bare_registry_party(h)]
         if query_kind is QueryKind.TEXT:

@@ -8,6 +8,7 @@ or whitespace-only query, a control character other than ordinary whitespace, a 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, date, datetime
 
@@ -56,3 +57,17 @@ def check_query(query: object, kind: QueryKind) -> str:
         if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs"):
             raise InputError(f"the query holds a control character (U+{ord(ch):04X}) at position {pos}")
     return query
+
+
+# an HTML or XML tag: `<b>`, `</span>`, `<br/>`, `<a href="...">` (a name never holds one; web forms and
+# documents do)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+
+
+def without_markup(query: str) -> str:
+    """The query with its markup tags blanked out, each by as many spaces as it has characters, so that
+    the offsets of a text's matches stay those of the text given ("<b>Kim Jong Un</b>" screens as the
+    name it shows)."""
+    if "<" not in query:
+        return query
+    return _TAG.sub(lambda m: " " * len(m.group()), query)
