@@ -343,3 +343,26 @@ def test_plain_html_forms_work_without_script(client: TestClient, keys: Keys) ->
     assert client.get("/ui/").status_code == 200
     elsewhere = client.post("/screen", data={"queries": "x"}, headers=keys.bearer(keys.analyst))
     assert elsewhere.status_code == 415
+
+
+def test_an_allowlist_entry_on_a_blocking_alert_waits_for_another_user(
+    client: TestClient, keys: Keys
+) -> None:
+    screen(client, keys, s=SMIC)
+    token = sign_in(client, keys.analyst)
+    case = case_ids(client)["Semiconductor Manufacturing International Corp"]
+    page = client.get(f"/ui/cases/{case}").text
+    blocking = int(re.findall(r'action="/ui/alerts/(\d+)/allowlist"', page)[0])
+    added = client.post(
+        f"/ui/alerts/{blocking}/allowlist", json={"csrf": token, "case": str(case), "reason": "another SMIC"}
+    )
+    assert "waits for a second user" in added.text
+    (entry,) = entries(store_of(client.app))
+    own = client.post(f"/ui/allowlist/{entry['id']}/approve", json={"csrf": token, "case": str(case)})
+    assert own.status_code == 403 and "another user must approve it" in own.text
+    _, bob = keys.store.create(Role.ANALYST, "bob")
+    client.cookies.clear()
+    token = sign_in(client, bob)
+    done = client.post(f"/ui/allowlist/{entry['id']}/approve", json={"csrf": token, "case": str(case)})
+    assert done.status_code == 200 and "Allowlisted (entry" in done.text
+    assert entries(store_of(client.app))[0]["approved_by"] == "bob"

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,6 +30,7 @@ from clearance.faces.service.ui.render import error_page, page, posted, redirect
 from clearance.faces.service.ui.session import Session
 from clearance.store import StoreError
 from clearance.store.allowlist import add_from_alert, entries, squeeze
+from clearance.store.allowlist import approve as approve_allowlisting
 from clearance.store.cases import FourEyesError, approve, case_detail, dispose, queue, send_back
 from clearance.store.enums import CaseStatus, Disposition
 
@@ -53,8 +54,9 @@ def measures_now(request: Request) -> dict[str, Measure]:
 def covering(
     case: dict[str, Any], alert: dict[str, Any], live: list[dict[str, Any]]
 ) -> dict[str, Any] | None:
-    """The live allowlist entry for an alert's pair (party, entity, both names, fingerprint), if any:
-    the next screening of this party will not alert on that entity."""
+    """The live allowlist entry for an alert's pair (party, entity, both names, fingerprint), if any: in
+    effect (the next screening of this party will not alert on that entity), or waiting for a second
+    user's approval (`approved_at` empty: an entry on a blocking alert)."""
     for entry in live:
         if (
             entry["party_key"] == case["party"]["key"]
@@ -113,9 +115,11 @@ async def _case_page(
     except StoreError as exc:
         return error_page(request, session, 503, f"the case store is unavailable: {exc}")
     try:
-        live = await run_in_threadpool(entries, store_of(request.app), live_only=True)
+        every = await run_in_threadpool(entries, store_of(request.app))
     except StoreError:
-        live = []
+        every = []
+    now_text = datetime.now(UTC).isoformat()
+    live = [e for e in every if e["revoked_at"] is None and e["expires_at"] > now_text]
     measures = measures_now(request)
     views = [{**alert_view(a, measures), "allowlisted": covering(case, a, live)} for a in case["alerts"]]
     return page(
@@ -220,6 +224,31 @@ def expiry(text: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(f"the expiry '{text}' is not a date (YYYY-MM-DD)") from None
+
+
+@router.post("/allowlist/{entry_id}/approve")
+async def approve_entry(request: Request, entry_id: str) -> Response:
+    """A second user's approval of an allowlist entry on a blocking alert; back to its case."""
+    checked = await posted(request)
+    if not isinstance(checked, tuple):
+        return checked
+    session, fields = checked
+    entry, case = number(entry_id), fields.get("case", "")
+    if entry is None or number(case) is None:
+        return error_page(request, session, 404, f"there is no allowlist entry {entry_id}")
+    try:
+        await run_in_threadpool(lambda: approve_allowlisting(store_of(request.app), entry, user=session.user))
+    except InputError as exc:  # FourEyesError among them: said on the page
+        return await _case_page(
+            request,
+            session,
+            int(case),
+            http_status=403 if isinstance(exc, FourEyesError) else 400,
+            error=str(exc),
+        )
+    except StoreError as exc:
+        return error_page(request, session, 503, f"the case store is unavailable: {exc}")
+    return redirect(f"/ui/cases/{int(case)}", done="allowlisted")
 
 
 @router.post("/alerts/{alert_id}/allowlist")
