@@ -226,3 +226,14 @@ def test_a_list_update_rescreens_the_recorded_parties_and_opens_only_new_alerts(
     actions = [r.action for r in store.audit_records()]
     assert "list_updated" in actions and actions[-1] == "rescreen"
     assert store.verify().ok
+
+
+def test_not_ready_while_the_case_store_does_not_answer(
+    engine: Engine, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEARANCE_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/nothing")
+    with TestClient(create_app(engine=engine, settings=ServiceSettings(home=home, rate_limit=0))) as c:
+        r = c.get("/readyz")
+    assert r.status_code == 503 and error_of(r)["code"] == "store_unavailable"
+    with TestClient(create_app(engine=engine, settings=ServiceSettings(home=home, record=False))) as c:
+        assert c.get("/readyz").status_code == 200  # a service that records nothing needs no store

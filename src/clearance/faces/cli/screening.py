@@ -93,7 +93,11 @@ def screen(
             actor=common.user_of(user),
             fingerprint=Fingerprints(engine.entities),
         )
-        typer.echo(f"recorded: decision {recorded.decisions[0]}, {recorded.opened} alerts opened", err=True)
+        typer.echo(
+            f"recorded: decision {recorded.decisions[0]}, {recorded.opened} alerts opened, "
+            f"{recorded.suppressed} suppressed by the allowlist, {recorded.already_open} already open",
+            err=True,
+        )
     if as_json:
         common.dump(result.to_dict())
     else:

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from clearance.datasets.lists.checks import DEFAULT_MAX_LOSS, DEFAULT_MAX_SHRINK, share
 from clearance.datasets.lists.snapshots import active
@@ -45,6 +46,7 @@ from clearance.faces.service.state import EngineState, engine_dep, load_engine
 from clearance.faces.service.storage import start_rescreen, store_of
 from clearance.faces.service.strict import StrictRoute
 from clearance.screening.engine import Engine
+from clearance.store import StoreError
 from clearance.version import __version__
 
 router = APIRouter(route_class=StrictRoute)
@@ -66,12 +68,19 @@ async def healthz() -> dict[str, Any]:
     "/readyz", response_model=ReadyResponse, responses={**BODY_ERRORS, 503: ERRORS[503]}, tags=["operations"]
 )
 async def readyz(request: Request) -> JSONResponse:
-    """Ready when the data is loaded: the versions screened on, the gaps found in them, and whether the
-    policy refuses to screen (then every screening answer is 503)."""
+    """Ready when the data is loaded and, when the service records (CLEARANCE_RECORD), the case store
+    answers: the versions screened on, the gaps found in them, and whether the policy refuses to screen
+    (then every screening answer is 503)."""
     state = state_of(request)
     engine = state.current()
     if engine is None:
         raise state.not_ready()
+    if settings_of(request).record:
+        try:
+            store = store_of(request.app)
+            await run_in_threadpool(store.checkpoint)
+        except (StoreError, SQLAlchemyError) as exc:
+            raise ApiError(503, "store_unavailable", f"the case store does not answer: {exc}") from None
     dataset = engine.dataset
     refuses = bool(dataset.warnings) and dataset.on_stale is OnStale.REFUSE
     return JSONResponse(
