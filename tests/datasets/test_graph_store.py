@@ -74,3 +74,20 @@ def test_a_subsidiary_relation_is_held_by_the_child() -> None:
     data = graph_store.apply(builtin(), graph)
     party = next(e for e in data.entities if e.id == "reg-a")
     assert [(r.type, r.target) for r in party.relations] == [("subsidiary_of", "org-tencent-holdings")]
+
+
+def test_the_stamp_sees_an_edit_of_the_same_size_with_its_time_set_back(tmp_path: Path) -> None:
+    import os
+    import time
+
+    graph = graph_store.new_graph(
+        files=["r.csv"], parties=[], links=[link("org-tencent-holdings", "reg-a", 60)]
+    )
+    graph_store.save(tmp_path, graph)
+    path = tmp_path / "graph" / f"{graph.version}.json"
+    before, info = graph_store.stamp_on(tmp_path), path.stat()
+    time.sleep(0.05)  # past the file system's clock tick
+    path.write_text(path.read_text().replace('"share": 60', '"share": 10'))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # touch -r: the size and mtime as they were
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+    assert graph_store.stamp_on(tmp_path) != before

@@ -165,6 +165,10 @@ def test_abdul_with_two_letters_swapped_is_still_abd_al(typed: str) -> None:
         ("cuba banco nacional bnc", "cuba banco nacional bnc"),  # initials out of order
         ("abu bakr ali", "abu bakr ali"),
         ("bank 7 of china b7c", "bank 7 of china b7c"),  # not letters
+        ("mohammed ali ma", "mohammed ali ma"),  # two letters: a surname (Ma), not an acronym
+        ("hassan ali ha", "hassan ali ha"),
+        ("nasser ali na", "nasser ali na"),
+        ("ma mohammed ali", "ma mohammed ali"),  # nor first
     ],
 )
 def test_a_name_written_with_its_own_acronym_is_the_name(tokens: str, kept: str) -> None:
@@ -173,3 +177,11 @@ def test_a_name_written_with_its_own_acronym_is_the_name(tokens: str, kept: str)
 
 def test_the_acronym_no_longer_costs_the_match() -> None:
     assert compare("BANCO NACIONAL DE CUBA (BNC)", "BANCO NACIONAL DE CUBA").score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Mohammed Ali Ma", "Ali Mohammed"), ("Hassan Ali Ha", "Ali Hassan"), ("Nasser Ali Na", "Ali Nasser")],
+)
+def test_a_two_letter_surname_is_never_dropped_as_an_acronym(query: str, listed: str) -> None:
+    assert compare(query, listed, rules=PERSON).score < STRONG  # never blocks on the name alone

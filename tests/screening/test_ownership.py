@@ -208,3 +208,119 @@ def test_control_counts_only_on_its_days() -> None:
     )
     assert engine.screen("Caribe Nickel Trading SA", as_of=DAY).decision == "clear"
     assert engine.screen("Caribe Nickel Trading SA", as_of=date(2020, 6, 1)).decision == "review"
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)])
+def test_shares_that_add_up_to_50_block_in_any_order(order: tuple[int, int, int]) -> None:
+    """10.2 + 21.9 + 17.9 is 49.99999999999999 as floats in some orders: the rule adds the decimals."""
+    shares = (10.2, 21.9, 17.9)
+    owners = [org(f"ofac-{k}", f"OWNER {k}", ("reg-c", shares[k]), listed=True) for k in order]
+    assert owned(*owners, org("reg-c", "C")) == {"reg-c": (50, True)}
+    engine = _engine(*owners, org("reg-c", "Caribe Nickel Trading SA"))
+    hit = engine.screen("Caribe Nickel Trading SA", as_of=DAY).hits[0]
+    assert hit.decision == "block", hit.explanation
+    assert "owned 50% in the aggregate" in hit.explanation and "under 50%" not in hit.explanation
+
+
+def test_a_total_just_under_50_never_reads_as_50() -> None:
+    engine = _engine(
+        org("ofac-1", "MARBLE HARBOUR HOLDINGS", ("reg-c", 49.99999), listed=True),
+        org("reg-c", "Caribe Nickel Trading SA"),
+    )
+    hit = engine.screen("Caribe Nickel Trading SA", as_of=DAY).hits[0]
+    assert hit.decision == "review"
+    assert "owned 49.99999% by blocked persons" in hit.explanation
+
+
+def chain(*links: tuple[str, RelationType, str, float | None], **dates: date) -> list[Entity]:
+    """Entities holding `links` (holder, relation, target, share): ofac-* on the SDN list, the rest
+    registry parties."""
+    held: dict[str, list[Relation]] = {}
+    for holder, relation, target, share in links:
+        held.setdefault(holder, []).append(
+            Relation(relation, target, f"filing {holder}", share=share, **dates)
+        )
+        held.setdefault(target, [])
+    return [
+        Entity(
+            eid,
+            Kind.ORGANIZATION,
+            {"ofac-1": "MARBLE HARBOUR HOLDINGS", "reg-mid": "Mid Anchor Holdings"}.get(eid, f"{eid} Ltd"),
+            relations=tuple(relations),
+            lists=(SDN_LIST.id,) if eid.startswith("ofac-") else ("registry",),
+        )
+        for eid, relations in held.items()
+    ]
+
+
+CONTROLS, OWNS, SUBSIDIARY = RelationType.CONTROLS, RelationType.OWNS, RelationType.SUBSIDIARY_OF
+
+
+@pytest.mark.parametrize(
+    ("links", "relations"),
+    [
+        (  # the blocked person controls Mid, which owns the whole of Leaf
+            [("ofac-1", CONTROLS, "reg-mid", None), ("reg-mid", OWNS, "reg-leaf", 100)],
+            ["owned_by", "controlled_by"],
+        ),
+        (  # Mid a subsidiary of the blocked person, Leaf controlled by Mid
+            [("reg-mid", SUBSIDIARY, "ofac-1", None), ("reg-mid", CONTROLS, "reg-leaf", None)],
+            ["controlled_by", "subsidiary_of"],
+        ),
+        (  # three steps: Leaf a subsidiary of Low, 60% owned by Mid, which the blocked person controls
+            [
+                ("ofac-1", CONTROLS, "reg-mid", None),
+                ("reg-mid", OWNS, "reg-low", 60),
+                ("reg-leaf", SUBSIDIARY, "reg-low", None),
+            ],
+            ["subsidiary_of", "owned_by", "controlled_by"],
+        ),
+    ],
+    ids=["controls-then-owns", "subsidiary-then-controls", "three-steps"],
+)
+def test_control_reaches_up_a_chain(
+    links: list[tuple[str, RelationType, str, float | None]], relations: list[str]
+) -> None:
+    """OFAC FAQ 398: what a blocked person controls through a company it controls asks for review."""
+    engine = _engine(*chain(*links))
+    mid = engine.screen("Mid Anchor Holdings", as_of=DAY)
+    assert mid.decision == "review"
+    leaf = engine.screen("reg-leaf Ltd", as_of=DAY)
+    assert leaf.decision == "review", leaf
+    hit = leaf.hits[0]
+    assert [s["relation"] for s in hit.path] == relations
+    assert hit.path[0]["from"] == "reg-leaf" and hit.path[-1]["to"] == "ofac-1"
+    assert all(a["to"] == b["from"] for a, b in zip(hit.path, hit.path[1:], strict=False))
+    assert "OFAC FAQ 398" in hit.explanation and "MARBLE HARBOUR HOLDINGS (listed on" in hit.explanation
+    if "owned_by" in relations:
+        assert any(s.get("share") for s in hit.path if s["relation"] == "owned_by")
+
+
+def test_a_control_chain_ends_at_minority_stakes_dates_cycles_and_its_depth() -> None:
+    # a 50% stake is no control: Leaf is clear
+    minority = _engine(*chain(("ofac-1", CONTROLS, "reg-mid", None), ("reg-mid", OWNS, "reg-leaf", 50)))
+    assert minority.screen("reg-leaf Ltd", as_of=DAY).decision == "clear"
+    # control that ended before the day
+    ended = _engine(
+        *chain(
+            ("ofac-1", CONTROLS, "reg-mid", None), ("reg-mid", OWNS, "reg-leaf", 100), end=date(2020, 1, 1)
+        )
+    )
+    assert ended.screen("reg-leaf Ltd", as_of=DAY).decision == "clear"
+    assert ended.screen("reg-leaf Ltd", as_of=date(2019, 6, 1)).decision == "review"
+    # a cycle with no blocked person in it ends, clear
+    cycle = _engine(*chain(("reg-a", CONTROLS, "reg-b", None), ("reg-b", CONTROLS, "reg-a", None)))
+    assert cycle.screen("reg-a Ltd", as_of=DAY).decision == "clear"
+    # six relations up is reached, seven is not
+    links = [("ofac-1", CONTROLS, "reg-0", None)] + [
+        (f"reg-{k}", CONTROLS, f"reg-{k + 1}", None) for k in range(6)
+    ]
+    deep = _engine(*chain(*links))
+    assert deep.screen("reg-5 Ltd", as_of=DAY).decision == "review"
+    assert deep.screen("reg-6 Ltd", as_of=DAY).decision == "clear"
+
+
+def test_a_chain_of_majority_stakes_alone_is_the_rules_and_blocks() -> None:
+    engine = _engine(*chain(("ofac-1", OWNS, "reg-mid", 60), ("reg-mid", OWNS, "reg-leaf", 100)))
+    hit = engine.screen("reg-leaf Ltd", as_of=DAY).hits[0]
+    assert hit.decision == "block" and "OFAC FAQ 398" not in hit.explanation

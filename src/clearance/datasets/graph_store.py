@@ -22,6 +22,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -35,6 +36,7 @@ from clearance.errors import DataError
 
 FORMAT = "clearance-graph/1"
 SOURCE = "graph"
+_SET_ASIDE: ContextVar[bool] = ContextVar("graph_set_aside", default=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +132,24 @@ def locked(home: Path) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def set_aside() -> Iterator[None]:
+    """Read no graph inside: `active`, `current_on`, `version_on`, `history` and `stamp_on` say there is
+    none, for the engine of an import that replaces a graph that cannot be read (its activation log
+    gone, its version not as imported): an import resolves names against the lists, never against the
+    graph. `save` still reads the log there is, and appends to it."""
+    token = _SET_ASIDE.set(True)
+    try:
+        yield
+    finally:
+        _SET_ASIDE.reset(token)
+
+
 def stamp_on(home: Path, day: date | None = None) -> str | None:
-    """The active version's id (now, or at the end of `day`) with its file's size and modification time:
-    a cache keyed by it is not used once the file was changed (its SHA-256 is then checked again)."""
+    """The active version's id (now, or at the end of `day`) with its file's size, modification time and
+    change time: a cache keyed by it is not used once the file was changed (its SHA-256 is then checked
+    again), even by an edit of the same size whose modification time was set back (`touch -r`), since
+    no user can set the change time."""
     found = version_on(home, day)
     if found is None:
         return None
@@ -140,7 +157,7 @@ def stamp_on(home: Path, day: date | None = None) -> str | None:
         info = (root(home) / f"{found}.json").stat()
     except OSError:
         return f"{found}:missing"
-    return f"{found}:{info.st_size}:{info.st_mtime_ns}"
+    return f"{found}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
 def save(home: Path, graph: Graph) -> None:
@@ -237,7 +254,10 @@ def apply(dataset: Dataset, graph: Graph | None) -> Dataset:
 
 def _log(home: Path, *, strict: bool = True) -> list[dict[str, str]]:
     """The activation log; `strict`: versions kept without a log are an error (the log was removed),
-    not "no graph" (an import starting a new log is not strict)."""
+    not "no graph" (an import starting a new log is not strict); inside `set_aside`, strict reads see
+    none."""
+    if strict and _SET_ASIDE.get():
+        return []
     path = root(home) / "ACTIVE"
     if not path.exists():
         if strict and root(home).is_dir() and any(root(home).glob("*.json")):

@@ -159,17 +159,21 @@ def natural_order(family: list[str], given: list[str], *, legal_first: frozenset
 _SMALL_WORDS = frozenset("de del der des di du da do of the and for la le el al y i e et und van von".split())
 
 
+MIN_ACRONYM = 3  # letters: a two-letter word that equals two initials is as likely a surname (Ma, Ha, Na)
+
+
 def own_acronym(tokens: list[str]) -> list[str]:
     """The tokens without a last (or first) token that is the initials of the others, with or without
     their small words ("BANCO NACIONAL DE CUBA BNC", "BANK OF CHINA (BOC)", "IRGC ISLAMIC REVOLUTIONARY
     GUARD CORPS"): a name written with its own acronym is the same name, and the acronym alone is a
     name of its own on the lists when they give it. Names of fewer than three tokens are left as they
-    are (an acronym needs two words to stand for)."""
+    are (an acronym needs two words to stand for), and so is a word of fewer than three letters: Ma, Ha
+    and Na are surnames, and "Mohammed Ali Ma" is not "Mohammed Ali"."""
     if len(tokens) < 3:
         return tokens
     for at in (len(tokens) - 1, 0):
         candidate, others = tokens[at], tokens[:at] + tokens[at + 1 :]
-        if len(candidate) < 2 or not candidate.isalpha():
+        if len(candidate) < MIN_ACRONYM or not candidate.isalpha():
             continue
         full = "".join(t[0] for t in others)
         short = "".join(t[0] for t in others if t not in _SMALL_WORDS)

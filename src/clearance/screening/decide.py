@@ -92,12 +92,16 @@ class Decider:
         self.entities = {e.id: e for e in derive(dataset.entities, dataset.measures)}
         self.ownership = Ownership(dataset.entities, dataset.lists)
         self.restricted = restricted(self.entities.values(), dataset.lists)
-        # control and links, either way: the edges that touch each entity
+        # links, either way: the edges that touch each entity; control: the edges into each entity from
+        # what controls it (`controls`, `subsidiary_of`, `owns` over 50%), walked up by `control_finding`
         self.touching: dict[str, list[Edge]] = defaultdict(list)
+        self.ups: dict[str, list[Edge]] = defaultdict(list)
         for edge in edges(dataset.entities):
-            if edge.type in (RelationType.CONTROLS, RelationType.SUBSIDIARY_OF, RelationType.LINKED_TO):
+            if edge.type is RelationType.LINKED_TO:
                 self.touching[edge.upper].append(edge)
                 self.touching[edge.lower].append(edge)
+            elif edge.control:
+                self.ups[edge.lower].append(edge)
         blocking = {lid: info.title for lid, info in dataset.lists.items() if info.blocks_owned}
         self._blocking_listings = {
             e.id: [x for x in (e.listings or tuple(Listing(lid) for lid in e.lists)) if x.list_id in blocking]
@@ -167,7 +171,8 @@ class Decider:
 
     def links(self, entity: Entity, as_of: date | datetime) -> list[LinkFinding]:
         """What the entity's owners and links do (`screening.links`): the 50 Percent Rule on the day,
-        and links to restricted entities."""
+        control by a blocked person (directly or up a chain of control), and links to restricted
+        entities."""
         day = day_of(as_of)
         owned = self.ownership.on(day) if self.ownership else {}
         touching = self.touching.get(entity.id, ())
@@ -181,7 +186,7 @@ class Decider:
 
         found = [
             ownership_finding(entity, owned, self.entities) if owned else None,
-            control_finding(entity, touching, blocked, self.entities, day) if touching else None,
+            control_finding(entity, self.ups, blocked, self.entities, day) if entity.id in self.ups else None,
             link_finding(entity, touching, self.restricted, self.entities, day) if touching else None,
         ]
         return [f for f in found if f is not None]

@@ -11,8 +11,9 @@ it. The rule is written into OFAC's regulations, for instance 31 CFR 587.406.
 So: the blocked persons on a date are the entries, listed on that date, of a list whose entries block
 what they own (`ListInfo.blocks_owned`: OFAC's SDN list); then, until nothing changes, every entity whose
 owners that are blocked hold 50% or more of it, the shares of relations that hold on that date added
-up. Cycles end there, since an entity is added once. The result is computed once for each stretch of
-days between the relations' and listings' own dates (`Ownership.on`) and kept.
+up (as the decimals they are written in, so that 10.2 + 21.9 + 17.9 is 50 in any order, and rounded to
+`DECIMALS` places). Cycles end there, since an entity is added once. The result is computed once for
+each stretch of days between the relations' and listings' own dates (`Ownership.on`) and kept.
 
 An entity with blocked owners under 50%, or with a blocked owner whose share is unknown, is not
 blocked by the rule, but the stakes are shown: OFAC advises caution with such entities (2014 guidance).
@@ -25,12 +26,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from clearance.domain.enums import RelationType
 from clearance.domain.model import Entity, ListInfo, Listing
 from clearance.screening.graph import Edge, edges
 
 THRESHOLD = 50.0  # percent, "50 percent or more"
+DECIMALS = 6  # the places of a total: more than any filing writes, fewer than a float's noise
 RULE = (
     "OFAC's 50 Percent Rule (Revised Guidance on Entities Owned by Persons Whose Property and Interests in "
     "Property Are Blocked, 2014-08-13; FAQs 398-402)"
@@ -120,9 +123,19 @@ class Ownership:
 
 
 def _total(stakes: Sequence[Stake]) -> float:
-    """The shares held, each owner counted once (its largest stake: two relations for one holding)."""
+    """The shares held, each owner counted once (its largest stake: two relations for one holding),
+    added as the decimals they are written in (a float sum of 10.2, 21.9 and 17.9 is 49.99999999999999
+    in some orders) and rounded to `DECIMALS` places."""
     by_owner: dict[str, float] = {}
     for stake in stakes:
         if stake.share is not None:
             by_owner[stake.owner] = max(by_owner.get(stake.owner, 0.0), stake.share)
-    return sum(by_owner.values())
+    exact = sum((Decimal(repr(share)) for share in by_owner.values()), Decimal(0))
+    return round(float(exact), DECIMALS)
+
+
+def percent(value: float) -> str:
+    """A share or total as a person reads it, to `DECIMALS` places and no more: 55, 30.5, 49.99999 (never
+    "50" for a total under 50, as the 6 significant digits of `:g` would write it)."""
+    text = f"{round(value, DECIMALS):.{DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text

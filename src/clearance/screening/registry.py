@@ -16,7 +16,10 @@ A party is resolved, in this order:
   row or a later import is the same party).
 
 Two names of one entity relating the same way to the same party over the same days are one relation:
-the larger share is kept and the other row reported (fail closed).
+the larger share is kept (fail closed) and the other row said in a note; nothing of it is lost, so it is
+not held back and does not count against `--max-loss`.
+
+A cell quoted in a message is cut to `QUOTED` characters (a cell over 10 kB is named, not repeated).
 
 Parties of an earlier import are never candidates: the registry joins names to the lists, not to itself.
 """
@@ -39,6 +42,7 @@ from clearance.screening.validate import check_query
 
 NEW = "new:"
 STRONG_SAID = 0.9  # candidates at least this strong are said to match, not that they "may be"
+QUOTED = 80  # characters of a cell quoted in a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +60,14 @@ class Resolution:
 @dataclass(frozen=True)
 class Resolved:
     """A registry file resolved: the new parties, the links, the rows held back for a party pending
-    confirmation (`held`: line, message), and how each distinct cell was resolved."""
+    confirmation (`held`: line, message), how each distinct cell was resolved, and `notes` (line,
+    message) on rows merged into another (two names of one entity: the larger share kept)."""
 
     parties: tuple[Party, ...]
     links: tuple[Link, ...]
     held: tuple[tuple[int, str], ...]
     resolutions: tuple[Resolution, ...]
+    notes: tuple[tuple[int, str], ...] = ()
 
 
 def resolve(
@@ -81,6 +87,7 @@ def resolve(
     links: list[Link] = []
     by_key: dict[tuple[str, str, str, str | None, str | None], int] = {}
     held: list[tuple[int, str]] = []
+    notes: list[tuple[int, str]] = []
     for row in rows:
         ends = [cells[row.parent], cells[row.child]]
         parent, child = ends[0].entity, ends[1].entity
@@ -88,7 +95,9 @@ def resolve(
             held.append((row.line, "; ".join(_pending(r) for r in ends if r.entity is None)))
             continue
         if parent == child:
-            held.append((row.line, f"'{row.parent}' and '{row.child}' are the same entity ({parent})"))
+            held.append(
+                (row.line, f"{quoted(row.parent)} and {quoted(row.child)} are the same entity ({parent})")
+            )
             continue
         for r in ends:
             if r.how in ("new", "declared"):
@@ -110,17 +119,22 @@ def resolve(
             kept = links[by_key[link.key]]
             larger, smaller = (link, kept) if (link.share or 0) > (kept.share or 0) else (kept, link)
             links[by_key[link.key]] = larger
-            held.append(
+            notes.append(
                 (
                     smaller.line,
-                    f"the same relation as line {larger.line} ({smaller.parent_name} is "
-                    f"{larger.parent_name}): the larger share is kept",
+                    f"the same relation as line {larger.line} ({quoted(smaller.parent_name)} is "
+                    f"{quoted(larger.parent_name)}): the larger share is kept",
                 )
             )
             continue
         by_key[link.key] = len(links)
         links.append(link)
-    return Resolved(tuple(parties.values()), tuple(links), tuple(held), tuple(cells.values()))
+    return Resolved(tuple(parties.values()), tuple(links), tuple(held), tuple(cells.values()), tuple(notes))
+
+
+def quoted(cell: str) -> str:
+    """A cell as a message quotes it: in quotes, cut to `QUOTED` characters with an ellipsis."""
+    return f"'{cell if len(cell) <= QUOTED else cell[: QUOTED - 1] + '…'}'"
 
 
 def party_id(name: str) -> str:
@@ -164,16 +178,16 @@ def _resolve(engine: Engine, ids: Ids, cell: str) -> Resolution:
     if cell.lower().startswith(NEW):
         name = " ".join(cell[len(NEW) :].split())
         if why := _invalid(name):
-            return Resolution(cell, None, "invalid", f"'{cell}' is no party's name: {why}")
+            return Resolution(cell, None, "invalid", f"{quoted(cell)} is no party's name: {why}")
         return Resolution(cell, party_id(name), "declared", name)
     if (found := ids.find(cell)) is not None:
         return Resolution(cell, found, "id", engine.entities[found].name)
     if ids.looks_like_one(cell):
         return Resolution(
-            cell, None, "invalid", f"'{cell}' is written like an entity id, but no entity has it"
+            cell, None, "invalid", f"{quoted(cell)} is written like an entity id, but no entity has it"
         )
     if why := _invalid(cell):
-        return Resolution(cell, None, "invalid", f"'{cell}' is no party's name: {why}")
+        return Resolution(cell, None, "invalid", f"{quoted(cell)} is no party's name: {why}")
     config = engine.config
     matches = [
         m
@@ -197,11 +211,11 @@ def _pending(resolution: Resolution) -> str:
     if len(strong) > 1:
         found = ", ".join(f"{eid} '{name}' ({score:.2f})" for eid, name, score in strong)
         return (
-            f"'{resolution.cell}' matches several listed entities strongly ({found}): write the one's id, "
-            f"or '{NEW}{resolution.cell}' if it is none of them"
+            f"{quoted(resolution.cell)} matches several listed entities strongly ({found}): write the one's "
+            f"id, or {quoted(NEW + resolution.cell)} if it is none of them"
         )
     found = ", ".join(f"{eid} '{name}' ({score:.2f})" for eid, name, score in resolution.candidates)
     return (
-        f"'{resolution.cell}' may be {found}: write the entity's id to join it, or "
-        f"'{NEW}{resolution.cell}' if it is none of them"
+        f"{quoted(resolution.cell)} may be {found}: write the entity's id to join it, or "
+        f"{quoted(NEW + resolution.cell)} if it is none of them"
     )

@@ -198,3 +198,101 @@ def test_ids_without_regard_to_case_and_cells_that_are_no_name(
         assert screen(home, "Target Trading Ltd")["decision"] == "block"
     else:
         assert why in err and ":2:" in err
+
+
+def write(path: Path, rows: str, *, filler: int = 0) -> Path:
+    """A registry file with the header, `rows` and `filler` good rows of unrelated new parties."""
+    more = "".join(f"new:Owner {k} Ltd,new:Child {k} Ltd,owns,10,filler\n" for k in range(filler))
+    path.write_text(f"parent,child,relation,share,source\n{rows}{more}")
+    return path
+
+
+def test_two_names_of_one_owner_merged_are_a_note_not_a_row_held_back(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "names.csv",
+        "BANCO NACIONAL DE CUBA,Merge Trading Ltd,owns,60,filing\nofac-306,Merge Trading Ltd,owns,5,filing\n",
+        filler=4,
+    )
+    code, out, err = run(home, "graph", "import", str(path), "--json")
+    assert code == 0, err  # 0 of 6 rows lost: nothing counts against --max-loss
+    assert f"note: {path}:3: the same relation as line 2" in err and "the larger share is kept" in err
+    doc = json.loads(out)
+    assert (doc["held_back"], doc["notes"], doc["relations"]) == (0, 1, 5)
+    assert screen(home, "Merge Trading Ltd")["decision"] == "block"  # the larger share, 60%
+
+
+def test_add_says_which_relations_it_replaces(home: dict[str, str], tmp_path: Path) -> None:
+    first = write(tmp_path / "first.csv", "BANCO NACIONAL DE CUBA,Target Trading Ltd,owns,60,filing A\n")
+    assert run(home, "graph", "import", str(first))[0] == 0
+    assert screen(home, "Target Trading Ltd")["decision"] == "block"
+    same = write(tmp_path / "same.csv", "ofac-306,Target Trading Ltd,owns,60,filing A\n")
+    code, out, err = run(home, "graph", "import", "--add", str(same), "--json")
+    assert code == 0 and json.loads(out)["replaced"] == 0 and "replaces" not in err  # the same: no word
+    second = write(tmp_path / "second.csv", "ofac-306,Target Trading Ltd,owns,5,filing B\n")
+    code, out, err = run(home, "graph", "import", "--add", str(second), "--json")
+    assert code == 0, err
+    assert (
+        f"note: {second}:2 replaces the relation imported from same.csv line 2 (60% -> 5%; source "
+        "'filing A' -> 'filing B')" in " ".join(err.split())
+    )
+    assert json.loads(out)["replaced"] == 1
+    assert screen(home, "Target Trading Ltd")["decision"] == "review"  # replaced, as before: but said
+
+
+def test_a_corrected_file_imported_again_clears_its_pending_rows(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    other = write(tmp_path / "other.csv", "Banko Nacional de Cuba,Other Pending Ltd,owns,60\n", filler=30)
+    assert run(home, "graph", "import", str(other))[0] == 0
+    path = write(tmp_path / "weak.csv", "Banko Nacional de Cuba,Pending Child Ltd,owns,60\n", filler=30)
+    assert run(home, "graph", "import", "--add", str(path))[0] == 0
+    code, out, _ = run(home, "graph", "show")
+    assert code == 0 and "2 rows wait for you to confirm a party" in out
+    assert "weak.csv:2: 'Banko Nacional de Cuba' may be" in out and "other.csv:2:" in out
+    write(path, "ofac-306,Pending Child Ltd,owns,60\n", filler=30)  # corrected
+    code, out, err = run(home, "graph", "import", "--add", str(path), "--json")
+    assert code == 0, err
+    assert json.loads(out)["pending"] == 1  # other.csv's row still waits, weak.csv's is gone
+    _, out, _ = run(home, "graph", "show", "--json")
+    assert [p.split(":")[0] for p in json.loads(out)["pending"]] == ["other.csv"]
+    assert screen(home, "Pending Child Ltd")["decision"] == "block"
+
+
+def test_an_import_without_add_starts_anew_when_the_activation_log_is_gone(home: dict[str, str]) -> None:
+    run(home, "graph", "import", str(GRAPH / "registry.csv"))
+    (Path(home["CLEARANCE_HOME"]) / "graph" / "ACTIVE").unlink()
+    code, _, err = run(home, "graph", "import", "--add", str(GRAPH / "registry.csv"))
+    assert code == 2 and "ACTIVE log is gone" in err  # --add needs the active graph
+    code, _, err = run(home, "graph", "import", str(GRAPH / "registry.csv"))
+    assert code == 0, err
+    assert "ACTIVE log is gone" in err and "this import replaces it" in err
+    assert screen(home, "Caribe Nickel Trading SA")["decision"] == "block"
+    # a version edited by hand, too: the error says to import again, and an import without --add does
+    [version] = [
+        e["version"] for e in json.loads(run(home, "graph", "show", "--history", "--json")[1])["history"]
+    ]
+    edited = Path(home["CLEARANCE_HOME"]) / "graph" / f"{version}.json"
+    edited.write_text(edited.read_text().replace('"share": 30', '"share": 3'))
+    assert run(home, "graph", "import", "--add", str(GRAPH / "registry.csv"))[0] == 2
+    code, _, err = run(home, "graph", "import", str(GRAPH / "registry.csv"))
+    assert code == 0 and "not as imported" in err, err
+    assert screen(home, "Caribe Nickel Trading SA")["decision"] == "block"
+
+
+def test_show_reads_a_subsidiary_from_the_child(home: dict[str, str], tmp_path: Path) -> None:
+    path = write(tmp_path / "sub.csv", "ofac-306,new:Harbour Subsidiary Ltd,subsidiary_of,,filing\n")
+    assert run(home, "graph", "import", str(path))[0] == 0
+    _, out, _ = run(home, "graph", "show")
+    line = " ".join(next(x for x in out.splitlines() if "subsidiary_of" in x).split())
+    assert line.startswith("Harbour Subsidiary Ltd (reg-")
+    assert "subsidiary_of BANCO NACIONAL DE CUBA (ofac-306)" in line
+
+
+def test_a_cell_too_long_to_be_a_name_is_not_repeated_whole(home: dict[str, str], tmp_path: Path) -> None:
+    path = write(tmp_path / "long.csv", f"{'Long Name ' * 1100},new:Target Trading Ltd,owns,60\n", filler=30)
+    code, _, err = run(home, "graph", "import", str(path))
+    assert code == 0, err
+    [said] = [x for x in err.splitlines() if ":2:" in x]
+    assert "no party's name" in said and "…'" in said and len(said) < 300

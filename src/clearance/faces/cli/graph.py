@@ -21,8 +21,9 @@ from clearance.datasets import graph_store
 from clearance.datasets.graph_store import Graph, Link, Party
 from clearance.datasets.lists.checks import DEFAULT_MAX_LOSS, share
 from clearance.datasets.registry import read_rows
-from clearance.errors import ClearanceError
+from clearance.errors import ClearanceError, DataError
 from clearance.faces.cli import common
+from clearance.screening.engine import Engine
 from clearance.screening.registry import Resolution, resolve
 from clearance.settings import home
 from clearance.store import Store
@@ -76,7 +77,9 @@ def import_(
         bool,
         typer.Option(
             "--add",
-            help="Add to the active graph instead of replacing it (a row repeated replaces the earlier one).",
+            help="Add to the active graph instead of replacing it (a relation imported again replaces the "
+            "earlier one, said in a note when its share or source differs; the rows of these files still "
+            "pending from an earlier import are dropped for the new ones).",
         ),
     ] = False,
     max_loss: Annotated[
@@ -107,7 +110,7 @@ def import_(
     where = home()
     try:
         limit = share(max_loss, "--max-loss")
-        engine = common.engine()
+        engine = _engine(where, add=add)
         links: list[Link] = []
         parties: list[Party] = []
         held: list[tuple[str, int, str]] = []
@@ -126,6 +129,7 @@ def import_(
             held.extend((str(path), line, message) for line, message in resolved.held)
             waiting.extend(f"{path.name}:{line}: {message}" for line, message in resolved.held)
             notes.extend(str(note) for note in read.notes)
+            notes.extend(f"{path}:{line}: {message}" for line, message in resolved.notes)
             links.extend(resolved.links)
             parties.extend(resolved.parties)
             resolutions.extend(resolved.resolutions)
@@ -141,14 +145,20 @@ def import_(
                 "nothing imported, the active graph stays"
             )
         pending = tuple(waiting)
+        replaced: list[str] = []
         with graph_store.locked(where):  # read, merge and replace under one lock: no import is lost
-            before = graph_store.active(where)
+            before = _before(where, add=add)
             if add and before is not None:
                 kept = {link.key: link for link in before.links}
+                replaced = [
+                    _replaces(kept[link.key], link) for link in links if _differs(kept.get(link.key), link)
+                ]
                 kept.update({link.key: link for link in links})
                 links = list(kept.values())
                 parties = list({p.id: p for p in (*before.parties, *parties)}.values())
-                pending = (*before.pending, *pending)
+                # a file imported again takes the place of its rows still pending from before
+                names = {f"{path.name}:" for path in files}
+                pending = (*(x for x in before.pending if not x.startswith(tuple(names))), *pending)
             elif before is not None and not allow_shrink and len(links) < SHRINK_KEEP * len(before.links):
                 common.fail(
                     f"the new graph keeps {len(links)} relations where the active one has "
@@ -162,12 +172,17 @@ def import_(
             graph_store.save(where, graph)
     except ClearanceError as exc:
         common.fail(str(exc))
+    for note in replaced:
+        typer.echo(f"note: {common.one_line(note)}", err=True)
     summary = {
         "version": graph.version,
         "relations": len(graph.links),
         "new_parties": len(graph.parties),
         "rows": total,
         "held_back": broken,
+        "notes": len(notes),
+        "replaced": len(replaced),
+        "pending": len(graph.pending),
         "resolved": [
             {"party": r.cell, "entity": r.entity, "how": r.how, "candidates": [list(c) for c in r.candidates]}
             for r in resolutions
@@ -177,7 +192,8 @@ def import_(
         actor=common.user_of(None),
         action="graph_imported",
         subject=f"graph {graph.version}",
-        detail={k: summary[k] for k in ("relations", "new_parties", "rows", "held_back")} | {"add": add},
+        detail={k: summary[k] for k in ("relations", "new_parties", "rows", "held_back", "replaced")}
+        | {"add": add},
     )
     if as_json:
         common.dump(summary)
@@ -186,6 +202,67 @@ def import_(
     typer.echo(
         f"graph {graph.version}: {len(graph.links)} relations, {matched} parties joined to listed or "
         f"built-in entities, {len(graph.parties)} new parties; {broken} of {total} rows held back"
+        + (
+            f"; {len(replaced)} relations of the active graph replaced with another share or source"
+            if replaced
+            else ""
+        )
+    )
+
+
+def _engine(where: Path, *, add: bool) -> Engine:
+    """The engine that resolves the parties. When the active graph cannot be read, an import without
+    --add (which replaces it) resolves against the lists without it, as it always does: the graph's
+    parties are never candidates."""
+    try:
+        return common.engine()
+    except DataError:
+        if add or _unreadable(where) is None:
+            raise
+    with graph_store.set_aside():
+        return common.engine()
+
+
+def _unreadable(where: Path) -> str | None:
+    """Why the active graph cannot be read, or None."""
+    try:
+        graph_store.active(where)
+    except DataError as exc:
+        return str(exc)
+    return None
+
+
+def _before(where: Path, *, add: bool) -> Graph | None:
+    """The active graph an import adds to or replaces. One that cannot be read (its activation log
+    gone, a version not as imported) fails an import with --add, which needs it; an import without
+    --add replaces it, as the error asks, and starts the log anew if it is gone."""
+    try:
+        return graph_store.active(where)
+    except DataError as exc:
+        if add:
+            raise
+        typer.echo(f"note: {common.one_line(str(exc))}: this import replaces it", err=True)
+        return None
+
+
+def _differs(old: Link | None, new: Link) -> bool:
+    return old is not None and (old.share, old.source) != (new.share, new.source)
+
+
+def _replaces(old: Link, new: Link) -> str:
+    """What an --add import's row does to the relation of the active graph with its key."""
+
+    def said(link: Link) -> str:
+        return "share unknown" if link.share is None else f"{link.share:g}%"
+
+    changes = []
+    if old.share != new.share:
+        changes.append(f"{said(old)} -> {said(new)}")
+    if old.source != new.source:
+        changes.append(f"source '{old.source}' -> '{new.source}'")
+    return (
+        f"{new.file}:{new.line} replaces the relation imported from {Path(old.file).name} line {old.line} "
+        f"({'; '.join(changes)})"
     )
 
 
@@ -219,6 +296,12 @@ def show(
     typer.echo(f"graph {graph.version} ({len(graph.links)} relations, {len(graph.parties)} new parties)")
     for link in graph.links:
         typer.echo("  " + _line(link))
+    if graph.pending:
+        typer.echo(
+            f"{len(graph.pending)} rows wait for you to confirm a party (their relations do not count yet):"
+        )
+    for waiting in graph.pending:
+        typer.echo(f"  {common.one_line(waiting)}")
 
 
 @app.command()
@@ -277,9 +360,12 @@ def _doc(link: Link) -> dict[str, Any]:
 
 
 def _line(link: Link) -> str:
+    """A relation as it reads: "PARENT owns 30% CHILD", "CHILD subsidiary_of PARENT"."""
     share = f" {link.share:g}%" if link.share is not None else ""
     dates = f" [{link.start or '…'} to {link.end or '…'}]" if link.start or link.end else ""
+    parent, child = f"{link.parent_name} ({link.parent})", f"{link.child_name} ({link.child})"
+    upper, lower = (child, parent) if link.relation == "subsidiary_of" else (parent, child)
     return (
-        f"{link.parent_name} ({link.parent}) {link.relation}{share} {link.child_name} ({link.child}){dates}"
+        f"{upper} {link.relation}{share} {lower}{dates}"
         f" — {link.source or 'no source'} ({Path(link.file).name}:{link.line})"
     )
