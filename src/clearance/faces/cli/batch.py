@@ -154,6 +154,7 @@ def batch(
         check_columns(job)
     except ClearanceError as exc:
         common.fail(str(exc))
+    store = Store.open() if record else None  # a store that cannot be reached fails before any row
     err = Console(stderr=True)
     with _Bar(err) as bar:
         try:
@@ -179,9 +180,9 @@ def batch(
     nothing = summary.nothing_screened()
     if nothing:
         common.fail(f"{nothing}; see {job.rejects_path()}" if summary.read else nothing)
-    if record:
+    if store is not None:
         recorded = record_batch_file(
-            Store.open(),
+            store,
             job_engine(job),
             job.output,
             actor=common.user_of(user),
