@@ -214,7 +214,8 @@ def test_control_counts_only_on_its_days() -> None:
 def test_shares_that_add_up_to_50_block_in_any_order(order: tuple[int, int, int]) -> None:
     """10.2 + 21.9 + 17.9 is 49.99999999999999 as floats in some orders: the rule adds the decimals."""
     shares = (10.2, 21.9, 17.9)
-    owners = [org(f"ofac-{k}", f"OWNER {k}", ("reg-c", shares[k]), listed=True) for k in order]
+    # the rule adds the stakes in the order of the owners' ids: each order of the shares in turn
+    owners = [org(f"ofac-{n}", f"OWNER {n}", ("reg-c", shares[k]), listed=True) for n, k in enumerate(order)]
     assert owned(*owners, org("reg-c", "C")) == {"reg-c": (50, True)}
     engine = _engine(*owners, org("reg-c", "Caribe Nickel Trading SA"))
     hit = engine.screen("Caribe Nickel Trading SA", as_of=DAY).hits[0]
