@@ -202,11 +202,15 @@ def record_some(store: Store) -> None:
         ("UPDATE cases SET approved_by = 'carl' WHERE approved_by IS NOT NULL", "approved by carl"),
         ("UPDATE allowlist SET entity_id = 'ofac-306'", "allowlist entry 1 was changed"),
         ("UPDATE alerts SET status = 'suppressed' WHERE id = 1", "alert 1 was changed"),
+        ("UPDATE alerts SET decision = 'review' WHERE decision = 'block'", "was changed"),
+        ("UPDATE alerts SET status = 'closed' WHERE status = 'open'", "changed by hand"),
+        ("UPDATE cases SET status = 'escalated' WHERE approved_by IS NULL", "no audit record escalated it"),
+        ("UPDATE cases SET reason = 'nothing' WHERE approved_by IS NOT NULL", "disposition is not the one"),
         (
             "INSERT INTO allowlist (party_key, entity_id, query_name, matched_name, fingerprint, evidence,"
-            " reason, author, created_at, expires_at, approved_by, approved_at) SELECT party_key, 'ofac-306',"
-            " query_name, matched_name, fingerprint, evidence, reason, author, created_at, expires_at,"
-            " approved_by, approved_at FROM allowlist",
+            " decision, reason, author, created_at, expires_at, approved_by, approved_at) SELECT party_key,"
+            " 'ofac-306', query_name, matched_name, fingerprint, evidence, decision, reason, author,"
+            " created_at, expires_at, approved_by, approved_at FROM allowlist",
             "allowlist entry 2 has no record",
         ),
     ],
@@ -217,6 +221,10 @@ def record_some(store: Store) -> None:
         "approver",
         "allowlist-edit",
         "alert-status",
+        "alert-decision",
+        "alert-closed",
+        "case-escalated",
+        "case-reason",
         "allowlist-insert",
     ],
 )

@@ -8,7 +8,9 @@ listed entity, never another name of the party or of the entity, never the same 
 evidence (a party known only by its name is no more than that name with that evidence), and never the
 same entity once its listing changed (new names, a new measure, a new owner: a new fingerprint).
 
-An entry on a blocking alert takes effect only when a second user approves it (`approve`; four eyes,
+An entry covers the decision it was made on and milder ones: one made on a review alert never
+suppresses the same pair when it blocks (another activity, a later date). An entry on a blocking
+alert takes effect only when a second user approves it (`approve`; four eyes,
 as for closing a case); on a review alert it takes effect at once. Adding, approving and revoking are
 audited.
 """
@@ -46,6 +48,7 @@ class Pair:
     matched_name: str
     fingerprint: str
     evidence: str  # `evidence_digest` of the party's details
+    decision: str = "review"  # the alert's: an entry made on a review never covers a block
 
 
 def evidence_digest(details: str) -> str:
@@ -66,6 +69,7 @@ def holding(connection: Connection, pair: Pair, *, at: str | None = None) -> int
                 allowlist.c.matched_name == squeeze(pair.matched_name),
                 allowlist.c.fingerprint == pair.fingerprint,
                 allowlist.c.evidence == pair.evidence,
+                allowlist.c.decision.in_(["review", "block"] if pair.decision != "block" else ["block"]),
                 allowlist.c.approved_at.is_not(None),
                 allowlist.c.revoked_at.is_(None),
                 allowlist.c.expires_at > moment,
@@ -116,6 +120,7 @@ def add_from_alert(
             "matched_name": squeeze(row.matched_name),
             "fingerprint": row.fingerprint,
             "evidence": evidence_digest(row.details),
+            "decision": row.decision,
             "reason": reason.strip(),
             "author": author,
             "created_at": at,

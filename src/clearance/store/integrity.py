@@ -66,12 +66,20 @@ class _Signed:
         self.allow: dict[int, dict[str, tuple[int, dict[str, Any]]]] = {}
         self.cases: dict[int, dict[str, tuple[int, str, dict[str, Any]]]] = {}
         self.purged: set[int] = set()
+        self.purged_alerts: set[int] = set()
+        self.purged_cases: set[int] = set()
         for r in records:
             kind, _, ident = r.subject.partition(" ")
             if not ident.isdigit():
                 if r.action == "purge":
-                    for first, last in json.loads(r.detail).get("decision_ids", []):
-                        self.purged.update(range(int(first), int(last) + 1))
+                    said = json.loads(r.detail)
+                    for field, into in (
+                        ("decision_ids", self.purged),
+                        ("alert_ids", self.purged_alerts),
+                        ("case_ids", self.purged_cases),
+                    ):
+                        for first, last in said.get(field, []):
+                            into.update(range(int(first), int(last) + 1))
                 continue
             key, detail = int(ident), json.loads(r.detail)
             if kind == "decision" and r.action == "decision":
@@ -123,18 +131,38 @@ def _purged(signed: _Signed, ident: int) -> bool:
 
 
 def _alerts(connection: Connection, signed: _Signed) -> Problem | None:
-    for row in connection.execute(
-        select(alerts.c.id, alerts.c.status, alerts.c.allowlist_id).order_by(alerts.c.id)
-    ):
+    closed = {int(r.id) for r in connection.execute(select(cases.c.id).where(cases.c.status == "closed"))}
+    query = select(
+        alerts.c.id, alerts.c.status, alerts.c.allowlist_id, alerts.c.entity_id, alerts.c.decision,
+        alerts.c.score, alerts.c.case_id,
+    ).order_by(alerts.c.id)  # fmt: skip
+    seen = set()
+    for row in connection.execute(query):
+        seen.add(row.id)
         found = signed.alerts.get(row.id)
         if found is None:
             return None, f"alert {row.id} has no record in the audit log (inserted)"
         seq, action, detail = found
-        suppressed = action == "alert_suppressed"
-        if (row.status == "suppressed") != suppressed or (
-            suppressed and row.allowlist_id != detail.get("allowlist")
+        changed = f"alert {row.id} was changed: it no longer matches audit record {seq}"
+        if row.entity_id != detail.get("entity"):
+            return seq, changed
+        if action == "alert_suppressed":
+            if row.status != "suppressed" or row.allowlist_id != detail.get("allowlist"):
+                return seq, changed
+            continue
+        if (
+            row.status == "suppressed"
+            or row.decision != detail.get("decision")
+            or row.case_id != detail.get("case")
         ):
-            return seq, f"alert {row.id} was changed: it no longer matches audit record {seq}"
+            return seq, changed
+        if abs(float(row.score) - float(detail.get("score", -1))) > 1e-9:
+            return seq, changed
+        if (row.status == "closed") != (row.case_id in closed):
+            return seq, f"alert {row.id} is {row.status} while its case {row.case_id} is not: changed by hand"
+    for ident, (seq, _, _) in sorted(signed.alerts.items()):
+        if ident not in seen and ident not in signed.purged_alerts:
+            return seq, f"alert {ident}, recorded by audit record {seq}, was deleted"
     return None
 
 
@@ -161,7 +189,9 @@ def _allowlist(connection: Connection, signed: _Signed) -> Problem | None:
 
 
 def _cases(connection: Connection, signed: _Signed) -> Problem | None:
+    seen = set()
     for row in connection.execute(select(cases).order_by(cases.c.id)):
+        seen.add(row.id)
         steps = signed.cases.get(row.id, {})
         if "case_opened" not in steps:
             return None, f"case {row.id} has no record in the audit log (inserted)"
@@ -175,6 +205,7 @@ def _cases(connection: Connection, signed: _Signed) -> Problem | None:
             if (
                 disposed is None
                 or disposed[2].get("disposition") != row.disposition
+                or disposed[2].get("reason") != row.reason
                 or (row.proposed_by is not None and disposed[1] != row.proposed_by)
             ):
                 seq = disposed[0] if disposed else None
@@ -183,4 +214,13 @@ def _cases(connection: Connection, signed: _Signed) -> Problem | None:
             disposed = steps.get("case_disposed")
             if disposed is None or disposed[2].get("status") != "closed":
                 return None, f"case {row.id} is closed, but no audit record closed it"
+        if (
+            row.status == "escalated"
+            and steps.get("case_disposed", (0, "", {}))[2].get("status") != "escalated"
+        ):
+            return None, f"case {row.id} is escalated, but no audit record escalated it"
+    for ident, step in sorted(signed.cases.items()):
+        if ident not in seen and ident not in signed.purged_cases and "case_opened" in step:
+            seq = step["case_opened"][0]
+            return seq, f"case {ident}, opened by audit record {seq}, was deleted"
     return None

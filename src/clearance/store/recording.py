@@ -265,7 +265,7 @@ def _alert(
         done.already_open += 1
         return
     matched = str(hit.get("matched_name") or hit.get("name") or "")
-    entry = holding(connection, Pair(key, entity_id, query, matched, print_, evidence))
+    entry = holding(connection, Pair(key, entity_id, query, matched, print_, evidence, str(hit["decision"])))
     values = {
         "party_id": party_id,
         "decision_id": decision_id,

@@ -125,7 +125,9 @@ def purge(store: Store, *, before: date, user: str, dry_run: bool) -> dict[str, 
             "before": out["before"],
             "retention_years": years,
             "deleted": out["deleted"],
-            "decision_ids": ranges(gone),
+            "decision_ids": ranges(gone["decisions"]),
+            "alert_ids": ranges(gone["alerts"]),
+            "case_ids": ranges(gone["cases"]),
         }
         out["audit_seq"] = unit.audit(
             actor=user, action="purge", subject="store", detail={**detail, "kept": out["kept"]}
@@ -149,8 +151,10 @@ def ranges(ids: list[int]) -> list[list[int]]:
     return out
 
 
-def _purge(connection: Connection, cutoff: str) -> tuple[dict[str, int], dict[str, int], list[int]]:
-    """Delete; returns the counts deleted and kept, and the ids of the decisions deleted."""
+def _purge(
+    connection: Connection, cutoff: str
+) -> tuple[dict[str, int], dict[str, int], dict[str, list[int]]]:
+    """Delete; returns the counts deleted and kept, and the ids deleted by table."""
     old = _old(cutoff)
     young_alert = (
         select(alerts.c.id)
@@ -166,8 +170,12 @@ def _purge(connection: Connection, cutoff: str) -> tuple[dict[str, int], dict[st
     )
     case_ids = [int(r[0]) for r in connection.execute(closed_cases)]
     deleted = {"decisions": 0, "alerts": 0, "cases": 0, "parties": 0}
+    gone_alerts: list[int] = []
     for start in range(0, len(case_ids), CHUNK):
         chunk = case_ids[start : start + CHUNK]
+        gone_alerts += [
+            int(r[0]) for r in connection.execute(select(alerts.c.id).where(alerts.c.case_id.in_(chunk)))
+        ]
         deleted["alerts"] += _count(connection.execute(delete(alerts).where(alerts.c.case_id.in_(chunk))))
         deleted["cases"] += _count(connection.execute(delete(cases).where(cases.c.id.in_(chunk))))
     loose = and_(
@@ -175,6 +183,7 @@ def _purge(connection: Connection, cutoff: str) -> tuple[dict[str, int], dict[st
         alerts.c.status != AlertStatus.OPEN,
         alerts.c.decision_id.in_(select(decisions.c.id).where(old)),
     )
+    gone_alerts += [int(r[0]) for r in connection.execute(select(alerts.c.id).where(loose))]
     deleted["alerts"] += _count(connection.execute(delete(alerts).where(loose)))
     pointed = select(alerts.c.id).where(alerts.c.decision_id == decisions.c.id).correlate(decisions)
     gone = [int(r[0]) for r in connection.execute(select(decisions.c.id).where(old, ~exists(pointed)))]
@@ -191,7 +200,7 @@ def _purge(connection: Connection, cutoff: str) -> tuple[dict[str, int], dict[st
     deleted["parties"] = _count(
         connection.execute(delete(parties).where(parties.c.last_screened < cutoff, ~used))
     )
-    return deleted, _kept(connection, cutoff), gone
+    return deleted, _kept(connection, cutoff), {"decisions": gone, "alerts": gone_alerts, "cases": case_ids}
 
 
 def _kept(connection: Connection, cutoff: str) -> dict[str, int]:

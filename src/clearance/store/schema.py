@@ -134,6 +134,7 @@ allowlist = Table(
     Column("matched_name", Text, nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("evidence", String(64), nullable=False),  # SHA-256 of the party's evidence (birth date, ...)
+    Column("decision", String(10), nullable=False),  # review or block: an entry on a review covers no block
     Column("reason", Text, nullable=False),
     Column("author", Text, nullable=False),
     Column("created_at", String(40), nullable=False),

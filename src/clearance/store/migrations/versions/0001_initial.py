@@ -92,6 +92,7 @@ def upgrade() -> None:
         sa.Column("matched_name", sa.Text, nullable=False),
         sa.Column("fingerprint", sa.String(64), nullable=False),
         sa.Column("evidence", sa.String(64), nullable=False),
+        sa.Column("decision", sa.String(10), nullable=False),
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("author", sa.Text, nullable=False),
         sa.Column("created_at", STAMP, nullable=False),
