@@ -245,8 +245,16 @@ def test_a_log_without_its_head_file_or_key_is_refused(
     verdict = store.verify()
     assert not verdict.ok and "head file" in verdict.problem
     (tmp_path / "home" / "audit.key").unlink()
+    again = Store.open(home=tmp_path / "home", url=database_url)
+    assert "audit key" in again.verify().problem  # verify says so; it makes no new key
     with pytest.raises(StoreError, match="audit key"):
-        Store.open(home=tmp_path / "home", url=database_url)
+        again.log(actor="ana", action="test", subject="x", detail={})  # nothing is written without it
+    assert not (tmp_path / "home" / "audit.key").exists()
+    (tmp_path / "home" / "audit.key").write_text("f" * 64)  # another key
+    with pytest.raises(StoreError, match="does not sign"):
+        Store.open(home=tmp_path / "home", url=database_url).log(
+            actor="ana", action="t", subject="x", detail={}
+        )
 
 
 def test_a_checkpoint_kept_elsewhere_holds_the_log_to_what_it_was(store: Store) -> None:

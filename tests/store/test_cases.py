@@ -175,7 +175,20 @@ def test_four_eyes_is_not_beaten_by_spelling_the_name_otherwise(
         approve(store, case, user=same)
 
 
-@pytest.mark.parametrize("bad", ["ana\u200b", "ana\u202e", "eve\n#998 fake line", "", "x" * 101])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "ana\u200b",
+        "ana\u202e",
+        "ana\u034f",
+        "ana\u3164",
+        "an\u0430",
+        "ana\u2800",
+        "eve\n#998 fake line",
+        "",
+        "x" * 101,
+    ],
+)
 def test_a_user_name_that_could_pass_for_another_is_refused(store: Store, engine: Engine, bad: str) -> None:
     screen_and_record(store, engine, SMIC)
     with pytest.raises(InputError):

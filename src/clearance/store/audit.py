@@ -82,13 +82,14 @@ class Chain:
         self.home = home
         self.head_path = home / "audit.head"
         self._key: bytes | None = None
+        self.may_create = False  # a new key only for an empty log (`Store.unit` says so)
 
     def has_key(self) -> bool:
         return bool(os.environ.get("CLEARANCE_AUDIT_KEY")) or (self.home / "audit.key").exists()
 
     def sign(self, seq: int, at: str, actor: str, action: str, subject: str, detail: str, prev: str) -> str:
         if self._key is None:
-            self._key = _key(self.home)
+            self._key = _key(self.home, create=self.may_create)
         message = canonical([seq, at, actor, action, subject, detail, prev]).encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
@@ -119,17 +120,25 @@ class Chain:
             os.replace(tmp, self.head_path)
 
 
-def _key(home: Path) -> bytes:
+def _key(home: Path, *, create: bool) -> bytes:
+    """The audit key; raises `ValueError` when it is missing (and may not be made) or unusable."""
     explicit = os.environ.get("CLEARANCE_AUDIT_KEY", "")
     if explicit:
+        if len(explicit) < 16:
+            raise ValueError("CLEARANCE_AUDIT_KEY is too short to sign with: give at least 16 characters")
         return explicit.encode()
     path = home / "audit.key"
     if not path.exists():
+        if not create:
+            raise ValueError(f"the audit key ({path} or CLEARANCE_AUDIT_KEY) is missing")
         home.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip().encode()
+    key = path.read_text(encoding="ascii").strip().encode()
+    if len(key) < 16:
+        raise ValueError(f"{path} holds no usable key: restore it from its backup")
+    return key
 
 
 class Appender:
@@ -211,6 +220,20 @@ def verify(connection: Connection, chain: Chain, *, checkpoint: tuple[int, str] 
     except ValueError as exc:
         return Verdict(False, 0, 0, None, str(exc))
     head_seq, head_mac = head or (0, GENESIS)
+    try:
+        return _verify(connection, chain, head, head_seq, head_mac, checkpoint)
+    except ValueError as exc:  # the key is missing or unusable
+        return Verdict(False, 0, head_seq, None, f"{exc}: the log cannot be checked without its key")
+
+
+def _verify(
+    connection: Connection,
+    chain: Chain,
+    head: tuple[int, str] | None,
+    head_seq: int,
+    head_mac: str,
+    checkpoint: tuple[int, str] | None,
+) -> Verdict:
     expected, prev, count = 1, GENESIS, 0
     kept: list[Record] = []
     for record in records(connection):

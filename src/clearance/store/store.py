@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from clearance import settings
 from clearance.store.audit import Appender, Chain, Record, Verdict, records, verify
 from clearance.store.database import StoreError, connect, database_url, migrate, shown
-from clearance.store.schema import audit_head
+from clearance.store.schema import audit, audit_head
 
 
 @dataclass
@@ -47,6 +47,7 @@ class Store:
         self.engine = engine
         self.home = home
         self.chain = Chain(home)
+        self._key_checked = False
 
     @classmethod
     def open(cls, *, home: Path | None = None, url: str | None = None) -> Store:
@@ -55,19 +56,7 @@ class Store:
         where = home if home is not None else settings.home()
         engine = connect(url or database_url(where))
         migrate(engine)
-        store = cls(engine, where)
-        if not store.chain.has_key():
-            try:
-                with engine.connect() as connection:
-                    signed = connection.execute(select(audit_head.c.seq)).scalar_one()
-            except SQLAlchemyError:
-                signed = 0
-            if signed:
-                raise StoreError(
-                    f"the audit key ({where / 'audit.key'} or CLEARANCE_AUDIT_KEY) is missing, but the log "
-                    f"holds {signed} signed records: restore the key; nothing is written without it"
-                )
-        return store
+        return cls(engine, where)
 
     @property
     def where(self) -> str:
@@ -85,6 +74,7 @@ class Store:
                     update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq)
                 )
                 seq, mac = connection.execute(select(audit_head.c.seq, audit_head.c.mac)).one()
+                self._check_key(connection, seq)
                 unit = Unit(connection, Appender(connection, self.chain, seq, mac))
                 yield unit
                 unit.appender.flush()
@@ -112,6 +102,34 @@ class Store:
         """A connection for reading."""
         with self.engine.connect() as connection:
             yield connection
+
+    def _check_key(self, connection: Connection, seq: int) -> None:
+        """Before the first write: the audit key must be the one the log was signed with (not missing,
+        not a wrong CLEARANCE_AUDIT_KEY, not a replaced audit.key), or records signed now would never
+        verify; a new key is made only for an empty log. Raises `StoreError`."""
+        if self._key_checked:
+            return
+        if seq == 0:
+            self.chain.may_create = True
+            self._key_checked = True
+            return
+        last = connection.execute(select(audit).where(audit.c.seq == seq)).first()
+        try:
+            good = (
+                last is not None
+                and self.chain.sign(
+                    last.seq, last.at, last.actor, last.action, last.subject, last.detail, last.prev
+                )
+                == last.mac
+            )
+        except ValueError as exc:
+            raise StoreError(f"{exc}: nothing is written to the audit log without its key") from None
+        if not good:
+            raise StoreError(
+                f"the audit key does not sign this store's log (record {seq}): a wrong CLEARANCE_AUDIT_KEY, "
+                "a replaced audit.key or a damaged log (`clearance audit verify`); nothing is written"
+            )
+        self._key_checked = True
 
     def verify(self, *, checkpoint: tuple[int, str] | None = None) -> Verdict:
         """The audit chain checked against its MACs, its head and `checkpoint`, and the tables against

@@ -220,3 +220,14 @@ def test_once_the_home_has_keys_the_key_says_who_acts(env: dict[str, str], tmp_p
     assert code == 0, err
     detail = json.loads(run(env, "cases", "show", str(smic), "--json")[1])
     assert (detail["proposed_by"], detail["approved_by"]) == ("ana", "bob")
+
+
+def test_a_key_planted_in_keys_json_is_caught_by_audit_verify(env: dict[str, str]) -> None:
+    assert run(env, "keys", "create", "--role", "analyst", "--user", "ana")[0] == 0
+    assert run(env, "audit", "verify")[0] == 0
+    keys = Path(env["CLEARANCE_HOME"]) / "keys.json"
+    doc = json.loads(keys.read_text())
+    planted = {**doc["keys"][0], "id": "feedfacecafe", "user": "carol"}
+    keys.write_text(json.dumps({**doc, "keys": [*doc["keys"], planted]}))
+    code, out, _ = run(env, "audit", "verify")
+    assert code == 1 and "feedfacecafe" in out and "carol" in out

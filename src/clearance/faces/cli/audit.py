@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,9 @@ from rich.console import Console
 
 from clearance.faces.cli import common
 from clearance.faces.cli.common import AsJson
+from clearance.faces.service.keys import KeyStore
 from clearance.screening.validate import day_of, parse_as_of
+from clearance.settings import home
 from clearance.store import Store
 from clearance.store.rescreen import rescreen as rescreen_parties
 
@@ -47,7 +50,12 @@ def verify(
                 f"--checkpoint must be SEQ:MAC as `clearance audit checkpoint` prints it, not {checkpoint!r}"
             )
         mark = (int(seq), mac)
-    verdict = Store.open().verify(checkpoint=mark)
+    store = Store.open()
+    verdict = store.verify(checkpoint=mark)
+    if verdict.ok:
+        planted = _keys_without_record(store)
+        if planted:
+            verdict = replace(verdict, ok=False, problem=planted)
     if as_json:
         common.dump(verdict.to_dict())
     elif verdict.ok:
@@ -150,3 +158,22 @@ def _utc(value: str | None, option: str, *, end: bool = False) -> str | None:
     except ValueError:
         common.fail(f"{option} must be YYYY-MM-DD or an ISO datetime with its zone, not {value!r}")
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _keys_without_record(store: Store) -> str:
+    """A key of CLEARANCE_HOME/keys.json that the audit log did not see made (planted by editing the
+    file), or one it saw revoked that is live again: the first such, said; "" when there is none."""
+    made: dict[str, dict[str, str]] = {}
+    revoked: set[str] = set()
+    for record in store.audit_records():
+        if record.action == "key_created":
+            made[record.subject] = json.loads(record.detail)
+        elif record.action == "key_revoked":
+            revoked.add(record.subject)
+    for key in KeyStore.under(home()).records():
+        seen = made.get(f"key {key.id}")
+        if seen is None or seen.get("user") != key.user or seen.get("role") != str(key.role):
+            return f"key {key.id} of {key.user} ({key.role}) in keys.json was not made by `keys create`"
+        if f"key {key.id}" in revoked and key.revoked is None:
+            return f"key {key.id} of {key.user} was revoked, but keys.json has it live again"
+    return ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from typing import Annotated
 
 import typer
@@ -26,6 +27,14 @@ app = typer.Typer(
 
 def _store() -> KeyStore:
     return KeyStore.under(home())
+
+
+def _actor() -> str:
+    """Who makes or revokes a key, as the audit log records it: the user of CLEARANCE_KEY when it is a
+    live key of this home, else the login name."""
+    given = os.environ.get("CLEARANCE_KEY", "").strip()
+    found = _store().find(given) if given else None
+    return found.user if found is not None and found.revoked is None else getpass.getuser()
 
 
 @app.command()
@@ -48,7 +57,7 @@ def create(
     owner = user if user is not None else getpass.getuser()
     record, key = _store().create(role, owner)
     Store.open().log(
-        actor=getpass.getuser(),
+        actor=_actor(),
         action="key_created",
         subject=f"key {record.id}",
         detail={"user": record.user, "role": str(record.role)},
@@ -81,7 +90,7 @@ def revoke(key_id: Annotated[str, typer.Argument(help="The key's id, as `keys li
     """Revoke a key: the service refuses it from its next request on (no restart needed)."""
     record = _store().revoke(key_id)  # an unknown id: InputError, one line and exit 2 (cli.app.Guarded)
     Store.open().log(
-        actor=getpass.getuser(),
+        actor=_actor(),
         action="key_revoked",
         subject=f"key {record.id}",
         detail={"user": record.user},
