@@ -11,6 +11,8 @@ recorded:
 * every allowlist row is the one its `allowlist_added` record signed (party, entity, names,
   fingerprint, evidence, expiry, author); an approved one has its `allowlist_approved` record; a
   revoked one its `allowlist_revoked` record;
+* every party's name and evidence are those its latest decision recorded, and the rescreen baseline
+  is the one the last `baseline` record signed;
 * a case's disposition, proposer and approver are those of its last `case_disposed` and
   `case_approved` records.
 
@@ -27,7 +29,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, select
 
-from clearance.store.schema import alerts, allowlist, cases, decisions
+from clearance.store.schema import alerts, allowlist, baseline, cases, decisions, parties
 
 
 class Record(Protocol):
@@ -66,10 +68,15 @@ class _Signed:
         self.allow: dict[int, dict[str, tuple[int, dict[str, Any]]]] = {}
         self.cases: dict[int, dict[str, tuple[int, str, dict[str, Any]]]] = {}
         self.purged: set[int] = set()
+        self.party: dict[str, tuple[int, dict[str, Any]]] = {}  # party key -> its latest decision record
+        self.baseline: tuple[int, str] | None = None
         self.purged_alerts: set[int] = set()
         self.purged_cases: set[int] = set()
         for r in records:
             kind, _, ident = r.subject.partition(" ")
+            if r.action == "baseline":
+                self.baseline = (r.seq, str(json.loads(r.detail).get("digest", "")))
+                continue
             if not ident.isdigit():
                 if r.action == "purge":
                     said = json.loads(r.detail)
@@ -82,6 +89,8 @@ class _Signed:
                             into.update(range(int(first), int(last) + 1))
                 continue
             key, detail = int(ident), json.loads(r.detail)
+            if kind == "decision" and r.action == "decision" and detail.get("party"):
+                self.party[str(detail["party"])] = (r.seq, detail)
             if kind == "decision" and r.action == "decision":
                 self.decisions[key] = (r.seq, detail)
             elif kind == "alert":
@@ -92,10 +101,16 @@ class _Signed:
                 self.cases.setdefault(key, {})[r.action] = (r.seq, r.actor, detail)
 
 
+def baseline_digest(fingerprints: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 of a rescreen baseline, (entity id, fingerprint) pairs in any order."""
+    text = "\n".join(f"{entity}:{print_}" for entity, print_ in sorted(fingerprints))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def check(connection: Connection, records: Iterable[Record]) -> Problem | None:
     """The first row that does not say what the chain recorded (see the module's docstring)."""
     signed = _Signed(records)
-    for probe in (_decisions, _alerts, _allowlist, _cases):
+    for probe in (_decisions, _parties, _baseline, _alerts, _allowlist, _cases):
         found = probe(connection, signed)
         if found is not None:
             return found
@@ -122,6 +137,30 @@ def _decisions(connection: Connection, signed: _Signed) -> Problem | None:
     for ident, (seq, _) in sorted(signed.decisions.items()):
         if ident not in seen and not _purged(signed, ident):
             return seq, f"decision {ident}, recorded by audit record {seq}, was deleted"
+    return None
+
+
+def _parties(connection: Connection, signed: _Signed) -> Problem | None:
+    """A party's name and evidence are those its latest decision recorded (a rescreen screens them)."""
+    for row in connection.execute(select(parties.c.key, parties.c.name, parties.c.details)):
+        found = signed.party.get(row.key)
+        if found is None:
+            return None, f"party {row.key} has no decision in the audit log (inserted)"
+        seq, detail = found
+        said = hashlib.sha256(row.details.encode()).hexdigest()
+        if detail.get("name", row.name) != row.name or detail.get("evidence", said) != said:
+            return seq, f"party {row.key} was changed: it no longer matches audit record {seq}"
+    return None
+
+
+def _baseline(connection: Connection, signed: _Signed) -> Problem | None:
+    """The rescreen baseline is the one the last `baseline` record signed."""
+    rows = [(r.entity_id, r.fingerprint) for r in connection.execute(select(baseline))]
+    if signed.baseline is None:
+        return None if not rows else (None, "the rescreen baseline has no record in the audit log")
+    seq, digest = signed.baseline
+    if baseline_digest(rows) != digest:
+        return seq, f"the rescreen baseline was changed: it no longer matches audit record {seq}"
     return None
 
 

@@ -28,6 +28,7 @@ from clearance.store.audit import canonical, now
 from clearance.store.cases import attach
 from clearance.store.enums import AlertStatus
 from clearance.store.fingerprints import Fingerprints
+from clearance.store.integrity import baseline_digest
 from clearance.store.schema import alerts, baseline, decisions, parties
 from clearance.store.store import Store, Unit, inserted
 from clearance.store.users import user_name
@@ -122,6 +123,12 @@ def record(
     return done
 
 
+def _stored_name(result: Mapping[str, Any]) -> str:
+    """The party's name as the parties table keeps it (a text's first 200 characters)."""
+    name = str(result["query"])
+    return name if result.get("kind") != "text" else name[:200]
+
+
 def start_baseline(store: Store, fingerprints: Fingerprints) -> None:
     """With no baseline yet, the entities as these decisions saw them become it: the first rescreen
     then screens against what changed since the first recording."""
@@ -133,6 +140,8 @@ def start_baseline(store: Store, fingerprints: Fingerprints) -> None:
             rows = [{"entity_id": e, "fingerprint": f} for e, f in fingerprints.all().items()]
             for start in range(0, len(rows), 5000):
                 unit.connection.execute(baseline.insert(), rows[start : start + 5000])
+            said = baseline_digest((r["entity_id"], r["fingerprint"]) for r in rows)
+            unit.audit(actor="clearance", action="baseline", subject="baseline", detail={"digest": said})
 
 
 def _record_chunk(
@@ -209,6 +218,8 @@ def _record_one(
         subject=f"decision {decision_id}",
         detail={
             "party": key,
+            "name": _stored_name(result),
+            "evidence": hashlib.sha256(canonical(result.get("evidence") or {}).encode()).hexdigest(),
             "decision": values["decision"],
             "source": source,
             "reference": item.reference,

@@ -31,6 +31,7 @@ from sqlalchemy import delete, select
 from clearance.matching.matcher import Matcher
 from clearance.screening.engine import Engine
 from clearance.store.fingerprints import Fingerprints
+from clearance.store.integrity import baseline_digest
 from clearance.store.recording import Screened, record
 from clearance.store.schema import baseline, parties
 from clearance.store.store import Store
@@ -131,5 +132,7 @@ def rescreen(
         rows = [{"entity_id": e, "fingerprint": f} for e, f in now.items()]
         for start in range(0, len(rows), 5000):
             unit.connection.execute(baseline.insert(), rows[start : start + 5000])
+        said = baseline_digest(now.items())
+        unit.audit(actor=actor, action="baseline", subject="baseline", detail={"digest": said})
         unit.audit(actor=actor, action="rescreen", subject="rescreen", detail=summary)
     return summary
