@@ -89,14 +89,17 @@ class Decider:
         self.dataset = dataset
         self.config = config
         # the measures' reach through relations, added once (`screening.graph`)
-        self.entities = {e.id: e for e in derive(dataset.entities, dataset.measures)}
-        self.ownership = Ownership(dataset.entities, dataset.lists)
+        self.relations = edges(dataset.entities)  # once: derive, the 50% rule, links and neighbourhoods
+        self.entities = {
+            e.id: e for e in derive(dataset.entities, dataset.measures, relations=self.relations)
+        }
+        self.ownership = Ownership(dataset.entities, dataset.lists, relations=self.relations)
         self.restricted = restricted(self.entities.values(), dataset.lists)
         # links, either way: the edges that touch each entity; control: the edges into each entity from
         # what controls it (`controls`, `subsidiary_of`, `owns` over 50%), walked up by `control_finding`
         self.touching: dict[str, list[Edge]] = defaultdict(list)
         self.ups: dict[str, list[Edge]] = defaultdict(list)
-        for edge in edges(dataset.entities):
+        for edge in self.relations:
             if edge.type is RelationType.LINKED_TO:
                 self.touching[edge.upper].append(edge)
                 self.touching[edge.lower].append(edge)

@@ -75,7 +75,7 @@ class Engine:
         """The entities within `depth` relations of one entity and the relations between them
         (`screening.graph.neighbourhood`); raises `InputError` for an unknown id."""
         self.entity(entity_id)
-        return neighbourhood(self.entities, entity_id, depth=depth)
+        return neighbourhood(self.entities, entity_id, depth=depth, relations=self._decider.relations)
 
     def compare(self, left: str, right: str, *, kind: str = QueryKind.PARTY) -> Comparison:
         """Two names side by side with the scorer screening uses. `kind`: party, person, organization or

@@ -20,7 +20,7 @@ and never duplicated; cycles end because each entity is reached once per measure
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -99,12 +99,15 @@ class _Reach:
         return _Reach(entity, basis, (self.entity, *self.via), (edge, *self.steps), start, end)
 
 
-def derive(entities: tuple[Entity, ...], measures: Mapping[str, Measure]) -> tuple[Entity, ...]:
-    """The entities with the coverage each measure's `reaches` gives them through the relations; an
-    entity a measure already covers keeps its own coverage for it."""
+def derive(
+    entities: tuple[Entity, ...], measures: Mapping[str, Measure], *, relations: Sequence[Edge] | None = None
+) -> tuple[Entity, ...]:
+    """The entities with the coverage each measure's `reaches` gives them through the relations
+    (`relations`: their `edges`, when the caller has them already); an entity a measure already covers
+    keeps its own coverage for it."""
     ups: dict[str, list[Edge]] = defaultdict(list)
     downs: dict[str, list[Edge]] = defaultdict(list)
-    for edge in edges(entities):
+    for edge in edges(entities) if relations is None else relations:
         ups[edge.lower].append(edge)
         downs[edge.upper].append(edge)
     kinds = {e.id: e.kind for e in entities}
@@ -201,13 +204,15 @@ def _coverage(measure: Measure, reach: _Reach) -> Coverage:
     )
 
 
-def neighbourhood(entities: Mapping[str, Entity], start: str, *, depth: int = 2) -> dict[str, Any]:
+def neighbourhood(
+    entities: Mapping[str, Entity], start: str, *, depth: int = 2, relations: Sequence[Edge] | None = None
+) -> dict[str, Any]:
     """The entities within `depth` relations of `start`, either way, for a person to read or a UI to
     draw: {"root", "nodes": [{id, name, kind, lists, measures}], "edges": [{from (upper), to (lower),
     relation, share, start, end, citation}]}. Raises `KeyError` for an unknown `start`."""
     root = entities[start]
     near: dict[str, list[Edge]] = defaultdict(list)
-    for edge in edges(entities.values()):
+    for edge in edges(entities.values()) if relations is None else relations:
         near[edge.upper].append(edge)
         near[edge.lower].append(edge)
     seen, frontier, found = {root.id}, [root.id], dict[Edge, None]()

@@ -69,8 +69,16 @@ class Owned:
 class Ownership:
     """The 50 Percent Rule over a dataset's `owns` relations, by day."""
 
-    def __init__(self, entities: Sequence[Entity], lists: Mapping[str, ListInfo]) -> None:
-        self._owns = [e for e in edges(entities) if e.type is RelationType.OWNS]
+    def __init__(
+        self,
+        entities: Sequence[Entity],
+        lists: Mapping[str, ListInfo],
+        *,
+        relations: Sequence[Edge] | None = None,
+    ) -> None:
+        """`relations`: the entities' `edges`, when the caller has them already."""
+        every = edges(entities) if relations is None else relations
+        self._owns = [e for e in every if e.type is RelationType.OWNS]
         owners = {e.upper for e in self._owns}
         blocking = {lid for lid, info in lists.items() if info.blocks_owned}
         # the owners' listings on a list whose entries block what they own: (entity, listed, expires)

@@ -94,15 +94,7 @@ class Hit:
             "kind": self.entity.kind,
             "decision": self.decision,
             "lists": list(self.list_names),
-            "listings": [
-                {
-                    "list": listing.list_id,
-                    "entry": listing.source_id,
-                    "programs": list(listing.programs),
-                    "listed": listing.listed.isoformat() if listing.listed else None,
-                }
-                for listing in self.entity.listings
-            ],
+            "listings": listing_documents(self.entity),
             "measures": [f.to_dict() for f in self.findings],
             "path": list(self.path),
             "explanation": self.explanation,
@@ -115,6 +107,19 @@ class Hit:
             out["spans"] = [_span(s) for s in self.occurrences]
             out["occurrences"] = len(self.occurrences)
         return out
+
+
+def listing_documents(entity: Entity) -> list[dict[str, Any]]:
+    """An entity's listings as a hit's document gives them: [{list, entry, programs, listed}]."""
+    return [
+        {
+            "list": listing.list_id,
+            "entry": listing.source_id,
+            "programs": list(listing.programs),
+            "listed": listing.listed.isoformat() if listing.listed else None,
+        }
+        for listing in entity.listings
+    ]
 
 
 def _span(span: tuple[int, int, str]) -> dict[str, Any]:

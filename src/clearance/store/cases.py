@@ -121,16 +121,22 @@ def dispose(store: Store, case_id: int, *, user: str, disposition: Disposition, 
     return status
 
 
+def _second_look(connection: Connection, case_id: int, user: str, verb: str) -> Any:
+    """The case waiting for a second analyst's look, when `user` may give it (four eyes)."""
+    case = _case(connection, case_id)
+    if case.status != CaseStatus.AWAITING_APPROVAL:
+        raise InputError(f"case {case_id} is {case.status}, not awaiting approval")
+    if user_name(case.proposed_by or "-") == user:
+        raise FourEyesError(f"case {case_id} was disposed by {user}: another analyst must {verb} it")
+    return case
+
+
 def approve(store: Store, case_id: int, *, user: str, reason: str = "") -> None:
     """A second analyst's approval: closes a case waiting for it. Raises `FourEyesError` when `user`
     proposed the disposition, `InputError` when the case is not waiting for approval."""
     user = user_name(user)
     with store.unit() as unit:
-        case = _case(unit.connection, case_id)
-        if case.status != CaseStatus.AWAITING_APPROVAL:
-            raise InputError(f"case {case_id} is {case.status}, not awaiting approval")
-        if user_name(case.proposed_by or "-") == user:
-            raise FourEyesError(f"case {case_id} was disposed by {user}: another analyst must approve it")
+        case = _second_look(unit.connection, case_id, user, "approve")
         _close(unit, case_id, disposition=case.disposition, approver=user)
         unit.audit(
             actor=user,
@@ -144,11 +150,7 @@ def send_back(store: Store, case_id: int, *, user: str, reason: str) -> None:
     """A second analyst's refusal: the case waiting for approval is open again."""
     user = user_name(user)
     with store.unit() as unit:
-        case = _case(unit.connection, case_id)
-        if case.status != CaseStatus.AWAITING_APPROVAL:
-            raise InputError(f"case {case_id} is {case.status}, not awaiting approval")
-        if user_name(case.proposed_by or "-") == user:
-            raise FourEyesError(f"case {case_id} was disposed by {user}: another analyst must review it")
+        _second_look(unit.connection, case_id, user, "review")
         unit.connection.execute(
             cases.update().where(cases.c.id == case_id).values(status=CaseStatus.OPEN, proposed_by=None)
         )

@@ -158,39 +158,29 @@ def _record_chunk(
             _record_one(unit, item, source=source, actor=actor, fingerprint=fingerprint, done=done)
 
 
-def _party(unit: Unit, result: Mapping[str, Any], key: str, reference: str | None, at: str) -> int:
-    details = canonical(result.get("evidence") or {})
+def _party(
+    unit: Unit, result: Mapping[str, Any], key: str, reference: str | None, at: str, details: str
+) -> int:
+    """The party's id, made or brought up to date: a party known by its id keeps the name and evidence it
+    was last screened with (what a rescreen screens)."""
     connection = unit.connection
+    now_known = {"name": _stored_name(result), "details": details, "last_screened": at}
     row = connection.execute(select(parties.c.id).where(parties.c.key == key)).first()
     if row is not None:
-        name = str(result["query"])
-        connection.execute(  # a party known by its id keeps the name it was last screened under
-            parties.update()
-            .where(parties.c.id == row.id)
-            .values(
-                last_screened=at, details=details, name=name if result.get("kind") != "text" else name[:200]
-            )
-        )
+        connection.execute(parties.update().where(parties.c.id == row.id).values(**now_known))
         return int(row.id)
-    name = str(result["query"])
-    values = {
-        "key": key,
-        "name": name if result.get("kind") != "text" else name[:200],
-        "kind": str(result.get("kind", "party")),
-        "reference": reference,
-        "details": details,
-        "first_seen": at,
-        "last_screened": at,
-    }
-    return inserted(connection.execute(parties.insert().values(**values)))
+    made = {"key": key, "kind": str(result.get("kind", "party")), "reference": reference, "first_seen": at}
+    return inserted(connection.execute(parties.insert().values(**made, **now_known)))
 
 
 def _record_one(
     unit: Unit, item: Screened, *, source: str, actor: str, fingerprint: Callable[[str], str], done: Recorded
 ) -> None:
     result, at = item.result, now()
+    details = canonical(result.get("evidence") or {})
+    evidence = evidence_digest(details)
     key = party_key(result, item.party_reference) if item.party else ""
-    party_id = _party(unit, result, key, item.party_reference, at) if item.party else None
+    party_id = _party(unit, result, key, item.party_reference, at, details) if item.party else None
     text = canonical(result)
     digest = hashlib.sha256(text.encode()).hexdigest()
     values = {
@@ -219,7 +209,7 @@ def _record_one(
         detail={
             "party": key,
             "name": _stored_name(result),
-            "evidence": hashlib.sha256(canonical(result.get("evidence") or {}).encode()).hexdigest(),
+            "evidence": evidence,
             "decision": values["decision"],
             "source": source,
             "reference": item.reference,
@@ -227,7 +217,6 @@ def _record_one(
             "data_versions": result.get("data_versions", {}),
         },
     )
-    evidence = evidence_digest(canonical(result.get("evidence") or {}))
     for hit in alerting_hits(result):
         if party_id is not None:
             _alert(

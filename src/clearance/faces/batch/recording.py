@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from clearance.screening.engine import Engine
+from clearance.screening.results import listing_documents
 from clearance.store import Store
 from clearance.store.fingerprints import Fingerprints
 from clearance.store.recording import Recorded, Screened, record
@@ -42,19 +43,8 @@ def _measures(engine: Engine, text: str) -> list[dict[str, str]]:
 
 
 def _listings(engine: Engine, entity_id: str) -> list[dict[str, Any]]:
-    """The entity's listings as a hit document gives them (`screening.results.Hit.to_dict`)."""
     entity = engine.entities.get(entity_id)
-    if entity is None:
-        return []
-    return [
-        {
-            "list": x.list_id,
-            "entry": x.source_id,
-            "programs": list(x.programs),
-            "listed": x.listed.isoformat() if x.listed else None,
-        }
-        for x in entity.listings
-    ]
+    return listing_documents(entity) if entity is not None else []
 
 
 def batch_result(row: Mapping[str, Any], engine: Engine) -> dict[str, Any]:

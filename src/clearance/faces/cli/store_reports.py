@@ -8,6 +8,7 @@ it, is `--user`, CLEARANCE_USER, else the login name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,64 +65,46 @@ def _write(report: dict[str, Any], fmt: str, output: Path | None) -> None:
     )
 
 
-def _report(
-    kind: str, case_id: int, fmt: str, output: Path | None, user: str | None, key: str | None, **filer: Any
-) -> None:
-    if fmt not in FORMATS:
-        common.fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    make = blocked_report if kind == "blocked" else rejected_report
-    given = {k: v for k, v in filer.items() if v}
-    try:
-        report = make(Store.open(), case_id, filer=given, user=common.acting(user, key))
-    except ClearanceError as exc:
-        common.fail(str(exc))
-    _write(report, fmt, output)
+ReportMaker = Callable[..., dict[str, Any]]
 
 
-@report_app.command("blocked")
-def blocked(
-    case_id: CaseId,
-    fmt: Format = "text",
-    output: Output = None,
-    filer_name: FilerName = None,
-    filer_address: FilerAddress = None,
-    filer_contact: FilerContact = None,
-    filer_phone: FilerPhone = None,
-    filer_email: FilerEmail = None,
-    user: common.User = None,
-    key: common.Key = None,
-) -> None:
-    """The blocked property report (31 CFR 501.603) of a case closed as a true match.
+def _command(make: ReportMaker, what: str) -> Callable[..., None]:
+    """The command that writes one kind of report (`store.reports`): the same options for both."""
 
-    Due 10 business days after the approval that closed the case (counted Monday to Friday: federal
-    holidays are not counted out)."""
-    _report(
-        "blocked", case_id, fmt, output, user, key, name=filer_name, address=filer_address,
-        contact=filer_contact, phone=filer_phone, email=filer_email,
-    )  # fmt: skip
+    def command(
+        case_id: CaseId,
+        fmt: Format = "text",
+        output: Output = None,
+        filer_name: FilerName = None,
+        filer_address: FilerAddress = None,
+        filer_contact: FilerContact = None,
+        filer_phone: FilerPhone = None,
+        filer_email: FilerEmail = None,
+        user: common.User = None,
+        key: common.Key = None,
+    ) -> None:
+        if fmt not in FORMATS:
+            common.fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        filer = {
+            "name": filer_name, "address": filer_address, "contact": filer_contact, "phone": filer_phone,
+            "email": filer_email,
+        }  # fmt: skip
+        given = {k: v for k, v in filer.items() if v}
+        try:
+            report = make(Store.open(), case_id, filer=given, user=common.acting(user, key))
+        except ClearanceError as exc:
+            common.fail(str(exc))
+        _write(report, fmt, output)
+
+    command.__doc__ = (
+        f"The {what} of a case closed as a true match.\n\n    Due 10 business days after the approval "
+        "that closed the case (counted Monday to Friday: federal\n    holidays are not counted out)."
+    )
+    return command
 
 
-@report_app.command("rejected")
-def rejected(
-    case_id: CaseId,
-    fmt: Format = "text",
-    output: Output = None,
-    filer_name: FilerName = None,
-    filer_address: FilerAddress = None,
-    filer_contact: FilerContact = None,
-    filer_phone: FilerPhone = None,
-    filer_email: FilerEmail = None,
-    user: common.User = None,
-    key: common.Key = None,
-) -> None:
-    """The rejected transaction report (31 CFR 501.604) of a case closed as a true match.
-
-    Due 10 business days after the approval that closed the case (counted Monday to Friday: federal
-    holidays are not counted out)."""
-    _report(
-        "rejected", case_id, fmt, output, user, key, name=filer_name, address=filer_address,
-        contact=filer_contact, phone=filer_phone, email=filer_email,
-    )  # fmt: skip
+report_app.command("blocked")(_command(blocked_report, "blocked property report (31 CFR 501.603)"))
+report_app.command("rejected")(_command(rejected_report, "rejected transaction report (31 CFR 501.604)"))
 
 
 def purge(

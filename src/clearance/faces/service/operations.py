@@ -42,6 +42,7 @@ from clearance.faces.service.models import (
     UpdateResponse,
 )
 from clearance.faces.service.routes import answer, settings_of
+from clearance.faces.service.settings import ServiceSettings
 from clearance.faces.service.state import EngineState, engine_dep, load_engine
 from clearance.faces.service.storage import start_rescreen, store_of
 from clearance.faces.service.strict import StrictRoute
@@ -105,10 +106,21 @@ async def lists(
     """The active snapshot of each source: when it was retrieved, its age in days, whether it is older
     than CLEARANCE_MAX_LIST_AGE, and whether the engine answering screens with it."""
     settings = settings_of(request)
-    snaps = await run_in_threadpool(active, settings.home)
+    docs = await run_in_threadpool(snapshot_documents, settings, engine)
+    max_age = settings.policy.max_age
+    doc = {"lists": docs, "max_age_days": max_age.total_seconds() / 86400}
+    last = getattr(request.app.state, "rescreen", None)
+    if last is not None:
+        doc["rescreen"] = dict(last)
+    return answer(engine, doc)
+
+
+def snapshot_documents(settings: ServiceSettings, engine: Engine | None) -> list[dict[str, Any]]:
+    """The active snapshot of each source with its age (days) now, whether it is stale, and whether
+    `engine` screens with it: what `GET /lists` and the UI's lists page show."""
+    snaps = active(settings.home)
     now = datetime.now(UTC)
     retrieved = retrieved_of(snaps)
-    max_age = settings.policy.max_age
     docs = []
     for snap in snaps:
         age = now - retrieved[snap.source]
@@ -119,8 +131,8 @@ async def lists(
                 "format": snap.format,
                 "retrieved_at": snap.retrieved_at,
                 "age_days": round(age.total_seconds() / 86400, 3),
-                "stale": age > max_age,
-                "loaded": engine.dataset.versions.get(snap.source) == snap.version,
+                "stale": age > settings.policy.max_age,
+                "loaded": engine is not None and engine.dataset.versions.get(snap.source) == snap.version,
                 "origin": snap.origin,
                 "sha256": snap.sha256,
                 "entities": snap.entities,
@@ -130,11 +142,7 @@ async def lists(
                 "published": snap.published,
             }
         )
-    doc = {"lists": docs, "max_age_days": max_age.total_seconds() / 86400}
-    last = getattr(request.app.state, "rescreen", None)
-    if last is not None:
-        doc["rescreen"] = dict(last)
-    return answer(engine, doc)
+    return docs
 
 
 def _imported(done: list[Imported]) -> list[dict[str, Any]]:

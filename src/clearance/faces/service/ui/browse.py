@@ -22,11 +22,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from clearance.datasets.lists.snapshots import active
-from clearance.datasets.loading import retrieved_of
 from clearance.domain.enums import Activity, QueryKind
 from clearance.domain.model import Measure
 from clearance.errors import ClearanceError, DataError, InputError
+from clearance.faces.service.operations import snapshot_documents
 from clearance.faces.service.settings import ServiceSettings
 from clearance.faces.service.state import EngineState
 from clearance.faces.service.storage import store_of
@@ -124,30 +123,6 @@ def _state(measure: Measure | None, today: date) -> dict[str, Any] | None:
     return measure_document(measure, today) if measure is not None else None
 
 
-def _lists(settings: ServiceSettings, engine: Engine | None) -> list[dict[str, Any]]:
-    """The active snapshots with their age, as `GET /lists` gives them (`operations.lists`)."""
-    snaps = active(settings.home)
-    now = datetime.now(UTC)
-    retrieved = retrieved_of(snaps)
-    out = []
-    for snap in snaps:
-        age = now - retrieved[snap.source]
-        out.append(
-            {
-                "source": snap.source,
-                "id": snap.id,
-                "format": snap.format,
-                "retrieved_at": snap.retrieved_at,
-                "age_days": round(age.total_seconds() / 86400, 1),
-                "stale": age > settings.policy.max_age,
-                "loaded": engine is not None and engine.dataset.versions.get(snap.source) == snap.version,
-                "entities": snap.entities,
-                "names": snap.names,
-            }
-        )
-    return out
-
-
 @router.get("/lists")
 async def lists_page(request: Request) -> Response:
     """Each list's snapshot and age, and what the data policy says about the data loaded."""
@@ -157,7 +132,7 @@ async def lists_page(request: Request) -> Response:
     settings: ServiceSettings = request.app.state.settings
     engine = engine_now(request)
     try:
-        snapshots = await run_in_threadpool(_lists, settings, engine)
+        snapshots = await run_in_threadpool(snapshot_documents, settings, engine)
     except ClearanceError as exc:
         return error_page(request, session, 503, f"the list snapshots cannot be read: {exc}")
     dataset = engine.dataset if engine is not None else None
