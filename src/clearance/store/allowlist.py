@@ -26,7 +26,6 @@ from sqlalchemy import Connection, and_, select
 
 from clearance.errors import InputError
 from clearance.store.audit import now
-from clearance.store.enums import AlertStatus
 from clearance.store.schema import alerts, allowlist, parties
 from clearance.store.store import Store, inserted
 from clearance.store.users import user_name
@@ -56,28 +55,47 @@ def evidence_digest(details: str) -> str:
     return hashlib.sha256(details.encode()).hexdigest()
 
 
+def _covers(pair: Pair, moment: str) -> Any:
+    """The condition of a live entry (not revoked, not expired) for `pair`, approved or not."""
+    return and_(
+        allowlist.c.party_key == pair.party_key,
+        allowlist.c.entity_id == pair.entity_id,
+        allowlist.c.query_name == squeeze(pair.query_name),
+        allowlist.c.matched_name == squeeze(pair.matched_name),
+        allowlist.c.fingerprint == pair.fingerprint,
+        allowlist.c.evidence == pair.evidence,
+        allowlist.c.decision.in_(["review", "block"] if pair.decision != "block" else ["block"]),
+        allowlist.c.revoked_at.is_(None),
+        allowlist.c.expires_at > moment,
+    )
+
+
 def holding(connection: Connection, pair: Pair, *, at: str | None = None) -> int | None:
-    """The id of an entry that covers `pair` at `at` (default now), or None."""
-    moment = at or now()
-    row = connection.execute(
-        select(allowlist.c.id)
-        .where(
-            and_(
-                allowlist.c.party_key == pair.party_key,
-                allowlist.c.entity_id == pair.entity_id,
-                allowlist.c.query_name == squeeze(pair.query_name),
-                allowlist.c.matched_name == squeeze(pair.matched_name),
-                allowlist.c.fingerprint == pair.fingerprint,
-                allowlist.c.evidence == pair.evidence,
-                allowlist.c.decision.in_(["review", "block"] if pair.decision != "block" else ["block"]),
-                allowlist.c.approved_at.is_not(None),
-                allowlist.c.revoked_at.is_(None),
-                allowlist.c.expires_at > moment,
-            )
-        )
-        .limit(1)
-    ).first()
+    """The id of an entry in effect that covers `pair` at `at` (default now), or None."""
+    query = select(allowlist.c.id).where(_covers(pair, at or now()), allowlist.c.approved_at.is_not(None))
+    row = connection.execute(query.limit(1)).first()
     return None if row is None else int(row[0])
+
+
+def for_alert(store: Store, alert_id: int) -> dict[str, Any] | None:
+    """The live entry for an alert's pair, in effect or waiting for approval, or None: what a case page
+    shows beside the alert."""
+    with store.reading() as connection:
+        row = connection.execute(
+            select(alerts, parties.c.key.label("party_key"), parties.c.details.label("details"))
+            .join(parties, parties.c.id == alerts.c.party_id)
+            .where(alerts.c.id == alert_id)
+        ).first()
+        if row is None:
+            return None
+        pair = Pair(
+            row.party_key, row.entity_id, row.query_name, row.matched_name, row.fingerprint,
+            evidence_digest(row.details), row.decision,
+        )  # fmt: skip
+        found = connection.execute(
+            select(allowlist).where(_covers(pair, now())).order_by(allowlist.c.id.desc()).limit(1)
+        ).first()
+    return None if found is None else dict(found._mapping)
 
 
 def _expiry(expires: date | None) -> str:
@@ -188,12 +206,3 @@ def entries(store: Store, *, live_only: bool = False) -> list[dict[str, Any]]:
         )
     with store.reading() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
-
-
-def suppressed_count(connection: Connection, entry: int) -> int:
-    rows = connection.execute(
-        select(alerts.c.id).where(
-            and_(alerts.c.allowlist_id == entry, alerts.c.status == AlertStatus.SUPPRESSED)
-        )
-    )
-    return len(rows.all())

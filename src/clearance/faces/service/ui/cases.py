@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -29,7 +29,7 @@ from clearance.faces.service.ui.explain import alert_view
 from clearance.faces.service.ui.render import error_page, page, posted, redirect, signed_in
 from clearance.faces.service.ui.session import Session
 from clearance.store import StoreError
-from clearance.store.allowlist import add_from_alert, entries, squeeze
+from clearance.store.allowlist import add_from_alert, for_alert
 from clearance.store.allowlist import approve as approve_allowlisting
 from clearance.store.cases import FourEyesError, approve, case_detail, dispose, queue, send_back
 from clearance.store.enums import CaseStatus, Disposition
@@ -49,24 +49,6 @@ def measures_now(request: Request) -> dict[str, Measure]:
     state: EngineState = request.app.state.engine_state
     engine = state.current()
     return engine.measures if engine is not None else {}
-
-
-def covering(
-    case: dict[str, Any], alert: dict[str, Any], live: list[dict[str, Any]]
-) -> dict[str, Any] | None:
-    """The live allowlist entry for an alert's pair (party, entity, both names, fingerprint), if any: in
-    effect (the next screening of this party will not alert on that entity), or waiting for a second
-    user's approval (`approved_at` empty: an entry on a blocking alert)."""
-    for entry in live:
-        if (
-            entry["party_key"] == case["party"]["key"]
-            and entry["entity_id"] == alert["entity_id"]
-            and entry["query_name"] == squeeze(alert["query_name"])
-            and entry["matched_name"] == squeeze(alert["matched_name"])
-            and entry["fingerprint"] == alert["fingerprint"]
-        ):
-            return entry
-    return None
 
 
 @router.get("")
@@ -114,14 +96,15 @@ async def _case_page(
         return error_page(request, session, 404, f"there is no case {case_id}")
     except StoreError as exc:
         return error_page(request, session, 503, f"the case store is unavailable: {exc}")
-    try:
-        every = await run_in_threadpool(entries, store_of(request.app))
-    except StoreError:
-        every = []
-    now_text = datetime.now(UTC).isoformat()
-    live = [e for e in every if e["revoked_at"] is None and e["expires_at"] > now_text]
     measures = measures_now(request)
-    views = [{**alert_view(a, measures), "allowlisted": covering(case, a, live)} for a in case["alerts"]]
+    store = store_of(request.app)
+    try:
+        covering = await run_in_threadpool(lambda: [for_alert(store, int(a["id"])) for a in case["alerts"]])
+    except StoreError:
+        covering = [None for _ in case["alerts"]]
+    views = [
+        {**alert_view(a, measures), "allowlisted": c} for a, c in zip(case["alerts"], covering, strict=True)
+    ]
     return page(
         request,
         "case.html",
